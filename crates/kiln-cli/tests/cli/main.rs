@@ -1,0 +1,78 @@
+//! The `kiln-cli` binary as a user meets it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn kiln_cli(args: &[&str], data_dir: Option<&Path>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kiln-cli"));
+    command.args(args).env_remove("KILN_DATA_DIR");
+    if let Some(dir) = data_dir {
+        command.env("KILN_DATA_DIR", dir);
+    }
+    command.output().expect("kiln-cli runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+#[test]
+fn prints_its_version() {
+    let output = kiln_cli(&["--version"], None);
+    assert!(output.status.success());
+    assert_eq!(
+        stdout(&output).trim(),
+        format!("kiln-cli {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn info_creates_the_data_directory_named_by_the_environment() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("nested").join("kiln");
+    let output = kiln_cli(&["info", "--json"], Some(&dir));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let info: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(info["data_dir"], dir.to_str().unwrap());
+    assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
+    assert!(dir.is_dir());
+}
+
+#[test]
+fn the_flag_overrides_the_environment() {
+    let temp = tempfile::tempdir().unwrap();
+    let flag_dir = temp.path().join("from-flag");
+    let output = kiln_cli(
+        &["--data-dir", flag_dir.to_str().unwrap(), "info"],
+        Some(&temp.path().join("from-env")),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains(&format!("data directory: {}", flag_dir.display())));
+    assert!(flag_dir.is_dir());
+    assert!(!temp.path().join("from-env").exists());
+}
+
+#[test]
+fn a_data_directory_that_is_a_file_is_an_error_that_says_what_to_do() {
+    let temp = tempfile::tempdir().unwrap();
+    let file = temp.path().join("not-a-dir");
+    std::fs::write(&file, b"x").unwrap();
+    let output = kiln_cli(&["info"], Some(&file));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).is_empty());
+    let message = stderr(&output);
+    assert!(message.starts_with("error: data directory"), "{message}");
+    assert!(message.contains("--data-dir"), "{message}");
+    assert!(!message.contains("panicked"), "{message}");
+}
+
+#[test]
+fn an_unknown_subcommand_is_a_usage_error() {
+    let output = kiln_cli(&["frobnicate"], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("unrecognized subcommand 'frobnicate'"));
+}

@@ -1,0 +1,70 @@
+//! The Kiln world client.
+//!
+//! Each feature of the client is one Bevy plugin in its own module; [`client_plugins`] is the
+//! whole client, and this file is its table of contents.
+
+mod net;
+mod options;
+mod player;
+mod screenshot;
+mod topbar;
+mod world;
+
+use bevy::app::PluginGroupBuilder;
+use bevy::prelude::*;
+use bevy::window::{PresentMode, WindowResolution};
+
+pub use options::{ClientOptions, WindowSize};
+pub use player::{MovementMode, Player};
+pub use world::{Plot, PlotCoord, PlotGrid};
+
+/// The client's own features, without Bevy's engine plugins (tests add `MinimalPlugins` and the
+/// one they need).
+pub fn client_plugins() -> PluginGroupBuilder {
+    PluginGroupBuilder::start::<ClientPlugins>()
+        .add(world::plugin)
+        .add(player::plugin)
+        .add(net::plugin)
+        .add(topbar::plugin)
+}
+
+struct ClientPlugins;
+
+impl PluginGroup for ClientPlugins {
+    fn build(self) -> PluginGroupBuilder {
+        client_plugins()
+    }
+}
+
+/// Builds and runs the client window until it is closed (or, with `--screenshot`, until the
+/// picture is written).
+pub fn run(options: ClientOptions) -> AppExit {
+    let mut app = App::new();
+    let screenshot_mode = options.screenshot.is_some();
+    app.add_plugins(
+        DefaultPlugins.set(WindowPlugin {
+            primary_window: Some(Window {
+                title: "Kiln".into(),
+                resolution: WindowResolution::new(options.size.width, options.size.height)
+                    .with_scale_factor_override(1.0),
+                // A screenshot run measures frame time, so it must not wait for vertical sync.
+                present_mode: if screenshot_mode {
+                    PresentMode::AutoNoVsync
+                } else {
+                    PresentMode::AutoVsync
+                },
+                ..default()
+            }),
+            ..default()
+        }),
+    )
+    .add_plugins(bevy_egui::EguiPlugin::default())
+    .add_plugins(client_plugins());
+    if let Some(path) = options.screenshot {
+        app.add_plugins(screenshot::ScreenshotPlugin {
+            path,
+            frames: options.frames,
+        });
+    }
+    app.run()
+}

@@ -1,0 +1,158 @@
+//! The screenshot harness: `kiln --screenshot PATH [--frames N]` renders the world, writes the
+//! window to a PNG and exits. Tests and people use it to see what a player sees, and it reports
+//! the frame time, so it is also the simplest rendering benchmark.
+//!
+//! The picture is taken once at least N frames are rendered *and* the renderer has compiled every
+//! pipeline it asked for: Bevy compiles shaders in the background and draws nothing for a mesh
+//! whose pipeline is not ready, so a fixed frame count alone would give pictures with holes on a
+//! slow (software) GPU.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use bevy::render::render_resource::PipelineCache;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
+use bevy::render::{Render, RenderApp, RenderSystems};
+
+/// Frames to keep waiting for pipelines after the requested count, before taking the picture
+/// anyway (with a warning) rather than hanging.
+const PIPELINE_PATIENCE_FRAMES: u32 = 3000;
+
+pub struct ScreenshotPlugin {
+    pub path: PathBuf,
+    pub frames: u32,
+}
+
+impl Plugin for ScreenshotPlugin {
+    fn build(&self, app: &mut App) {
+        let waiting = WaitingPipelines::default();
+        app.insert_resource(ScreenshotJob {
+            path: self.path.clone(),
+            frames: self.frames,
+            rendered: 0,
+            started: Instant::now(),
+            first_frame: None,
+            steady_frames: Vec::new(),
+            requested: false,
+        })
+        .insert_resource(waiting.clone())
+        .add_systems(Last, count_frames_and_capture);
+        if let Some(render_app) = app.get_sub_app_mut(RenderApp) {
+            render_app.insert_resource(waiting).add_systems(
+                Render,
+                count_waiting_pipelines.in_set(RenderSystems::Cleanup),
+            );
+        }
+    }
+}
+
+/// How many pipelines the renderer is still compiling, shared between the render world (which
+/// writes it) and the main world (which reads it).
+#[derive(Resource, Clone, Default)]
+struct WaitingPipelines(Arc<AtomicUsize>);
+
+#[derive(Resource)]
+struct ScreenshotJob {
+    path: PathBuf,
+    frames: u32,
+    rendered: u32,
+    started: Instant,
+    first_frame: Option<Duration>,
+    /// Frame times once every pipeline was ready.
+    steady_frames: Vec<Duration>,
+    requested: bool,
+}
+
+fn count_waiting_pipelines(cache: Res<PipelineCache>, waiting: Res<WaitingPipelines>) {
+    waiting
+        .0
+        .store(cache.waiting_pipelines().count(), Ordering::Relaxed);
+}
+
+fn count_frames_and_capture(
+    mut commands: Commands,
+    mut job: ResMut<ScreenshotJob>,
+    time: Res<Time<Real>>,
+    waiting: Res<WaitingPipelines>,
+) {
+    if job.requested {
+        return;
+    }
+    job.rendered += 1;
+    let pipelines_waiting = waiting.0.load(Ordering::Relaxed);
+    if job.first_frame.is_none() {
+        job.first_frame = Some(job.started.elapsed());
+    } else if pipelines_waiting == 0 {
+        job.steady_frames.push(time.delta());
+    }
+    let enough_frames = job.rendered >= job.frames;
+    let out_of_patience = job.rendered >= job.frames.saturating_add(PIPELINE_PATIENCE_FRAMES);
+    if enough_frames && (pipelines_waiting == 0 || out_of_patience) {
+        if pipelines_waiting > 0 {
+            warn!("taking the screenshot with {pipelines_waiting} pipelines still compiling");
+        }
+        job.requested = true;
+        commands
+            .spawn(Screenshot::primary_window())
+            .observe(save_screenshot_and_exit);
+    }
+}
+
+fn save_screenshot_and_exit(
+    captured: On<ScreenshotCaptured>,
+    job: Res<ScreenshotJob>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    let written = captured
+        .image
+        .clone()
+        .try_into_dynamic()
+        .map_err(|error| error.to_string())
+        .and_then(|picture| {
+            // The alpha channel holds no coverage (and HDR brightness on some targets): drop it.
+            picture
+                .to_rgb8()
+                .save_with_format(&job.path, image::ImageFormat::Png)
+                .map_err(|error| error.to_string())
+        });
+    match written {
+        Ok(()) => {
+            println!(
+                "{}",
+                job.summary(captured.image.width(), captured.image.height())
+            );
+            exit.write(AppExit::Success);
+        }
+        Err(error) => {
+            eprintln!(
+                "kiln: cannot write the screenshot to {}: {error}",
+                job.path.display()
+            );
+            exit.write(AppExit::error());
+        }
+    }
+}
+
+impl ScreenshotJob {
+    fn summary(&self, width: u32, height: u32) -> String {
+        let first = self.first_frame.unwrap_or_default().as_secs_f64();
+        let mut line = format!(
+            "wrote {} ({width}x{height}) after {} frames; first frame {first:.2} s after start",
+            self.path.display(),
+            self.rendered
+        );
+        if !self.steady_frames.is_empty() {
+            let total: Duration = self.steady_frames.iter().sum();
+            let mean_ms = total.as_secs_f64() * 1000.0 / self.steady_frames.len() as f64;
+            line += &format!(
+                "; mean frame time {mean_ms:.1} ms ({:.1} fps) over {} frames with all pipelines ready",
+                1000.0 / mean_ms,
+                self.steady_frames.len()
+            );
+        }
+        line
+    }
+}

@@ -1,0 +1,60 @@
+//! The top bar: the app's name, where the world comes from, how the player moves, and the frame
+//! rate.
+
+use bevy::diagnostic::{DiagnosticsStore, FrameTimeDiagnosticsPlugin};
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use crate::net::NetworkStatus;
+use crate::player::{MovementMode, Player};
+
+pub(super) fn plugin(app: &mut App) {
+    if !app.is_plugin_added::<FrameTimeDiagnosticsPlugin>() {
+        app.add_plugins(FrameTimeDiagnosticsPlugin::default());
+    }
+    app.add_systems(EguiPrimaryContextPass, show_top_bar);
+}
+
+fn show_top_bar(
+    mut contexts: EguiContexts,
+    network: Res<NetworkStatus>,
+    diagnostics: Res<DiagnosticsStore>,
+    players: Query<&Player>,
+) -> Result {
+    let fps = diagnostics
+        .get(&FrameTimeDiagnosticsPlugin::FPS)
+        .and_then(|fps| fps.smoothed());
+    let mode = players.iter().next().map(|player| player.mode);
+    let ctx = contexts.ctx_mut()?;
+    // Since egui 0.36 panels live inside a `Ui`; the whole window is the root one.
+    let mut window_ui = egui::Ui::new(
+        ctx.clone(),
+        "window".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    );
+    egui::Panel::top("top_bar").show(&mut window_ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.heading(egui::RichText::new("Kiln").strong());
+            ui.separator();
+            ui.label(format!("⛓ {}", network.chain));
+            ui.separator();
+            ui.label(format!("🗄 {}", network.ipfs));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.label(match fps {
+                    Some(fps) => format!("{fps:.0} fps"),
+                    None => "– fps".to_owned(),
+                });
+                ui.separator();
+                if let Some(mode) = mode {
+                    ui.label(match mode {
+                        MovementMode::Fly => "Flying · F to walk",
+                        MovementMode::Walk => "Walking · F to fly",
+                    });
+                }
+            });
+        });
+    });
+    Ok(())
+}

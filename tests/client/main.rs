@@ -1,0 +1,3 @@
+//! The client binary as players and tests run it: headless under Xvfb on Mesa's lavapipe.
+
+mod screenshot;
