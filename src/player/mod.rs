@@ -156,8 +156,12 @@ mod tests {
     /// does (the tests drive the input resources directly, without it).
     fn step(app: &mut App) {
         app.update();
-        app.world_mut().resource_mut::<ButtonInput<KeyCode>>().clear();
-        app.world_mut().resource_mut::<ButtonInput<MouseButton>>().clear();
+        app.world_mut()
+            .resource_mut::<ButtonInput<KeyCode>>()
+            .clear();
+        app.world_mut()
+            .resource_mut::<ButtonInput<MouseButton>>()
+            .clear();
     }
 
     fn player(app: &mut App) -> (Player, Transform) {
