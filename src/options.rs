@@ -1,7 +1,7 @@
 //! Command-line options of the client binary.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use clap::Parser;
@@ -11,7 +11,7 @@ use clap::Parser;
 #[command(version, about)]
 pub struct ClientOptions {
     /// Render the world, save a PNG of the window to PATH and exit.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_parser = screenshot_path)]
     pub screenshot: Option<PathBuf>,
 
     /// With --screenshot: how many frames to render before the picture is taken.
@@ -21,6 +21,28 @@ pub struct ClientOptions {
     /// Window size in pixels, as WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x720")]
     pub size: WindowSize,
+}
+
+/// A path the screenshot can be written to. Its folder must exist, so that a typo fails at once
+/// instead of after the world has rendered.
+fn screenshot_path(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    if text.ends_with(['/', '\\']) || path.file_name().is_none() {
+        return Err(format!(
+            "'{text}' is a folder, not a file: give a file name such as world.png"
+        ));
+    }
+    let folder = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !folder.is_dir() {
+        return Err(format!(
+            "the folder {} does not exist: create it or write the screenshot elsewhere",
+            folder.display()
+        ));
+    }
+    Ok(path)
 }
 
 /// A window size in physical pixels.
@@ -94,6 +116,23 @@ mod tests {
                 .parse::<WindowSize>()
                 .unwrap_err()
                 .contains("out of range")
+        );
+    }
+
+    #[test]
+    fn screenshot_folder_must_exist() {
+        let temp = tempfile::tempdir().unwrap();
+        let good = temp.path().join("world.png");
+        assert_eq!(screenshot_path(good.to_str().unwrap()), Ok(good));
+        assert_eq!(screenshot_path("world.png"), Ok(PathBuf::from("world.png")));
+        let missing = temp.path().join("no-such-folder").join("world.png");
+        let error = screenshot_path(missing.to_str().unwrap()).unwrap_err();
+        assert!(error.contains("does not exist"), "{error}");
+        let folder = format!("{}/", temp.path().display());
+        assert!(
+            screenshot_path(&folder)
+                .unwrap_err()
+                .contains("is a folder")
         );
     }
 
