@@ -27,7 +27,7 @@ pub(super) fn plugin(app: &mut App) {
             (toggle_movement_mode, move_player)
                 .chain()
                 .run_if(keyboard_is_free),
-            (grab_cursor_while_looking, look_around),
+            look_around,
         ),
     );
 }
@@ -66,11 +66,6 @@ fn keyboard_is_free(egui: Option<Res<EguiWantsInput>>) -> bool {
     egui.is_none_or(|egui| !egui.wants_any_keyboard_input())
 }
 
-fn pointer_is_free(egui: &Option<Res<EguiWantsInput>>) -> bool {
-    egui.as_ref()
-        .is_none_or(|egui| !egui.wants_any_pointer_input())
-}
-
 fn toggle_movement_mode(keys: Res<ButtonInput<KeyCode>>, mut players: Query<&mut Player>) {
     if keys.just_pressed(KeyCode::KeyF) {
         for mut player in &mut players {
@@ -90,43 +85,41 @@ fn move_player(
     }
 }
 
+/// Turns the view while the right button is held, if the drag began over the world rather than
+/// over a panel; the cursor is hidden and locked meanwhile, so the mouse can turn freely.
 fn look_around(
     buttons: Res<ButtonInput<MouseButton>>,
     motion: Res<AccumulatedMouseMotion>,
     egui: Option<Res<EguiWantsInput>>,
+    mut looking: Local<bool>,
+    mut cursors: Query<&mut CursorOptions, With<PrimaryWindow>>,
     mut players: Query<(&mut Player, &mut Transform)>,
 ) {
-    let dragging = buttons.pressed(MouseButton::Right)
-        && (pointer_is_free(&egui) || !buttons.just_pressed(MouseButton::Right));
-    if !dragging || motion.delta == Vec2::ZERO {
+    let pointer_is_free = egui.is_none_or(|egui| !egui.wants_any_pointer_input());
+    let grab = if buttons.just_pressed(MouseButton::Right) && pointer_is_free {
+        Some(true)
+    } else if buttons.just_released(MouseButton::Right) && *looking {
+        Some(false)
+    } else {
+        None
+    };
+    if let Some(grab) = grab {
+        *looking = grab;
+        for mut cursor in &mut cursors {
+            cursor.visible = !grab;
+            cursor.grab_mode = if grab {
+                CursorGrabMode::Locked
+            } else {
+                CursorGrabMode::None
+            };
+        }
+    }
+    if !*looking || motion.delta == Vec2::ZERO {
         return;
     }
     for (mut player, mut transform) in &mut players {
         player.turn(motion.delta * MOUSE_SENSITIVITY);
         transform.rotation = player.rotation();
-    }
-}
-
-/// Hides and locks the cursor while the player looks around, so the mouse can turn freely.
-fn grab_cursor_while_looking(
-    buttons: Res<ButtonInput<MouseButton>>,
-    egui: Option<Res<EguiWantsInput>>,
-    mut cursors: Query<&mut CursorOptions, With<PrimaryWindow>>,
-) {
-    let grab = if buttons.just_pressed(MouseButton::Right) && pointer_is_free(&egui) {
-        true
-    } else if buttons.just_released(MouseButton::Right) {
-        false
-    } else {
-        return;
-    };
-    for mut cursor in &mut cursors {
-        cursor.visible = !grab;
-        cursor.grab_mode = if grab {
-            CursorGrabMode::Locked
-        } else {
-            CursorGrabMode::None
-        };
     }
 }
 

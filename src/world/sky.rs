@@ -33,7 +33,7 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(Update, put_sky_behind_new_cameras);
 }
 
-/// A clear mid-morning sky: where the sun stands and the colours of zenith, horizon and ground.
+/// A clear mid-morning sky: where the sun stands and the colours of zenith, horizon and sun.
 #[derive(Resource, Debug, Clone, PartialEq)]
 pub struct SkyModel {
     /// Unit vector from the ground towards the sun.
