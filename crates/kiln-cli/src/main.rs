@@ -1,6 +1,7 @@
 //! `kiln-cli`: Kiln without a window. Every subcommand prints for people by default and JSON
 //! with `--json`; errors go to stderr with what to do about them, and a non-zero exit.
 
+mod cid;
 mod data_dir;
 
 use std::io::Write;
@@ -33,6 +34,8 @@ struct Cli {
 enum Command {
     /// Show the version and the data directory (creating it if needed).
     Info,
+    /// Print the IPFS CID of a file, as `ipfs add --cid-version=1` computes it.
+    Cid(cid::CidArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,8 +50,9 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
-    match cli.command {
+    match &cli.command {
         Command::Info => info(cli),
+        Command::Cid(args) => cid::run(args, cli.json),
     }
 }
 

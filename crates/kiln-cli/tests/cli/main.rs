@@ -76,3 +76,57 @@ fn an_unknown_subcommand_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("unrecognized subcommand 'frobnicate'"));
 }
+
+#[test]
+fn cid_prints_what_an_ipfs_node_prints() {
+    let temp = tempfile::tempdir().unwrap();
+    let file = temp.path().join("hello.txt");
+    std::fs::write(&file, b"hello world").unwrap();
+    let output = kiln_cli(&["cid", file.to_str().unwrap()], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e\n"
+    );
+
+    // Over one chunk the file becomes a DAG: a dag-pb root, and the profile matters.
+    let big = temp.path().join("big.bin");
+    std::fs::write(&big, vec![7u8; 1024 * 1024 + 1]).unwrap();
+    let legacy = kiln_cli(&["--json", "cid", big.to_str().unwrap()], None);
+    let modern = kiln_cli(
+        &[
+            "cid",
+            "--profile",
+            "v1-2025",
+            "--json",
+            big.to_str().unwrap(),
+        ],
+        None,
+    );
+    let legacy: serde_json::Value = serde_json::from_slice(&legacy.stdout).unwrap();
+    let modern: serde_json::Value = serde_json::from_slice(&modern.stdout).unwrap();
+    assert_eq!(legacy["profile"], "legacy");
+    assert_eq!(modern["profile"], "v1-2025");
+    assert_eq!(legacy["size"], 1024 * 1024 + 1);
+    assert!(legacy["cid"].as_str().unwrap().starts_with("bafybei"));
+    assert_ne!(legacy["cid"], modern["cid"]);
+}
+
+#[test]
+fn cid_of_a_missing_file_or_unknown_profile_says_what_is_wrong() {
+    let output = kiln_cli(&["cid", "/no/such/file.glb"], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("cannot read /no/such/file.glb"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = kiln_cli(&["cid", "--profile", "fast", "x"], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("use 'legacy'"),
+        "{}",
+        stderr(&output)
+    );
+}

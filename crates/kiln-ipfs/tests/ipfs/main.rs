@@ -1,0 +1,3 @@
+//! kiln-ipfs against the reference implementations.
+
+mod unixfs;
