@@ -1,7 +1,9 @@
 //! `kiln-cli cid FILE`: the CID an IPFS node gives a file, computed here, offline.
 
 use std::fs::File;
-use std::io::{BufReader, Read, Write};
+use std::io::{BufReader, Read};
+
+use crate::output;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -61,12 +63,5 @@ pub fn run(args: &CidArgs, json: bool) -> anyhow::Result<()> {
     };
     progress.finish_and_clear();
 
-    let mut out = std::io::stdout().lock();
-    if json {
-        serde_json::to_writer(&mut out, &report)?;
-        writeln!(out)?;
-    } else {
-        writeln!(out, "{}", report.cid)?;
-    }
-    out.flush().context("cannot write to standard output")
+    output::print(json, &report, |out| writeln!(out, "{}", report.cid))
 }

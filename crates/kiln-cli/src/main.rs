@@ -3,12 +3,11 @@
 
 mod cid;
 mod data_dir;
+mod output;
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
@@ -68,13 +67,8 @@ fn info(cli: &Cli) -> anyhow::Result<()> {
         version: env!("CARGO_PKG_VERSION"),
         data_dir: data_dir.path().to_owned(),
     };
-    let mut out = std::io::stdout().lock();
-    if cli.json {
-        serde_json::to_writer(&mut out, &info)?;
-        writeln!(out)?;
-    } else {
+    output::print(cli.json, &info, |out| {
         writeln!(out, "kiln-cli {}", info.version)?;
-        writeln!(out, "data directory: {}", info.data_dir.display())?;
-    }
-    out.flush().context("cannot write to standard output")
+        writeln!(out, "data directory: {}", info.data_dir.display())
+    })
 }

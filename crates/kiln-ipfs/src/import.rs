@@ -168,8 +168,7 @@ impl DagBuilder {
                 children => {
                     let parent = self.link(children, emit);
                     if higher_levels_empty {
-                        // Nothing above: this node is the root, unless it must join a level
-                        // that already has a node, which `push` handles on the next pass.
+                        // Nothing above: the node over the last entries is the root.
                         return parent.cid;
                     }
                     self.push(level + 1, parent, emit);
