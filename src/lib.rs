@@ -1,6 +1,6 @@
 //! The Kiln world client.
 //!
-//! Each feature of the client is one Bevy plugin in its own module; [`client_plugins`] is the
+//! Each feature of the client is one Bevy plugin in its own module; [`ClientPlugins`] is the
 //! whole client, and this file is its table of contents.
 
 mod net;
@@ -20,19 +20,15 @@ pub use world::{Plot, PlotCoord, PlotGrid};
 
 /// The client's own features, without Bevy's engine plugins (tests add `MinimalPlugins` and the
 /// one they need).
-pub fn client_plugins() -> PluginGroupBuilder {
-    PluginGroupBuilder::start::<ClientPlugins>()
-        .add(world::plugin)
-        .add(player::plugin)
-        .add(net::plugin)
-        .add(topbar::plugin)
-}
-
-struct ClientPlugins;
+pub struct ClientPlugins;
 
 impl PluginGroup for ClientPlugins {
     fn build(self) -> PluginGroupBuilder {
-        client_plugins()
+        PluginGroupBuilder::start::<Self>()
+            .add(world::plugin)
+            .add(player::plugin)
+            .add(net::plugin)
+            .add(topbar::plugin)
     }
 }
 
@@ -59,7 +55,7 @@ pub fn run(options: ClientOptions) -> AppExit {
         }),
     )
     .add_plugins(bevy_egui::EguiPlugin::default())
-    .add_plugins(client_plugins());
+    .add_plugins(ClientPlugins);
     if let Some(path) = options.screenshot {
         app.add_plugins(screenshot::ScreenshotPlugin {
             path,

@@ -11,7 +11,8 @@ use bevy::render::renderer::RenderAdapterInfo;
 use bevy::window::{CursorGrabMode, CursorOptions, PrimaryWindow};
 use bevy_egui::input::EguiWantsInput;
 
-pub use movement::{MoveIntent, MovementMode, Player};
+use movement::MoveIntent;
+pub use movement::{MovementMode, Player};
 
 /// Where a new player stands: south-east of the plots, high enough to see the whole grid.
 const SPAWN_POSITION: Vec3 = Vec3::new(62.0, 30.0, 96.0);

@@ -62,10 +62,6 @@ impl Default for SkyModel {
     }
 }
 
-/// Marks the sun, the one directional light of the world.
-#[derive(Component, Debug)]
-pub struct Sun;
-
 /// The baked sky, shared by every camera.
 #[derive(Resource, Debug, Clone)]
 struct SkyCubemap(Handle<Image>);
@@ -143,7 +139,6 @@ fn cube_texel_direction(face: u32, u: f32, v: f32) -> Vec3 {
 fn spawn_sun(mut commands: Commands, sky: Res<SkyModel>) {
     commands.spawn((
         Name::new("Sun"),
-        Sun,
         DirectionalLight {
             illuminance: SUN_ILLUMINANCE_LUX,
             color: Color::from(sky.sun),
