@@ -13,20 +13,9 @@ use ipld_dagpb::{PbLink, PbNode};
 use multihash_codetable::{Code, MultihashDigest};
 
 use crate::Cid;
+use crate::block::{Block, DAG_PB, RAW};
 use crate::profile::ImportProfile;
 use crate::unixfs::file_node_data;
-
-/// Multicodec of a raw block (the bytes are the content).
-const RAW: u64 = 0x55;
-/// Multicodec of a dag-pb block.
-const DAG_PB: u64 = 0x70;
-
-/// One block of a DAG: its CID and the bytes the CID hashes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block {
-    pub cid: Cid,
-    pub data: Vec<u8>,
-}
 
 /// What importing a file produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,14 +67,11 @@ pub fn import_file(
         if filled == 0 && leaves > 0 {
             break;
         }
-        let leaf = Block {
-            cid: raw_cid(&chunk[..filled]),
-            data: chunk[..filled].to_vec(),
-        };
+        let leaf = Block::raw(chunk[..filled].to_vec());
         dag.push(
             0,
             Child {
-                cid: leaf.cid,
+                cid: leaf.cid(),
                 file_size: filled as u64,
                 dag_size: filled as u64,
             },
@@ -200,7 +186,7 @@ impl DagBuilder {
             dag_size: data.len() as u64 + children.iter().map(|c| c.dag_size).sum::<u64>(),
         };
         self.blocks += 1;
-        emit(Block { cid, data });
+        emit(Block::hashed_here(cid, data));
         entry
     }
 }

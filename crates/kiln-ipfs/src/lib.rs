@@ -1,14 +1,26 @@
 //! Content addressing: CIDs bit-exact with a real IPFS node, UnixFS, CAR, the local blockstore,
 //! Kubo RPC and pinning-service clients, verified gateway reads. No Bevy here.
 //!
-//! What is here so far: [`Cid`] (the one CID type of Kiln), the raw-block CID of a byte string
-//! ([`raw_cid`]), and the UnixFS file importer ([`import_file`]) that gives the CIDs
-//! `ipfs add --cid-version=1` gives, under either [`ImportProfile`].
+//! - [`Cid`] is the one CID type of Kiln; [`Block`] is a block whose bytes match its CID.
+//! - [`import_file`] / [`file_cid`] give the CIDs `ipfs add --cid-version=1` gives, under either
+//!   [`ImportProfile`]; [`raw_cid`] is the single-block CID of a byte string.
+//! - [`Blockstore`]: the local, crash-safe store of blocks and pins (SQLite).
+//! - [`export_car`] / [`import_car`] / [`CarReader`]: CAR v1 archives, verified block by block.
 
+// A `Cid` is 96 bytes, so errors that name the CIDs they are about are large. They are returned
+// once per block at most, next to a sha2-256 of up to a MiB: boxing them would buy nothing.
+#![expect(clippy::result_large_err, reason = "errors carry the CIDs they are about")]
+
+mod block;
+mod blockstore;
+mod car;
 mod import;
 mod profile;
 mod unixfs;
 
+pub use block::{Block, BlockError, DAG_PB, RAW};
+pub use blockstore::{Blockstore, GcReport, Pin, StoreError, StoreStats};
+pub use car::{CarError, CarImport, CarReader, MAX_BLOCK_BYTES, export_car, import_car};
 pub use cid::Cid;
-pub use import::{Block, ImportError, ImportedFile, file_cid, import_file, raw_cid};
+pub use import::{ImportError, ImportedFile, file_cid, import_file, raw_cid};
 pub use profile::{ImportProfile, UnknownProfile};

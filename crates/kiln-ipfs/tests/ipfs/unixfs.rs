@@ -78,14 +78,14 @@ fn every_block_hashes_to_its_cid_and_the_root_comes_last() {
     .unwrap();
     assert_eq!(imported.blocks, 175 + 2 + 1);
     assert_eq!(blocks.len() as u64, imported.blocks);
-    assert_eq!(blocks.last().unwrap().cid, imported.root);
+    assert_eq!(blocks.last().unwrap().cid(), imported.root);
     for block in &blocks {
-        assert_eq!(block.cid.hash(), &Code::Sha2_256.digest(&block.data));
+        assert_eq!(block.cid().hash(), &Code::Sha2_256.digest(block.data()));
     }
     let leaf_bytes: usize = blocks
         .iter()
-        .filter(|block| block.cid.codec() == 0x55)
-        .map(|block| block.data.len())
+        .filter(|block| block.cid().codec() == 0x55)
+        .map(|block| block.data().len())
         .sum();
     assert_eq!(leaf_bytes as u64, size);
 }
