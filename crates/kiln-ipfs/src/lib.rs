@@ -6,15 +6,23 @@
 //!   [`ImportProfile`]; [`raw_cid`] is the single-block CID of a byte string.
 //! - [`Blockstore`]: the local, crash-safe store of blocks and pins (SQLite).
 //! - [`export_car`] / [`import_car`] / [`CarReader`]: CAR v1 archives, verified block by block.
+//! - [`KuboClient`]: the Kubo RPC API of an IPFS node; every CID it returns is checked.
+//! - [`GatewayClient`]: verified reads from trustless HTTP gateways, with fallback across a list.
 
 // A `Cid` is 96 bytes, so errors that name the CIDs they are about are large. They are returned
 // once per block at most, next to a sha2-256 of up to a MiB: boxing them would buy nothing.
-#![expect(clippy::result_large_err, reason = "errors carry the CIDs they are about")]
+#![expect(
+    clippy::result_large_err,
+    reason = "errors carry the CIDs they are about"
+)]
 
 mod block;
 mod blockstore;
 mod car;
+mod gateway;
+mod http;
 mod import;
+mod kubo;
 mod profile;
 mod unixfs;
 
@@ -22,5 +30,10 @@ pub use block::{Block, BlockError, DAG_PB, RAW};
 pub use blockstore::{Blockstore, GcReport, Pin, StoreError, StoreStats};
 pub use car::{CarError, CarImport, CarReader, MAX_BLOCK_BYTES, export_car, import_car};
 pub use cid::Cid;
+pub use gateway::{
+    DEFAULT_GATEWAYS, FailureReason, FetchReport, GatewayClient, GatewayError, GatewayFailure,
+};
+pub use http::RetryPolicy;
 pub use import::{ImportError, ImportedFile, file_cid, import_file, raw_cid};
+pub use kubo::{KuboClient, KuboError, NodeIdentity};
 pub use profile::{ImportProfile, UnknownProfile};

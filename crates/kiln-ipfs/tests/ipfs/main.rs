@@ -1,3 +1,5 @@
-//! kiln-ipfs against the reference implementations.
+//! kiln-ipfs against the reference implementations and a real IPFS node.
 
+mod node;
+mod support;
 mod unixfs;
