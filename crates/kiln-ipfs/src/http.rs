@@ -85,12 +85,12 @@ pub(crate) fn is_transient_status(status: reqwest::StatusCode) -> bool {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-async fn sleep(duration: Duration) {
+pub(crate) async fn sleep(duration: Duration) {
     tokio::time::sleep(duration).await;
 }
 
 #[cfg(target_arch = "wasm32")]
-async fn sleep(duration: Duration) {
+pub(crate) async fn sleep(duration: Duration) {
     // The browser build waits with the page's timer (added with the web build).
     let _ = duration;
 }

@@ -7,6 +7,7 @@
 //! - [`Blockstore`]: the local, crash-safe store of blocks and pins (SQLite).
 //! - [`export_car`] / [`import_car`] / [`CarReader`]: CAR v1 archives, verified block by block.
 //! - [`KuboClient`]: the Kubo RPC API of an IPFS node; every CID it returns is checked.
+//! - [`PinningClient`]: the IPFS Pinning Service API of hosted pinning services.
 //! - [`GatewayClient`]: verified reads from trustless HTTP gateways, with fallback across a list.
 
 // A `Cid` is 96 bytes, so errors that name the CIDs they are about are large. They are returned
@@ -23,6 +24,7 @@ mod gateway;
 mod http;
 mod import;
 mod kubo;
+mod pinning;
 mod profile;
 mod unixfs;
 
@@ -36,4 +38,5 @@ pub use gateway::{
 pub use http::RetryPolicy;
 pub use import::{ImportError, ImportedFile, file_cid, import_file, raw_cid};
 pub use kubo::{KuboClient, KuboError, NodeIdentity};
+pub use pinning::{PinRequest, PinState, PinStatus, PinningClient, PinningError};
 pub use profile::{ImportProfile, UnknownProfile};

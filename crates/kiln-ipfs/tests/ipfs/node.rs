@@ -1,10 +1,13 @@
 //! kiln-ipfs against a real IPFS node (js-ipfs, Kubo RPC API), started by `scripts/ipfs-node`.
 
+use std::time::Duration;
+
 use kiln_ipfs::{
     Block, Blockstore, FailureReason, GatewayClient, GatewayError, ImportProfile, KuboClient,
-    KuboError, file_cid,
+    KuboError, PinState, PinningClient, PinningError, file_cid,
 };
 
+use crate::support::pinning_service::PinningService;
 use crate::support::{TrustlessGateway, content, impatient, node};
 
 /// From empty to a DAG over 174 chunks (two levels of inner nodes), across every chunk boundary.
@@ -151,21 +154,25 @@ async fn published(size: usize, seed: u32) -> (Vec<u8>, kiln_ipfs::Cid) {
 #[tokio::test]
 async fn a_gateway_fetch_round_trips_in_both_trustless_formats() {
     let (bytes, root) = published(900_000, 11).await;
-    let gateway = TrustlessGateway::start(&node().api);
-    let client = GatewayClient::with_policy(&[&gateway.url], impatient()).unwrap();
-    let mut store = Blockstore::in_memory().unwrap();
-    let mut progress = 0;
-    let report = client
-        .fetch_dag(&root, &mut store, &mut |bytes| progress += bytes)
-        .await
-        .unwrap();
-    assert_eq!(report.gateway.as_deref(), Some(gateway.url.as_str()));
-    assert_eq!(report.blocks_fetched, 5);
-    assert!(report.rejected.is_empty());
-    assert!(progress >= bytes.len() as u64);
-    let mut out = Vec::new();
-    store.read_file(&root, &mut out).unwrap();
-    assert_eq!(out, bytes);
+    for gateway in [
+        TrustlessGateway::start(&node().api),
+        TrustlessGateway::start_blocks_only(&node().api),
+    ] {
+        let client = GatewayClient::with_policy(&[&gateway.url], impatient()).unwrap();
+        let mut store = Blockstore::in_memory().unwrap();
+        let mut progress = 0;
+        let report = client
+            .fetch_dag(&root, &mut store, &mut |bytes| progress += bytes)
+            .await
+            .unwrap();
+        assert_eq!(report.gateway.as_deref(), Some(gateway.url.as_str()));
+        assert_eq!(report.blocks_fetched, 5);
+        assert!(report.rejected.is_empty());
+        assert!(progress >= bytes.len() as u64);
+        let mut out = Vec::new();
+        store.read_file(&root, &mut out).unwrap();
+        assert_eq!(out, bytes);
+    }
 }
 
 #[tokio::test]
@@ -221,4 +228,63 @@ async fn a_path_only_gateway_is_passed_over_as_not_trustless() {
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_pinning_service_pins_on_request_and_unpins_on_removal() {
+    let service = PinningService::start(&node().api);
+    let client = PinningClient::with_policy(&service.url, &service.token, impatient()).unwrap();
+    // The blocks reach the node unpinned, as a creator's node would serve them to the service.
+    let mut ours = Blockstore::in_memory().unwrap();
+    let root = ours
+        .add_file(&content(400_000, 21)[..], ImportProfile::Legacy)
+        .unwrap()
+        .root;
+    let node_client = node().client();
+    let mut blocks = Vec::new();
+    ours.walk_blocks(&root, |block| {
+        blocks.push(block);
+        Ok(())
+    })
+    .unwrap();
+    for block in &blocks {
+        node_client.block_put(block).await.unwrap();
+    }
+    assert!(!node_client.is_pinned(&root).await.unwrap());
+
+    let created = client.add(&root, "chair.glb", &[]).await.unwrap();
+    assert_eq!(created.status, PinState::Queued);
+    let mut seen = Vec::new();
+    let done = client
+        .wait_pinned(
+            &root,
+            &created.request_id,
+            Duration::from_secs(30),
+            &mut |state| seen.push(state),
+        )
+        .await
+        .unwrap();
+    assert_eq!(done.status, PinState::Pinned);
+    assert_eq!(seen, [PinState::Pinning, PinState::Pinned]);
+    assert!(node_client.is_pinned(&root).await.unwrap());
+
+    let listed = client.list(Some(&root)).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].pin.name.as_deref(), Some("chair.glb"));
+
+    client.remove(&created.request_id).await.unwrap();
+    assert!(client.list(Some(&root)).await.unwrap().is_empty());
+    assert!(!node_client.is_pinned(&root).await.unwrap());
+}
+
+#[tokio::test]
+async fn a_wrong_pinning_token_is_named_as_the_problem() {
+    let service = PinningService::start(&node().api);
+    let client = PinningClient::with_policy(&service.url, "not-the-token", impatient()).unwrap();
+    let error = client.list(None).await.unwrap_err();
+    assert!(
+        matches!(error, PinningError::Unauthorized { status: 401, .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("check the token"));
 }

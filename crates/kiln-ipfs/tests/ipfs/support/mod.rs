@@ -1,7 +1,7 @@
 //! The parts the integration tests run against: a real IPFS node (js-ipfs, started and stopped
 //! by `scripts/ipfs-node`), and a trustless gateway in front of it that can be told to lie.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -12,6 +12,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use kiln_ipfs::{Blockstore, Cid, KuboClient, RetryPolicy, export_car};
+
+use http_server::Response;
+
+pub mod http_server;
+pub mod pinning_service;
 
 /// One node per test binary: starting js-ipfs takes seconds. The daemon script watches this
 /// process and stops the node when the tests end, however they end.
@@ -107,7 +112,8 @@ pub fn content(size: usize, seed: u32) -> Vec<u8> {
 }
 
 /// A trustless gateway (`/ipfs/{cid}?format=raw|car`) serving what the real node holds, read
-/// through its RPC API. When told to lie, it flips one bit of every answer.
+/// through its RPC API. When told to lie, it flips one bit of every answer. Some real gateways
+/// serve only blocks: `start_blocks_only` is one of those.
 pub struct TrustlessGateway {
     pub url: String,
     lie: Arc<AtomicBool>,
@@ -115,19 +121,46 @@ pub struct TrustlessGateway {
 
 impl TrustlessGateway {
     pub fn start(node_api: &str) -> TrustlessGateway {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
+        Self::serving(node_api, true)
+    }
+
+    pub fn start_blocks_only(node_api: &str) -> TrustlessGateway {
+        Self::serving(node_api, false)
+    }
+
+    fn serving(node_api: &str, serves_car: bool) -> TrustlessGateway {
         let lie = Arc::new(AtomicBool::new(false));
         let lying = lie.clone();
-        let client = KuboClient::with_policy(node_api, impatient()).unwrap();
-        thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let _ = serve(stream, &client, &runtime, lying.load(Ordering::SeqCst));
+        let node = KuboClient::with_policy(node_api, impatient()).unwrap();
+        let url = http_server::start(move |request, runtime| {
+            let cid: Option<Cid> = request
+                .path
+                .strip_prefix("/ipfs/")
+                .and_then(|cid| cid.parse().ok());
+            let answer = cid.and_then(|cid| match request.query.as_str() {
+                "format=raw" => runtime
+                    .block_on(node.block_get(&cid))
+                    .ok()
+                    .map(|block| ("application/vnd.ipld.raw", block.into_data())),
+                "format=car" if serves_car => {
+                    let mut store = Blockstore::in_memory().unwrap();
+                    runtime.block_on(node.fetch_dag(&cid, &mut store)).ok()?;
+                    let mut car = Vec::new();
+                    export_car(&store, &cid, &mut car).ok()?;
+                    Some(("application/vnd.ipld.car; version=1", car))
+                }
+                _ => None,
+            });
+            match answer {
+                Some((content_type, mut body)) => {
+                    if lying.load(Ordering::SeqCst)
+                        && let Some(last) = body.last_mut()
+                    {
+                        *last ^= 1;
+                    }
+                    Response::new(200, content_type, body)
+                }
+                None => Response::new(404, "text/plain", b"not found".to_vec()),
             }
         });
         TrustlessGateway { url, lie }
@@ -135,54 +168,5 @@ impl TrustlessGateway {
 
     pub fn lie(&self, lie: bool) {
         self.lie.store(lie, Ordering::SeqCst);
-    }
-}
-
-fn serve(
-    mut stream: TcpStream,
-    node: &KuboClient,
-    runtime: &tokio::runtime::Runtime,
-    lie: bool,
-) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header)? == 0 || header.trim().is_empty() {
-            break;
-        }
-    }
-    let target = request_line.split_whitespace().nth(1).unwrap_or("");
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let cid: Option<Cid> = path.strip_prefix("/ipfs/").and_then(|cid| cid.parse().ok());
-    let answer = cid.and_then(|cid| match query {
-        "format=raw" => runtime
-            .block_on(node.block_get(&cid))
-            .ok()
-            .map(|block| ("application/vnd.ipld.raw", block.into_data())),
-        "format=car" => {
-            let mut store = Blockstore::in_memory().unwrap();
-            runtime.block_on(node.fetch_dag(&cid, &mut store)).ok()?;
-            let mut car = Vec::new();
-            export_car(&store, &cid, &mut car).ok()?;
-            Some(("application/vnd.ipld.car; version=1", car))
-        }
-        _ => None,
-    });
-    match answer {
-        Some((content_type, mut body)) => {
-            if lie && let Some(last) = body.last_mut() {
-                *last ^= 1;
-            }
-            write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            )?;
-            stream.write_all(&body)
-        }
-        None => stream
-            .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
     }
 }
