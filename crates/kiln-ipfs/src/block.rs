@@ -30,17 +30,17 @@ pub enum BlockError {
     #[error(
         "block {cid} does not match its CID: the bytes hash to {actual}; the source sent wrong data"
     )]
-    HashMismatch { cid: Cid, actual: Cid },
+    HashMismatch { cid: Box<Cid>, actual: Box<Cid> },
     #[error(
         "block {cid} uses multihash code {code:#x}; Kiln verifies sha2-256 and identity CIDs only"
     )]
-    UnsupportedHash { cid: Cid, code: u64 },
+    UnsupportedHash { cid: Box<Cid>, code: u64 },
     #[error(
         "block {cid} uses codec {codec:#x}; Kiln reads raw (0x55) and dag-pb (0x70) blocks only"
     )]
-    UnsupportedCodec { cid: Cid, codec: u64 },
+    UnsupportedCodec { cid: Box<Cid>, codec: u64 },
     #[error("block {cid} is not valid dag-pb: {reason}")]
-    BadDagPb { cid: Cid, reason: String },
+    BadDagPb { cid: Box<Cid>, reason: String },
 }
 
 impl Block {
@@ -77,8 +77,8 @@ impl Block {
                 let actual = Code::Sha2_256.digest(&data);
                 if actual.digest() != hash.digest() {
                     return Err(BlockError::HashMismatch {
-                        cid,
-                        actual: Cid::new_v1(cid.codec(), actual),
+                        cid: Box::new(cid),
+                        actual: Box::new(Cid::new_v1(cid.codec(), actual)),
                     });
                 }
             }
@@ -88,12 +88,17 @@ impl Block {
                     let actual = Multihash::wrap(IDENTITY, &data)
                         .unwrap_or_else(|_| Code::Sha2_256.digest(&data));
                     return Err(BlockError::HashMismatch {
-                        cid,
-                        actual: Cid::new_v1(cid.codec(), actual),
+                        cid: Box::new(cid),
+                        actual: Box::new(Cid::new_v1(cid.codec(), actual)),
                     });
                 }
             }
-            code => return Err(BlockError::UnsupportedHash { cid, code }),
+            code => {
+                return Err(BlockError::UnsupportedHash {
+                    cid: Box::new(cid),
+                    code,
+                });
+            }
         }
         Ok(Block { cid, data })
     }
@@ -109,7 +114,7 @@ impl Block {
                 .map(|link| link.cid)
                 .collect()),
             codec => Err(BlockError::UnsupportedCodec {
-                cid: self.cid,
+                cid: Box::new(self.cid),
                 codec,
             }),
         }
@@ -118,7 +123,7 @@ impl Block {
     /// Decodes the block as a dag-pb node.
     pub(crate) fn dag_pb(&self) -> Result<PbNode, BlockError> {
         PbNode::from_bytes(self.data.clone().into()).map_err(|error| BlockError::BadDagPb {
-            cid: self.cid,
+            cid: Box::new(self.cid),
             reason: error.to_string(),
         })
     }
@@ -142,7 +147,7 @@ mod tests {
         let block = Block::raw(b"kiln".to_vec());
         let error = Block::verified(block.cid(), b"kilm".to_vec()).unwrap_err();
         assert!(
-            matches!(error, BlockError::HashMismatch { cid, actual } if cid == block.cid() && actual == Block::raw(b"kilm".to_vec()).cid())
+            matches!(error, BlockError::HashMismatch { cid, actual } if *cid == block.cid() && *actual == Block::raw(b"kilm".to_vec()).cid())
         );
     }
 
@@ -161,7 +166,10 @@ mod tests {
         let cid = Cid::new_v1(RAW, Code::Sha2_512.digest(b"x"));
         assert_eq!(
             Block::verified(cid, b"x".to_vec()),
-            Err(BlockError::UnsupportedHash { cid, code: 0x13 })
+            Err(BlockError::UnsupportedHash {
+                cid: Box::new(cid),
+                code: 0x13
+            })
         );
     }
 }

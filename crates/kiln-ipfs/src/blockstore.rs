@@ -72,7 +72,7 @@ pub enum StoreError {
     #[error(
         "block {missing} of {root} is not in the local blockstore; fetch the DAG (kiln-cli fetch) or import its CAR first"
     )]
-    Missing { root: Cid, missing: Cid },
+    Missing { root: Box<Cid>, missing: Box<Cid> },
     #[error(
         "a stored block failed verification ({0}); the blockstore file is damaged: delete the block with `kiln-cli store gc` after unpinning, then fetch it again"
     )]
@@ -80,12 +80,12 @@ pub enum StoreError {
     #[error(transparent)]
     Block(#[from] BlockError),
     #[error("{cid} is a UnixFS {kind}, not a file")]
-    NotAFile { cid: Cid, kind: &'static str },
+    NotAFile { cid: Box<Cid>, kind: &'static str },
     #[error("{cid} has malformed UnixFS data: {reason}")]
-    BadUnixFs { cid: Cid, reason: &'static str },
+    BadUnixFs { cid: Box<Cid>, reason: &'static str },
     #[error("{root} declares {declared} bytes but its blocks hold {actual}; the DAG is malformed")]
     SizeMismatch {
-        root: Cid,
+        root: Box<Cid>,
         declared: u64,
         actual: u64,
     },
@@ -369,11 +369,14 @@ impl Blockstore {
                 DAG_PB => {
                     let node = block.dag_pb()?;
                     let data = node.data.as_deref().unwrap_or_default();
-                    let unixfs = decode_node_data(data)
-                        .map_err(|reason| StoreError::BadUnixFs { cid, reason })?;
+                    let unixfs =
+                        decode_node_data(data).map_err(|reason| StoreError::BadUnixFs {
+                            cid: Box::new(cid),
+                            reason,
+                        })?;
                     if !unixfs.is_file_content() {
                         return Err(StoreError::NotAFile {
-                            cid,
+                            cid: Box::new(cid),
                             kind: unixfs.kind_name(),
                         });
                     }
@@ -385,14 +388,18 @@ impl Blockstore {
                     pending.extend(node.links.iter().rev().map(|link| link.cid));
                 }
                 codec => {
-                    return Err(BlockError::UnsupportedCodec { cid, codec }.into());
+                    return Err(BlockError::UnsupportedCodec {
+                        cid: Box::new(cid),
+                        codec,
+                    }
+                    .into());
                 }
             }
         }
         out.flush().map_err(StoreError::Write)?;
         match declared {
             Some(declared) if declared != written => Err(StoreError::SizeMismatch {
-                root: *root,
+                root: Box::new(*root),
                 declared,
                 actual: written,
             }),
@@ -417,8 +424,8 @@ impl BlockReader<'_> {
             )
             .optional()?;
         let data = data.ok_or(StoreError::Missing {
-            root: *root,
-            missing: *cid,
+            root: Box::new(*root),
+            missing: Box::new(*cid),
         })?;
         Block::verified(*cid, data).map_err(StoreError::Corrupt)
     }
@@ -432,8 +439,8 @@ impl BlockReader<'_> {
             )
             .optional()?
             .ok_or(StoreError::Missing {
-                root: *root,
-                missing: *cid,
+                root: Box::new(*root),
+                missing: Box::new(*cid),
             })
     }
 
@@ -566,8 +573,8 @@ mod tests {
             .unwrap();
         match store.pin(&imported.root, "partial") {
             Err(StoreError::Missing { root, missing }) => {
-                assert_eq!(root, imported.root);
-                assert_eq!(missing, blocks[1].cid());
+                assert_eq!(*root, imported.root);
+                assert_eq!(*missing, blocks[1].cid());
             }
             other => panic!("expected a missing block, got {other:?}"),
         }

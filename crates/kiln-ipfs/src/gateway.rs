@@ -32,7 +32,7 @@ pub enum GatewayError {
     NoGateway,
     #[error("no gateway gave a verified copy of {root}:\n{}", list(.failures))]
     AllFailed {
-        root: Cid,
+        root: Box<Cid>,
         failures: Vec<GatewayFailure>,
     },
     #[error(transparent)]
@@ -193,7 +193,7 @@ impl GatewayClient {
             }
         }
         Err(GatewayError::AllFailed {
-            root: *root,
+            root: Box::new(*root),
             failures: rejected,
         })
     }

@@ -36,7 +36,7 @@ pub enum KuboError {
     #[error(
         "the IPFS node computed {theirs} where Kiln computed {ours}; the node's import settings differ, so it would serve a different DAG; publish with the CAR path instead"
     )]
-    CidMismatch { ours: Cid, theirs: Cid },
+    CidMismatch { ours: Box<Cid>, theirs: Box<Cid> },
     #[error("a block from the IPFS node is wrong: {0}")]
     Block(#[from] BlockError),
     #[error("the DAG from the IPFS node is wrong: {0}")]
@@ -193,7 +193,7 @@ impl KuboClient {
             DAG_PB => "dag-pb",
             codec => {
                 return Err(BlockError::UnsupportedCodec {
-                    cid: block.cid(),
+                    cid: Box::new(block.cid()),
                     codec,
                 }
                 .into());
@@ -451,7 +451,10 @@ fn same_cid(ours: Cid, theirs: Cid) -> Result<(), KuboError> {
     if v1(ours) == v1(theirs) {
         Ok(())
     } else {
-        Err(KuboError::CidMismatch { ours, theirs })
+        Err(KuboError::CidMismatch {
+            ours: Box::new(ours),
+            theirs: Box::new(theirs),
+        })
     }
 }
 

@@ -10,13 +10,6 @@
 //! - [`PinningClient`]: the IPFS Pinning Service API of hosted pinning services.
 //! - [`GatewayClient`]: verified reads from trustless HTTP gateways, with fallback across a list.
 
-// A `Cid` is 96 bytes, so errors that name the CIDs they are about are large. They are returned
-// once per block at most, next to a sha2-256 of up to a MiB: boxing them would buy nothing.
-#![expect(
-    clippy::result_large_err,
-    reason = "errors carry the CIDs they are about"
-)]
-
 mod block;
 mod blockstore;
 mod car;

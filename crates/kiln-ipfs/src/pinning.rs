@@ -30,10 +30,10 @@ pub enum PinningError {
     #[error("the pinning service's answer is not what the API specifies: {0}")]
     BadResponse(String),
     #[error("the pinning service reports {theirs} for our pin of {ours}")]
-    CidMismatch { ours: Cid, theirs: String },
+    CidMismatch { ours: Box<Cid>, theirs: String },
     #[error("the pinning service could not pin {cid} (request {request_id}){}", .info.as_deref().map(|i| format!(": {i}")).unwrap_or_default())]
     PinFailed {
-        cid: Cid,
+        cid: Box<Cid>,
         request_id: String,
         info: Option<String>,
     },
@@ -41,7 +41,7 @@ pub enum PinningError {
         "{cid} is still {status} at the pinning service after {waited:?}; it may finish later (request {request_id})"
     )]
     StillPending {
-        cid: Cid,
+        cid: Box<Cid>,
         request_id: String,
         status: PinState,
         waited: Duration,
@@ -228,7 +228,7 @@ impl PinningClient {
                 PinState::Pinned => return Ok(status),
                 PinState::Failed => {
                     return Err(PinningError::PinFailed {
-                        cid: *cid,
+                        cid: Box::new(*cid),
                         request_id: request_id.to_string(),
                         info: status
                             .info
@@ -239,7 +239,7 @@ impl PinningClient {
                 }
                 state if started.elapsed() >= timeout => {
                     return Err(PinningError::StillPending {
-                        cid: *cid,
+                        cid: Box::new(*cid),
                         request_id: request_id.to_string(),
                         status: state,
                         waited: started.elapsed(),
@@ -373,7 +373,7 @@ fn check_cid(ours: &Cid, status: &PinStatus) -> Result<(), PinningError> {
         Ok(())
     } else {
         Err(PinningError::CidMismatch {
-            ours: *ours,
+            ours: Box::new(*ours),
             theirs: status.pin.cid.clone(),
         })
     }
