@@ -3,11 +3,10 @@
 use std::fs::File;
 use std::io::{BufReader, Read};
 
-use crate::output;
+use crate::{output, progress};
 use std::path::PathBuf;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
 use kiln_ipfs::{ImportProfile, file_cid, raw_cid};
 use serde::Serialize;
 
@@ -39,11 +38,7 @@ pub fn run(args: &CidArgs, json: bool) -> anyhow::Result<()> {
     let open_error = || format!("cannot read {}", args.file.display());
     let file = File::open(&args.file).with_context(open_error)?;
     let size = file.metadata().with_context(open_error)?.len();
-    let progress = ProgressBar::new(size).with_style(
-        ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} ({eta})")
-            .expect("the template is valid"),
-    );
-    progress.set_message("hashing");
+    let progress = progress::bytes(size, "hashing");
     let mut reader = progress.wrap_read(BufReader::new(file));
     let report = if args.raw {
         let mut bytes = Vec::new();

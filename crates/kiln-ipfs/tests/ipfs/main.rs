@@ -1,5 +1,4 @@
 //! kiln-ipfs against the reference implementations and a real IPFS node.
 
 mod node;
-mod support;
 mod unixfs;

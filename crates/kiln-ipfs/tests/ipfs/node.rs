@@ -7,8 +7,7 @@ use kiln_ipfs::{
     KuboError, PinState, PinningClient, PinningError, file_cid,
 };
 
-use crate::support::pinning_service::PinningService;
-use crate::support::{TrustlessGateway, content, impatient, node};
+use kiln_testkit::{PinningService, TrustlessGateway, content, impatient, ipfs_node as node};
 
 /// From empty to a DAG over 174 chunks (two levels of inner nodes), across every chunk boundary.
 const SIZES: &[usize] = &[

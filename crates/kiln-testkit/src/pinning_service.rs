@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use kiln_ipfs::{Cid, KuboClient};
 use serde_json::json;
 
-use super::http_server::{self, Request, Response};
-use super::impatient;
+use crate::http_server::{self, Request, Response};
+use crate::impatient;
 
 pub struct PinningService {
     pub url: String,

@@ -1,5 +1,5 @@
-//! The parts the integration tests run against: a real IPFS node (js-ipfs, started and stopped
-//! by `scripts/ipfs-node`), and a trustless gateway in front of it that can be told to lie.
+//! A real IPFS node (js-ipfs, started and stopped by `scripts/ipfs-node`), and a trustless
+//! gateway in front of it.
 
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
@@ -13,26 +13,23 @@ use std::time::{Duration, Instant};
 
 use kiln_ipfs::{Blockstore, Cid, KuboClient, RetryPolicy, export_car};
 
-use http_server::Response;
-
-pub mod http_server;
-pub mod pinning_service;
+use crate::http_server::{self, Response};
 
 /// One node per test binary: starting js-ipfs takes seconds. The daemon script watches this
 /// process and stops the node when the tests end, however they end.
-pub struct TestNode {
+pub struct IpfsNode {
     pub api: String,
     pub gateway: String,
     _daemon: Child,
 }
 
-pub fn node() -> &'static TestNode {
-    static NODE: OnceLock<TestNode> = OnceLock::new();
-    NODE.get_or_init(TestNode::start)
+pub fn ipfs_node() -> &'static IpfsNode {
+    static NODE: OnceLock<IpfsNode> = OnceLock::new();
+    NODE.get_or_init(IpfsNode::start)
 }
 
-impl TestNode {
-    fn start() -> TestNode {
+impl IpfsNode {
+    fn start() -> IpfsNode {
         // The daemon script deletes the repo when this process ends.
         let repo = std::env::temp_dir().join(format!("kiln-ipfs-test-{}", std::process::id()));
         let (api_port, gateway_port) = (free_port(), free_port());
@@ -70,7 +67,7 @@ impl TestNode {
             assert!(started.elapsed() < Duration::from_secs(90));
             thread::sleep(Duration::from_millis(100));
         }
-        TestNode {
+        IpfsNode {
             api: format!("http://127.0.0.1:{api_port}"),
             gateway: format!("http://127.0.0.1:{gateway_port}"),
             _daemon: daemon,
