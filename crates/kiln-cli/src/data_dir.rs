@@ -4,6 +4,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use kiln_ipfs::Blockstore;
 
 #[derive(Debug, Clone)]
 pub struct DataDir {
@@ -46,5 +47,16 @@ impl DataDir {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    pub fn blockstore_path(&self) -> PathBuf {
+        self.path.join("blocks.sqlite")
+    }
+
+    /// The local blockstore, created on first use.
+    pub fn blockstore(&self) -> anyhow::Result<Blockstore> {
+        let path = self.blockstore_path();
+        Blockstore::open(&path)
+            .with_context(|| format!("cannot open the blockstore {}", path.display()))
     }
 }

@@ -1,13 +1,21 @@
 //! `kiln-cli`: Kiln without a window. Every subcommand prints for people by default and JSON
 //! with `--json`; errors go to stderr with what to do about them, and a non-zero exit.
 
+mod bench;
+mod car;
 mod cid;
 mod data_dir;
+mod fetch;
+mod files;
 mod output;
+mod progress;
+mod publish;
+mod store;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
@@ -35,6 +43,19 @@ enum Command {
     Info,
     /// Print the IPFS CID of a file, as `ipfs add --cid-version=1` computes it.
     Cid(cid::CidArgs),
+    /// The local blockstore: add, cat, pin, unpin, gc.
+    #[command(subcommand)]
+    Store(store::StoreCommand),
+    /// CAR v1 archives of DAGs in the local blockstore.
+    #[command(subcommand)]
+    Car(car::CarCommand),
+    /// Read a file from IPFS gateways, verifying every block.
+    Fetch(fetch::FetchArgs),
+    /// Put a DAG on an IPFS node and/or a pinning service.
+    Publish(publish::PublishArgs),
+    /// Measure performance and print a table.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 fn main() -> ExitCode {
@@ -49,10 +70,24 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
+    let data_dir = || DataDir::open(cli.data_dir.clone());
     match &cli.command {
-        Command::Info => info(cli),
+        Command::Info => info(&data_dir()?, cli.json),
         Command::Cid(args) => cid::run(args, cli.json),
+        Command::Store(command) => store::run(command, &data_dir()?, cli.json),
+        Command::Car(command) => car::run(command, &data_dir()?, cli.json),
+        Command::Fetch(args) => fetch::run(args, &data_dir()?, cli.json),
+        Command::Publish(args) => publish::run(args, &data_dir()?, cli.json),
+        Command::Bench(command) => bench::run(command, cli.json),
     }
+}
+
+/// The async runtime of the network commands: one thread is plenty for a CLI.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
 }
 
 #[derive(Serialize)]
@@ -61,13 +96,12 @@ struct Info {
     data_dir: PathBuf,
 }
 
-fn info(cli: &Cli) -> anyhow::Result<()> {
-    let data_dir = DataDir::open(cli.data_dir.clone())?;
+fn info(data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
     let info = Info {
         version: env!("CARGO_PKG_VERSION"),
         data_dir: data_dir.path().to_owned(),
     };
-    output::print(cli.json, &info, |out| {
+    output::print(json, &info, |out| {
         writeln!(out, "kiln-cli {}", info.version)?;
         writeln!(out, "data directory: {}", info.data_dir.display())
     })

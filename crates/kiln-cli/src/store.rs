@@ -80,9 +80,8 @@ pub fn run(command: &StoreCommand, data_dir: &DataDir, json: bool) -> anyhow::Re
             output::print(json, &report, |out| writeln!(out, "{}", report.cid))
         }
         StoreCommand::Cat { cid, output: path } => {
-            let size = crate::files::write_atomically(path, |file| {
-                Ok(store.read_file(cid, file)?)
-            })?;
+            let size =
+                crate::files::write_atomically(path, |file| Ok(store.read_file(cid, file)?))?;
             #[derive(Serialize)]
             struct Written {
                 cid: String,
@@ -100,9 +99,11 @@ pub fn run(command: &StoreCommand, data_dir: &DataDir, json: bool) -> anyhow::Re
         }
         StoreCommand::Pin { cid, name } => {
             store.pin(cid, name)?;
-            output::print(json, &serde_json::json!({"pinned": cid.to_string()}), |out| {
-                writeln!(out, "pinned {cid}")
-            })
+            output::print(
+                json,
+                &serde_json::json!({"pinned": cid.to_string()}),
+                |out| writeln!(out, "pinned {cid}"),
+            )
         }
         StoreCommand::Unpin { cid } => {
             let was_pinned = store.unpin(cid)?;

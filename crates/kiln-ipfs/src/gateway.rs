@@ -300,7 +300,8 @@ impl GatewayClient {
                 let mut response = match request.send().await {
                     Ok(response) => response,
                     Err(error) => {
-                        let skip = Skip::Because(FailureReason::Unavailable(error.to_string()));
+                        let skip =
+                            Skip::Because(FailureReason::Unavailable(http::describe(&error)));
                         return if http::is_transient(&error) {
                             Attempt::Retry(skip)
                         } else {
@@ -346,7 +347,7 @@ impl GatewayClient {
                         Ok(None) => return Attempt::Done(Ok(body)),
                         Err(error) => {
                             return Attempt::Retry(Skip::Because(FailureReason::Unavailable(
-                                error.to_string(),
+                                http::describe(&error),
                             )));
                         }
                     }

@@ -74,6 +74,22 @@ where
     }
 }
 
+/// An error and its causes in one line ("error sending request: … : Connection refused"), for
+/// messages that keep only text.
+pub(crate) fn describe(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 /// Whether a transport error may go away on a second try.
 pub(crate) fn is_transient(error: &reqwest::Error) -> bool {
     error.is_timeout() || error.is_connect() || error.is_request()

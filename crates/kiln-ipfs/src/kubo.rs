@@ -52,6 +52,15 @@ pub struct NodeIdentity {
     pub id: String,
     #[serde(rename = "AgentVersion", default)]
     pub agent_version: String,
+    /// Multiaddrs where the node can be reached by other nodes.
+    #[serde(rename = "Addresses", default, deserialize_with = "null_as_empty")]
+    pub addresses: Vec<String>,
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<String>, D::Error> {
+    Ok(Option::<Vec<String>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// A client of one node's RPC API.

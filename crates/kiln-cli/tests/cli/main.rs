@@ -1,9 +1,11 @@
 //! The `kiln-cli` binary as a user meets it.
 
+mod ipfs;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn kiln_cli(args: &[&str], data_dir: Option<&Path>) -> Output {
+pub fn kiln_cli(args: &[&str], data_dir: Option<&Path>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_kiln-cli"));
     command.args(args).env_remove("KILN_DATA_DIR");
     if let Some(dir) = data_dir {
@@ -12,11 +14,11 @@ fn kiln_cli(args: &[&str], data_dir: Option<&Path>) -> Output {
     command.output().expect("kiln-cli runs")
 }
 
-fn stdout(output: &Output) -> String {
+pub fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
-fn stderr(output: &Output) -> String {
+pub fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
 }
 

@@ -1,0 +1,160 @@
+//! `kiln-cli bench …`: measured performance, printed as a table. Quote ratios from one run;
+//! absolute times vary with the machine and its load.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use indicatif::ProgressBar;
+use kiln_ipfs::{Blockstore, ImportProfile, file_cid};
+use serde::Serialize;
+
+use crate::output;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum BenchCommand {
+    /// CID, blockstore and verified-read throughput on one file, against `sha256sum` on the
+    /// same file in the same run.
+    Ipfs {
+        /// Size of the test file in MiB.
+        #[arg(long, default_value_t = 256)]
+        size_mib: u64,
+    },
+}
+
+#[derive(Serialize)]
+struct Row {
+    operation: &'static str,
+    seconds: f64,
+    mib_per_second: f64,
+    /// Throughput divided by sha256sum's on the same file.
+    ratio_to_sha256sum: f64,
+}
+
+#[derive(Serialize)]
+struct IpfsBench {
+    file_mib: u64,
+    rows: Vec<Row>,
+}
+
+pub fn run(command: &BenchCommand, json: bool) -> anyhow::Result<()> {
+    match command {
+        BenchCommand::Ipfs { size_mib } => ipfs(*size_mib, json),
+    }
+}
+
+fn ipfs(size_mib: u64, json: bool) -> anyhow::Result<()> {
+    if size_mib == 0 {
+        bail!("--size-mib must be at least 1");
+    }
+    let folder = tempfile::tempdir().context("cannot make a temporary folder")?;
+    let path = folder.path().join("bench.bin");
+    let bytes = size_mib * 1024 * 1024;
+    write_test_file(&path, bytes)?;
+
+    let steps = ProgressBar::new(6).with_message("benchmarking");
+    // One untimed pass, so every timed pass reads from the page cache alike.
+    timed_sha256sum(&path)?;
+    steps.inc(1);
+    let baseline = timed_sha256sum(&path)?;
+    steps.inc(1);
+    let mut measured = vec![("sha256sum (coreutils)", baseline)];
+    for (operation, profile) in [
+        ("cid, legacy profile", ImportProfile::Legacy),
+        ("cid, v1-2025 profile", ImportProfile::V1_2025),
+    ] {
+        let started = Instant::now();
+        file_cid(File::open(&path)?, profile)?;
+        measured.push((operation, started.elapsed()));
+        steps.inc(1);
+    }
+    let mut store = Blockstore::open(&folder.path().join("blocks.sqlite"))?;
+    let started = Instant::now();
+    let root = store
+        .add_file(File::open(&path)?, ImportProfile::Legacy)?
+        .root;
+    measured.push(("blockstore add (SQLite)", started.elapsed()));
+    steps.inc(1);
+    let started = Instant::now();
+    store.read_file(&root, std::io::sink())?;
+    measured.push(("blockstore verified read", started.elapsed()));
+    steps.finish_and_clear();
+
+    let mib = size_mib as f64;
+    let base_rate = mib / baseline.as_secs_f64();
+    let report = IpfsBench {
+        file_mib: size_mib,
+        rows: measured
+            .into_iter()
+            .map(|(operation, elapsed)| {
+                let rate = mib / elapsed.as_secs_f64();
+                Row {
+                    operation,
+                    seconds: elapsed.as_secs_f64(),
+                    mib_per_second: rate,
+                    ratio_to_sha256sum: rate / base_rate,
+                }
+            })
+            .collect(),
+    };
+    output::print(json, &report, |out| {
+        writeln!(out, "file: {size_mib} MiB\n")?;
+        writeln!(
+            out,
+            "| operation                  | seconds | MiB/s  | ratio to sha256sum |"
+        )?;
+        writeln!(
+            out,
+            "|----------------------------|---------|--------|--------------------|"
+        )?;
+        for row in &report.rows {
+            writeln!(
+                out,
+                "| {:<26} | {:>7.2} | {:>6.1} | {:>18.2} |",
+                row.operation, row.seconds, row.mib_per_second, row.ratio_to_sha256sum
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// Incompressible, deterministic content (xorshift64*), written in 1 MiB pieces.
+fn write_test_file(path: &Path, bytes: u64) -> anyhow::Result<()> {
+    let bar = crate::progress::bytes(bytes, "writing the test file");
+    let mut out = BufWriter::new(File::create(path).context("cannot write the test file")?);
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut piece = vec![0u8; 1024 * 1024];
+    let mut left = bytes;
+    while left > 0 {
+        for word in piece.chunks_exact_mut(8) {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            word.copy_from_slice(&state.wrapping_mul(0x2545_f491_4f6c_dd1d).to_le_bytes());
+        }
+        let take = left.min(piece.len() as u64) as usize;
+        out.write_all(&piece[..take])
+            .context("cannot write the test file")?;
+        left -= take as u64;
+        bar.inc(take as u64);
+    }
+    out.flush().context("cannot write the test file")?;
+    bar.finish_and_clear();
+    Ok(())
+}
+
+fn timed_sha256sum(path: &Path) -> anyhow::Result<Duration> {
+    let started = Instant::now();
+    let status = Command::new("sha256sum")
+        .arg(path)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .context("cannot run sha256sum (GNU coreutils), the baseline of this benchmark")?;
+    if !status.success() {
+        bail!("sha256sum failed on the test file");
+    }
+    Ok(started.elapsed())
+}
