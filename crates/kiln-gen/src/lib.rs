@@ -1,2 +1,18 @@
 //! Text to 3D: vocabulary, procedural training data, the burn model, training, evaluation and
 //! the mesher that turns the decoded field into a watertight coloured mesh. No Bevy here.
+//!
+//! - [`vocab`]: the words Kiln understands (categories, colours, materials, sizes, parts).
+//! - [`prompt`]: free text → [`Description`], with unknown words reported.
+//! - [`shapes`]: procedural objects for training data and ground truth (never used to generate).
+//! - [`mesher`]: a decoded [`Field`] → [`Mesh`], the one mesh type of the workspace.
+
+pub mod mesh;
+pub mod mesher;
+pub mod prompt;
+pub mod shapes;
+mod simplify;
+pub mod vocab;
+
+pub use mesh::{Mesh, MeshHealth, MeshPrimitive};
+pub use mesher::{Field, MeshError, MeshOptions, mesh_field};
+pub use prompt::{Description, ParsedPrompt, PartDescription, PromptError, parse};

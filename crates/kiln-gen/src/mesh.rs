@@ -1,0 +1,206 @@
+//! [`Mesh`]: the one mesh type of the workspace. The generator makes it, kiln-asset writes it as
+//! GLB, the client shows it. Indexed triangles with normals and vertex colours, one primitive
+//! per material (so each can get its own PBR material).
+
+use std::collections::HashMap;
+
+use crate::vocab::Material;
+
+/// An indexed triangle mesh in metres, +Y up.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Mesh {
+    pub positions: Vec<[f32; 3]>,
+    /// Unit normals, one per vertex.
+    pub normals: Vec<[f32; 3]>,
+    /// sRGB colours, one per vertex.
+    pub colours: Vec<[u8; 3]>,
+    /// Triangles grouped by material; they share the vertex arrays.
+    pub primitives: Vec<MeshPrimitive>,
+}
+
+/// The triangles of one material.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeshPrimitive {
+    pub material: Material,
+    /// Three vertex indices per triangle, counter-clockwise seen from outside.
+    pub indices: Vec<u32>,
+}
+
+/// What [`Mesh::health`] finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MeshHealth {
+    /// Edges used by exactly one triangle (holes) or by more than two (non-manifold).
+    pub bad_edges: usize,
+    /// Triangles with (nearly) zero area or a repeated vertex.
+    pub degenerate_triangles: usize,
+}
+
+impl MeshHealth {
+    /// Closed, manifold, and no degenerate triangles.
+    pub fn is_healthy(&self) -> bool {
+        self.bad_edges == 0 && self.degenerate_triangles == 0
+    }
+}
+
+impl Mesh {
+    pub fn vertex_count(&self) -> usize {
+        self.positions.len()
+    }
+
+    pub fn triangle_count(&self) -> usize {
+        self.primitives
+            .iter()
+            .map(|primitive| primitive.indices.len() / 3)
+            .sum()
+    }
+
+    /// All triangles, whatever their material.
+    pub fn triangles(&self) -> impl Iterator<Item = [u32; 3]> + '_ {
+        self.primitives.iter().flat_map(|primitive| {
+            primitive
+                .indices
+                .chunks_exact(3)
+                .map(|triangle| [triangle[0], triangle[1], triangle[2]])
+        })
+    }
+
+    /// Axis-aligned bounds (min, max); zeros for an empty mesh.
+    pub fn bounds(&self) -> ([f32; 3], [f32; 3]) {
+        if self.positions.is_empty() {
+            return ([0.0; 3], [0.0; 3]);
+        }
+        let mut min = [f32::INFINITY; 3];
+        let mut max = [f32::NEG_INFINITY; 3];
+        for position in &self.positions {
+            for axis in 0..3 {
+                min[axis] = min[axis].min(position[axis]);
+                max[axis] = max[axis].max(position[axis]);
+            }
+        }
+        (min, max)
+    }
+
+    /// Watertightness and degenerate triangles, checked over all primitives together.
+    pub fn health(&self) -> MeshHealth {
+        let mut edges: HashMap<(u32, u32), u32> = HashMap::new();
+        let mut degenerate_triangles = 0;
+        for [a, b, c] in self.triangles() {
+            if a == b || b == c || a == c || self.area(a, b, c) <= 1e-12 {
+                degenerate_triangles += 1;
+            }
+            for (from, to) in [(a, b), (b, c), (c, a)] {
+                *edges.entry((from.min(to), from.max(to))).or_default() += 1;
+            }
+        }
+        MeshHealth {
+            bad_edges: edges.values().filter(|&&uses| uses != 2).count(),
+            degenerate_triangles,
+        }
+    }
+
+    fn area(&self, a: u32, b: u32, c: u32) -> f32 {
+        let [a, b, c] = [a, b, c].map(|index| {
+            self.positions
+                .get(index as usize)
+                .copied()
+                .unwrap_or([f32::NAN; 3])
+        });
+        let ab = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+        let ac = [c[0] - a[0], c[1] - a[1], c[2] - a[2]];
+        let cross = [
+            ab[1] * ac[2] - ab[2] * ac[1],
+            ab[2] * ac[0] - ab[0] * ac[2],
+            ab[0] * ac[1] - ab[1] * ac[0],
+        ];
+        let area = 0.5 * (cross[0] * cross[0] + cross[1] * cross[1] + cross[2] * cross[2]).sqrt();
+        if area.is_nan() { 0.0 } else { area }
+    }
+
+    /// Recomputes vertex normals as the area-weighted average of the adjacent faces.
+    pub fn compute_normals(&mut self) {
+        let mut normals = vec![[0.0f32; 3]; self.positions.len()];
+        for [a, b, c] in self.triangles().collect::<Vec<_>>() {
+            let [pa, pb, pc] = [a, b, c].map(|index| self.positions[index as usize]);
+            let ab = [pb[0] - pa[0], pb[1] - pa[1], pb[2] - pa[2]];
+            let ac = [pc[0] - pa[0], pc[1] - pa[1], pc[2] - pa[2]];
+            // Twice the area, pointing outwards for counter-clockwise triangles.
+            let face = [
+                ab[1] * ac[2] - ab[2] * ac[1],
+                ab[2] * ac[0] - ab[0] * ac[2],
+                ab[0] * ac[1] - ab[1] * ac[0],
+            ];
+            for index in [a, b, c] {
+                for axis in 0..3 {
+                    normals[index as usize][axis] += face[axis];
+                }
+            }
+        }
+        self.normals = normals
+            .into_iter()
+            .map(|n| {
+                let length = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
+                if length > 0.0 {
+                    [n[0] / length, n[1] / length, n[2] / length]
+                } else {
+                    [0.0, 1.0, 0.0]
+                }
+            })
+            .collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tetrahedron: the smallest closed mesh.
+    pub(crate) fn tetrahedron() -> Mesh {
+        let mut mesh = Mesh {
+            positions: vec![
+                [0.0, 0.0, 0.0],
+                [1.0, 0.0, 0.0],
+                [0.0, 0.0, 1.0],
+                [0.0, 1.0, 0.0],
+            ],
+            normals: Vec::new(),
+            colours: vec![[255, 0, 0]; 4],
+            primitives: vec![
+                MeshPrimitive {
+                    material: Material::Wood,
+                    indices: vec![0, 1, 2, 0, 3, 1],
+                },
+                MeshPrimitive {
+                    material: Material::Metal,
+                    indices: vec![0, 2, 3, 1, 3, 2],
+                },
+            ],
+        };
+        mesh.compute_normals();
+        mesh
+    }
+
+    #[test]
+    fn a_closed_mesh_split_across_materials_is_healthy() {
+        let mesh = tetrahedron();
+        assert_eq!(mesh.triangle_count(), 4);
+        assert!(mesh.health().is_healthy(), "{:?}", mesh.health());
+    }
+
+    #[test]
+    fn holes_and_slivers_are_found() {
+        let mut open = tetrahedron();
+        open.primitives[1].indices.truncate(3);
+        assert_eq!(open.health().bad_edges, 3);
+        let mut sliver = tetrahedron();
+        sliver.positions[3] = [0.5, 0.0, 0.0];
+        assert!(sliver.health().degenerate_triangles > 0);
+    }
+
+    #[test]
+    fn normals_point_out_of_the_tetrahedron() {
+        let mesh = tetrahedron();
+        // The vertex at the origin: its normal points away from the solid.
+        let n = mesh.normals[0];
+        assert!(n[0] < 0.0 && n[1] < 0.0 && n[2] < 0.0, "{n:?}");
+    }
+}

@@ -1,0 +1,423 @@
+//! Procedural objects: for every category a parametric shape made of parts, each part a union
+//! of signed-distance primitives with a colour and a material, with natural variation of
+//! proportions drawn from a seed. This is where training data and evaluation ground truth come
+//! from; the generator never calls it (the mesh a user gets comes from the network).
+
+mod categories;
+pub mod sdf;
+
+use glam::{Quat, Vec3};
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+
+use crate::prompt::Description;
+use crate::vocab::{Material, PartSlot, Proportion, Style};
+use sdf::{Placed, Primitive};
+
+/// One part of an object: where it is, and how it looks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapePart {
+    pub slot: PartSlot,
+    pub geometry: Vec<Placed>,
+    pub colour: [u8; 3],
+    pub material: Material,
+}
+
+/// A procedural object, standing on y = 0 around the Y axis, in metres.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    pub parts: Vec<ShapePart>,
+}
+
+impl Shape {
+    /// Signed distance to the object's surface.
+    pub fn distance(&self, p: Vec3) -> f32 {
+        self.nearest_part(p).1
+    }
+
+    /// The part whose surface is nearest (the one `p` is inside, if any) and the distance.
+    pub fn nearest_part(&self, p: Vec3) -> (usize, f32) {
+        let mut best = (0, f32::INFINITY);
+        for (index, part) in self.parts.iter().enumerate() {
+            for placed in &part.geometry {
+                let distance = placed.distance(p);
+                if distance < best.1 {
+                    best = (index, distance);
+                }
+            }
+        }
+        best
+    }
+
+    /// Axis-aligned bounds (min, max) of all parts.
+    pub fn bounds(&self) -> (Vec3, Vec3) {
+        let mut min = Vec3::splat(f32::INFINITY);
+        let mut max = Vec3::splat(f32::NEG_INFINITY);
+        for placed in self.parts.iter().flat_map(|part| &part.geometry) {
+            let (lo, hi) = placed.bounds();
+            min = min.min(lo);
+            max = max.max(hi);
+        }
+        (min, max)
+    }
+
+    pub fn part(&self, slot: PartSlot) -> Option<&ShapePart> {
+        self.parts.iter().find(|part| part.slot == slot)
+    }
+}
+
+/// A procedural object as `description` asks, varied by `seed`.
+pub fn sample_shape(description: &Description, seed: u64) -> Shape {
+    let mut builder = Builder::new(description, seed);
+    categories::build(&mut builder);
+    builder.finish()
+}
+
+/// What the category builders draw with: the object's overall dimensions, a random source,
+/// and primitives that follow the prompt's style.
+pub(crate) struct Builder<'a> {
+    description: &'a Description,
+    rng: Pcg64Mcg,
+    /// Overall height in metres (typical height × size word × proportion × variation).
+    pub height: f32,
+    /// Width factor against the category's usual width (wide/thin × variation).
+    pub width: f32,
+    parts: Vec<PendingPart>,
+}
+
+struct PendingPart {
+    slot: PartSlot,
+    geometry: Vec<Placed>,
+    default_colour: [u8; 3],
+    default_material: Material,
+    /// Takes the prompt's overall colour (the object's body; not, say, a tree's trunk).
+    primary: bool,
+}
+
+impl<'a> Builder<'a> {
+    fn new(description: &'a Description, seed: u64) -> Self {
+        let mut rng = Pcg64Mcg::seed_from_u64(seed);
+        let size = description.size.map_or(1.0, |size| size.scale());
+        let tall = match description.height {
+            Some(Proportion::Tall) => 1.4,
+            Some(Proportion::Short) => 0.65,
+            _ => 1.0,
+        };
+        let wide = match description.width {
+            Some(Proportion::Wide) => 1.45,
+            Some(Proportion::Thin) => 0.62,
+            _ => 1.0,
+        };
+        let height =
+            description.category.typical_height() * size * tall * rng.random_range(0.88..1.12);
+        let width = wide * rng.random_range(0.88..1.12);
+        Builder {
+            description,
+            rng,
+            height,
+            width,
+            parts: Vec::new(),
+        }
+    }
+
+    pub fn description(&self) -> &Description {
+        self.description
+    }
+
+    /// A random value in `range`.
+    pub fn vary(&mut self, range: std::ops::Range<f32>) -> f32 {
+        self.rng.random_range(range)
+    }
+
+    /// A random whole number in `range`.
+    pub fn pick(&mut self, range: std::ops::RangeInclusive<u32>) -> u32 {
+        self.rng.random_range(range)
+    }
+
+    /// How many of a part the prompt asks for ("three legs"), or `default`.
+    pub fn count(&self, slot: PartSlot, default: u32) -> u32 {
+        self.description
+            .part(slot)
+            .and_then(|part| part.count)
+            .map_or(default, u32::from)
+    }
+
+    pub fn style(&self) -> Option<Style> {
+        self.description.style
+    }
+
+    fn rounding(&self, size: f32) -> f32 {
+        match self.style() {
+            Some(Style::Round) => size * 0.3,
+            Some(Style::Blocky) => 0.0,
+            None => size * 0.06,
+        }
+    }
+
+    /// Adds a part; several calls with one slot add to the same part.
+    pub fn part(
+        &mut self,
+        slot: PartSlot,
+        default_colour: [u8; 3],
+        default_material: Material,
+        primary: bool,
+        geometry: Vec<Placed>,
+    ) {
+        match self.parts.iter_mut().find(|part| part.slot == slot) {
+            Some(part) => part.geometry.extend(geometry),
+            None => self.parts.push(PendingPart {
+                slot,
+                geometry,
+                default_colour,
+                default_material,
+                primary,
+            }),
+        }
+    }
+
+    /// A box with the style's edges.
+    pub fn cuboid(&self, center: Vec3, half: Vec3) -> Placed {
+        Placed::at(
+            Primitive::Box {
+                half,
+                rounding: self.rounding(half.min_element()),
+            },
+            center,
+        )
+    }
+
+    /// A vertical cylinder; a square post when the style is blocky.
+    pub fn cylinder(&self, center: Vec3, radius: f32, half_height: f32) -> Placed {
+        if self.style() == Some(Style::Blocky) {
+            return self.cuboid(center, Vec3::new(radius, half_height, radius));
+        }
+        Placed::at(
+            Primitive::Cylinder {
+                radius,
+                half_height,
+                rounding: self.rounding(radius.min(half_height)),
+            },
+            center,
+        )
+    }
+
+    /// A ball; a cube when the style is blocky.
+    pub fn ball(&self, center: Vec3, radius: f32) -> Placed {
+        if self.style() == Some(Style::Blocky) {
+            return self.cuboid(center, Vec3::splat(radius * 0.85));
+        }
+        Placed::at(Primitive::Sphere { radius }, center)
+    }
+
+    /// An ellipsoid; a box when the style is blocky.
+    pub fn ellipsoid(&self, center: Vec3, radii: Vec3) -> Placed {
+        if self.style() == Some(Style::Blocky) {
+            return self.cuboid(center, radii * 0.85);
+        }
+        Placed::at(Primitive::Ellipsoid { radii }, center)
+    }
+
+    /// A vertical cone from `bottom` radius to `top` radius.
+    pub fn cone(&self, center: Vec3, bottom: f32, top: f32, half_height: f32) -> Placed {
+        Placed::at(
+            Primitive::Cone {
+                bottom,
+                top,
+                half_height,
+            },
+            center,
+        )
+    }
+
+    /// A rod from `a` to `b`; a square beam when the style is blocky.
+    pub fn rod(&self, a: Vec3, b: Vec3, radius: f32) -> Placed {
+        let direction = b - a;
+        let half_length = direction.length() * 0.5;
+        let rotation = Quat::from_rotation_arc(Vec3::Y, direction.normalize_or(Vec3::Y));
+        let primitive = if self.style() == Some(Style::Blocky) {
+            Primitive::Box {
+                half: Vec3::new(radius, half_length + radius, radius),
+                rounding: 0.0,
+            }
+        } else {
+            Primitive::Capsule {
+                half_length,
+                radius,
+            }
+        };
+        Placed::at(primitive, (a + b) * 0.5).rotated(rotation)
+    }
+
+    /// A ring around the Y axis.
+    pub fn ring(&self, center: Vec3, major: f32, minor: f32) -> Placed {
+        Placed::at(Primitive::Torus { major, minor }, center)
+    }
+
+    /// Resolves each part's colour and material from the prompt and the defaults.
+    fn finish(self) -> Shape {
+        let description = self.description;
+        let parts = self
+            .parts
+            .into_iter()
+            .map(|part| {
+                let asked = description.part(part.slot);
+                let material = asked
+                    .and_then(|asked| asked.material)
+                    .or(description.material)
+                    .unwrap_or(part.default_material);
+                let colour = resolve_colour(
+                    description,
+                    asked.and_then(|asked| asked.colour),
+                    asked.and_then(|asked| asked.material),
+                    part.primary,
+                )
+                .unwrap_or(part.default_colour);
+                ShapePart {
+                    slot: part.slot,
+                    geometry: part.geometry,
+                    colour,
+                    material,
+                }
+            })
+            .collect();
+        Shape { parts }
+    }
+}
+
+/// A part's colour: its own colour word; else its own material's colour; else the prompt's
+/// colour, if the part is the object's body; else the object's material's colour, where it
+/// applies; else `None` (the category's default).
+fn resolve_colour(
+    description: &Description,
+    part_colour: Option<crate::vocab::Colour>,
+    part_material: Option<Material>,
+    primary: bool,
+) -> Option<[u8; 3]> {
+    if let Some(colour) = part_colour {
+        return Some(colour.srgb());
+    }
+    if let Some(material) = part_material {
+        return Some(material.natural_srgb());
+    }
+    if primary && let Some(colour) = description.colour {
+        return Some(colour.srgb());
+    }
+    description
+        .material
+        .filter(|material| primary || material.implies_colour())
+        .map(Material::natural_srgb)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prompt::parse;
+    use crate::vocab::{Category, Colour};
+
+    fn shape(prompt: &str, seed: u64) -> Shape {
+        sample_shape(&parse(prompt).unwrap().description, seed)
+    }
+
+    #[test]
+    fn every_category_stands_on_the_ground_at_its_size() {
+        for &category in Category::ALL {
+            let description = Description::plain(category);
+            for seed in 0..4 {
+                let shape = sample_shape(&description, seed);
+                let (min, max) = shape.bounds();
+                let height = max.y - min.y;
+                let typical = category.typical_height();
+                assert!(
+                    min.y.abs() < 0.05 * typical,
+                    "{category} seed {seed}: lowest point {}",
+                    min.y
+                );
+                assert!(
+                    (0.7 * typical..1.35 * typical).contains(&height),
+                    "{category} seed {seed}: {height} m tall, typically {typical}"
+                );
+                // Solid somewhere: the centre column crosses the surface.
+                let inside = (0..200).any(|i| {
+                    let y = min.y + (max.y - min.y) * (i as f32 + 0.5) / 200.0;
+                    shape.distance(Vec3::new(0.0, y, 0.0)) < 0.0
+                }) || shape.parts.iter().any(|part| {
+                    part.geometry
+                        .iter()
+                        .any(|placed| shape.distance(placed.center) < 0.0)
+                });
+                assert!(inside, "{category}: nothing solid");
+                for part in &shape.parts {
+                    assert!(
+                        category.parts().iter().any(|known| known.slot == part.slot),
+                        "{category} built a {:?} it cannot name",
+                        part.slot
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn size_and_proportion_words_change_the_dimensions() {
+        let height = |prompt: &str| {
+            let (min, max) = shape(prompt, 3).bounds();
+            max.y - min.y
+        };
+        let width = |prompt: &str| {
+            let (min, max) = shape(prompt, 3).bounds();
+            (max.x - min.x).max(max.z - min.z)
+        };
+        assert!(height("a huge mushroom") > 3.0 * height("a tiny mushroom"));
+        assert!(height("a house") > 10.0 * height("a cup"));
+        assert!(height("a tall vase") > height("a short vase") * 1.5);
+        assert!(width("a wide barrel") > width("a thin barrel") * 1.5);
+    }
+
+    #[test]
+    fn colours_and_materials_land_on_the_parts_named() {
+        let chair = shape("a red chair with gold legs", 1);
+        assert_eq!(
+            chair.part(PartSlot::Seat).unwrap().colour,
+            Colour::Red.srgb()
+        );
+        let legs = chair.part(PartSlot::Legs).unwrap();
+        assert_eq!(legs.material, Material::Gold);
+        assert_eq!(legs.colour, Material::Gold.natural_srgb());
+
+        let tree = shape("a red tree", 1);
+        assert_eq!(
+            tree.part(PartSlot::Leaves).unwrap().colour,
+            Colour::Red.srgb()
+        );
+        assert_ne!(
+            tree.part(PartSlot::Trunk).unwrap().colour,
+            Colour::Red.srgb()
+        );
+
+        let sword = shape("a wooden sword with a blue hilt", 2);
+        assert_eq!(sword.part(PartSlot::Head).unwrap().material, Material::Wood);
+        assert_eq!(
+            sword.part(PartSlot::Handle).unwrap().colour,
+            Colour::Blue.srgb()
+        );
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_shape_and_others_vary() {
+        assert_eq!(shape("a table", 7), shape("a table", 7));
+        assert_ne!(shape("a table", 7), shape("a table", 8));
+    }
+
+    #[test]
+    fn part_counts_are_followed() {
+        let legs = |prompt: &str| {
+            shape(prompt, 5)
+                .part(PartSlot::Legs)
+                .unwrap()
+                .geometry
+                .len()
+        };
+        assert_eq!(legs("a table with three legs"), 3);
+        assert_eq!(legs("a table with four legs"), 4);
+    }
+}

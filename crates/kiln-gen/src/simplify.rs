@@ -1,0 +1,139 @@
+//! The mesher's last steps: simplification to the triangle budget (meshoptimizer, weighing
+//! colour so colour borders stay put, locking the vertices where materials meet), one primitive
+//! per material, vertex-cache order, compact vertex arrays, normals. A simplification that would
+//! open the surface or leave slivers is dropped for the unsimplified mesh.
+
+use meshopt::{SimplifyOptions, VertexDataAdapter};
+
+use crate::mesh::{Mesh, MeshPrimitive};
+use crate::vocab::Material;
+
+/// Allowed deviation of the simplified surface, relative to the mesh's extent.
+const TARGET_ERROR: f32 = 0.02;
+/// Weight of colour (0..=1 per channel) against position in the simplifier's error.
+const COLOUR_WEIGHT: f32 = 0.5;
+
+/// Builds the final mesh from a triangle soup over shared vertices.
+pub(crate) fn finish(
+    positions: Vec<[f32; 3]>,
+    colours: Vec<[u8; 3]>,
+    vertex_materials: Vec<u8>,
+    indices: Vec<u32>,
+    max_triangles: usize,
+) -> Mesh {
+    let simplified = if indices.len() / 3 > max_triangles {
+        simplify(
+            &positions,
+            &colours,
+            &vertex_materials,
+            &indices,
+            max_triangles,
+        )
+    } else {
+        None
+    };
+    let unsimplified = assemble(&positions, &colours, &vertex_materials, &indices);
+    match simplified {
+        Some(indices) => {
+            let mesh = assemble(&positions, &colours, &vertex_materials, &indices);
+            if mesh.health().is_healthy() || !unsimplified.health().is_healthy() {
+                mesh
+            } else {
+                unsimplified
+            }
+        }
+        None => unsimplified,
+    }
+}
+
+fn simplify(
+    positions: &[[f32; 3]],
+    colours: &[[u8; 3]],
+    vertex_materials: &[u8],
+    indices: &[u32],
+    max_triangles: usize,
+) -> Option<Vec<u32>> {
+    let bytes: Vec<u8> = positions
+        .iter()
+        .flat_map(|p| p.iter().flat_map(|c| c.to_le_bytes()))
+        .collect();
+    let adapter = VertexDataAdapter::new(&bytes, 12, 0).ok()?;
+    let attributes: Vec<f32> = colours
+        .iter()
+        .flat_map(|c| c.map(|channel| f32::from(channel) / 255.0))
+        .collect();
+    // A vertex where two materials meet keeps its place, so the border stays where it was.
+    let mut first_material = vec![u8::MAX; positions.len()];
+    let mut locked = vec![false; positions.len()];
+    for triangle in indices.chunks_exact(3) {
+        let material = majority([0, 1, 2].map(|i| vertex_materials[triangle[i] as usize]));
+        for &vertex in triangle {
+            let seen = &mut first_material[vertex as usize];
+            if *seen == u8::MAX {
+                *seen = material;
+            } else if *seen != material {
+                locked[vertex as usize] = true;
+            }
+        }
+    }
+    let simplified = meshopt::simplify_with_attributes_and_locks(
+        indices,
+        &adapter,
+        &attributes,
+        &[COLOUR_WEIGHT; 3],
+        12,
+        &locked,
+        max_triangles * 3,
+        TARGET_ERROR,
+        SimplifyOptions::None,
+        None,
+    );
+    (!simplified.is_empty()).then_some(simplified)
+}
+
+/// Splits triangles by material, orders each primitive for the vertex cache, drops unused
+/// vertices and computes normals.
+fn assemble(
+    positions: &[[f32; 3]],
+    colours: &[[u8; 3]],
+    vertex_materials: &[u8],
+    indices: &[u32],
+) -> Mesh {
+    let mut by_material: Vec<Vec<u32>> = vec![Vec::new(); Material::ALL.len()];
+    for triangle in indices.chunks_exact(3) {
+        let material = majority([0, 1, 2].map(|i| vertex_materials[triangle[i] as usize]));
+        by_material[usize::from(material).min(Material::ALL.len() - 1)].extend_from_slice(triangle);
+    }
+    // New vertex numbers in order of first use, so the arrays are compact and cache friendly.
+    let mut remap = vec![u32::MAX; positions.len()];
+    let mut mesh = Mesh::default();
+    for (material, indices) in by_material.into_iter().enumerate() {
+        if indices.is_empty() {
+            continue;
+        }
+        let ordered = meshopt::optimize_vertex_cache(&indices, positions.len());
+        let indices = ordered
+            .into_iter()
+            .map(|old| {
+                let new = &mut remap[old as usize];
+                if *new == u32::MAX {
+                    *new = mesh.positions.len() as u32;
+                    mesh.positions.push(positions[old as usize]);
+                    mesh.colours.push(colours[old as usize]);
+                }
+                *new
+            })
+            .collect();
+        mesh.primitives.push(MeshPrimitive {
+            material: Material::ALL[material],
+            indices,
+        });
+    }
+    mesh.compute_normals();
+    mesh
+}
+
+/// The value at least two of three share, else the first.
+pub(crate) fn majority([a, b, c]: [u8; 3]) -> u8 {
+    if b == c { b } else { a }
+}

@@ -1,0 +1,797 @@
+//! The words Kiln understands: object categories, colours, materials, size, proportion and
+//! style words, and the parts of each object that a prompt may describe. The model is trained on
+//! exactly these words; everything else in a prompt is reported as unknown and ignored.
+
+use std::fmt;
+
+/// Defines a closed set of words as an enum with its canonical names and synonyms.
+macro_rules! word_set {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => [$canonical:literal $(, $synonym:literal)*]),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The word used in captions and listings.
+            pub fn name(self) -> &'static str {
+                match self { $($name::$variant => $canonical),+ }
+            }
+
+            /// Every word that means this, the canonical one first.
+            pub fn words(self) -> &'static [&'static str] {
+                match self { $($name::$variant => &[$canonical $(, $synonym)*]),+ }
+            }
+
+            /// Position in [`Self::ALL`], the index the model's tables use.
+            pub fn index(self) -> usize {
+                self as usize
+            }
+
+            pub fn from_word(word: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|item| item.words().contains(&word))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+
+word_set! {
+    /// What the object is.
+    Category {
+        Chair => ["chair", "armchair"],
+        Table => ["table", "desk"],
+        Stool => ["stool"],
+        Bed => ["bed"],
+        Lamp => ["lamp", "lantern"],
+        Tree => ["tree"],
+        Pine => ["pine", "fir", "spruce", "conifer"],
+        Cactus => ["cactus"],
+        Mushroom => ["mushroom", "toadstool"],
+        Flower => ["flower", "tulip", "daisy"],
+        Rock => ["rock", "boulder"],
+        Tower => ["tower", "turret"],
+        House => ["house", "hut", "cottage", "home"],
+        Arch => ["arch", "archway", "gate"],
+        Bridge => ["bridge"],
+        Fence => ["fence"],
+        Pillar => ["pillar", "column"],
+        Sword => ["sword", "katana", "sabre", "saber"],
+        Shield => ["shield"],
+        Axe => ["axe", "ax"],
+        Hammer => ["hammer", "mallet"],
+        Crown => ["crown"],
+        Key => ["key"],
+        Barrel => ["barrel", "cask"],
+        Chest => ["chest", "treasure"],
+        Vase => ["vase", "urn"],
+        Cup => ["cup", "mug"],
+        Bottle => ["bottle", "flask"],
+        Boat => ["boat", "ship"],
+        Rocket => ["rocket", "spaceship"],
+        Mailbox => ["mailbox", "postbox"],
+        Bench => ["bench"],
+    }
+}
+
+word_set! {
+    /// Colour words; each has one sRGB value the generator paints with.
+    Colour {
+        Red => ["red", "crimson", "scarlet"],
+        Orange => ["orange"],
+        Yellow => ["yellow"],
+        Lime => ["lime"],
+        Green => ["green"],
+        Teal => ["teal", "turquoise", "cyan"],
+        Blue => ["blue", "azure"],
+        Navy => ["navy"],
+        Purple => ["purple", "violet"],
+        Pink => ["pink", "magenta"],
+        Brown => ["brown"],
+        Beige => ["beige", "tan", "cream"],
+        White => ["white"],
+        Gray => ["gray", "grey"],
+        Black => ["black"],
+        Maroon => ["maroon"],
+    }
+}
+
+word_set! {
+    /// What the object is made of: how it is lit (metallic, roughness, emission) and, where the
+    /// prompt names no colour, its colour.
+    Material {
+        Wood => ["wood", "wooden", "oak", "timber"],
+        Stone => ["stone", "marble", "granite"],
+        Metal => ["metal", "metallic", "iron", "steel"],
+        Gold => ["gold", "golden"],
+        Silver => ["silver"],
+        Glass => ["glass"],
+        Crystal => ["crystal", "crystalline", "glowing"],
+        Plastic => ["plastic"],
+        Cloth => ["cloth", "fabric", "woolen", "velvet"],
+        Ceramic => ["ceramic", "porcelain", "clay"],
+    }
+}
+
+word_set! {
+    /// Overall size, relative to the category's typical size.
+    SizeWord {
+        Tiny => ["tiny", "miniature", "mini"],
+        Small => ["small", "little"],
+        Large => ["large", "big"],
+        Huge => ["huge", "giant", "enormous", "gigantic"],
+    }
+}
+
+word_set! {
+    /// Proportion words: they change height against width.
+    Proportion {
+        Tall => ["tall", "high"],
+        Short => ["short", "low", "squat"],
+        Wide => ["wide", "broad", "fat"],
+        Thin => ["thin", "narrow", "slim", "slender"],
+    }
+}
+
+word_set! {
+    /// Surface style.
+    Style {
+        Round => ["round", "rounded", "smooth", "soft"],
+        Blocky => ["blocky", "lowpoly", "boxy", "angular", "square"],
+    }
+}
+
+/// A part of an object that a prompt can colour or make of a material ("with a gold hilt").
+/// Parts are shared slots across categories (a sword's hilt and an axe's handle are both
+/// [`PartSlot::Handle`]), so what the model learns about one carries to the others; each category
+/// says which slots it has and which words name them ([`Category::parts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PartSlot {
+    Legs,
+    Seat,
+    Back,
+    Top,
+    Base,
+    Body,
+    Pole,
+    Head,
+    Handle,
+    Trim,
+    Accents,
+    Roof,
+    Door,
+    Leaves,
+    Trunk,
+    Cap,
+    Blanket,
+    Shade,
+    Sail,
+}
+
+impl PartSlot {
+    pub const ALL: &'static [PartSlot] = &[
+        PartSlot::Legs,
+        PartSlot::Seat,
+        PartSlot::Back,
+        PartSlot::Top,
+        PartSlot::Base,
+        PartSlot::Body,
+        PartSlot::Pole,
+        PartSlot::Head,
+        PartSlot::Handle,
+        PartSlot::Trim,
+        PartSlot::Accents,
+        PartSlot::Roof,
+        PartSlot::Door,
+        PartSlot::Leaves,
+        PartSlot::Trunk,
+        PartSlot::Cap,
+        PartSlot::Blanket,
+        PartSlot::Shade,
+        PartSlot::Sail,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A part of one category: its slot and the words that name it, the caption word first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartWords {
+    pub slot: PartSlot,
+    pub words: &'static [&'static str],
+}
+
+/// Number words for part counts ("with four legs").
+pub const COUNT_WORDS: &[(&str, u8)] = &[
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+];
+
+/// Words that carry no meaning for the generator.
+pub const FILLER_WORDS: &[&str] = &[
+    "a", "an", "the", "some", "with", "and", "of", "made", "out", "in", "that", "which", "has",
+    "have", "having", "is", "are", "its", "it", "very", "quite", "really", "kind", "sort",
+    "looking", "style", "styled", "colored", "coloured", "color", "colour", "whose", "on", "for",
+    "please", "make", "me", "create", "i", "want", "like", "from", "be", "should", "would",
+];
+
+impl Category {
+    /// Typical height in metres of a plain (no size word) object.
+    pub fn typical_height(self) -> f32 {
+        use Category::*;
+        match self {
+            Chair => 0.95,
+            Table => 0.75,
+            Stool => 0.6,
+            Bed => 0.6,
+            Lamp => 1.6,
+            Tree => 6.0,
+            Pine => 8.0,
+            Cactus => 1.8,
+            Mushroom => 0.25,
+            Flower => 0.45,
+            Rock => 0.9,
+            Tower => 12.0,
+            House => 6.0,
+            Arch => 4.0,
+            Bridge => 2.0,
+            Fence => 1.1,
+            Pillar => 4.0,
+            Sword => 1.0,
+            Shield => 0.8,
+            Axe => 0.8,
+            Hammer => 0.45,
+            Crown => 0.15,
+            Key => 0.12,
+            Barrel => 0.9,
+            Chest => 0.6,
+            Vase => 0.45,
+            Cup => 0.1,
+            Bottle => 0.3,
+            Boat => 2.0,
+            Rocket => 6.0,
+            Mailbox => 1.2,
+            Bench => 0.85,
+        }
+    }
+
+    /// The parts of this category a prompt may name. The first slot is the object's main body:
+    /// a colour or material word outside any part phrase applies to it and to every part the
+    /// prompt does not describe.
+    pub fn parts(self) -> &'static [PartWords] {
+        use Category::*;
+        use PartSlot::*;
+        match self {
+            Chair => &[
+                PartWords {
+                    slot: Seat,
+                    words: &["seat", "cushion"],
+                },
+                PartWords {
+                    slot: Legs,
+                    words: &["legs", "leg", "feet"],
+                },
+                PartWords {
+                    slot: Back,
+                    words: &["back", "backrest"],
+                },
+            ],
+            Table => &[
+                PartWords {
+                    slot: Top,
+                    words: &["top", "tabletop", "surface"],
+                },
+                PartWords {
+                    slot: Legs,
+                    words: &["legs", "leg"],
+                },
+            ],
+            Stool => &[
+                PartWords {
+                    slot: Seat,
+                    words: &["seat", "top", "cushion"],
+                },
+                PartWords {
+                    slot: Legs,
+                    words: &["legs", "leg"],
+                },
+            ],
+            Bed => &[
+                PartWords {
+                    slot: Base,
+                    words: &["frame", "base"],
+                },
+                PartWords {
+                    slot: Blanket,
+                    words: &["blanket", "sheets", "mattress", "cover"],
+                },
+                PartWords {
+                    slot: Back,
+                    words: &["headboard"],
+                },
+            ],
+            Lamp => &[
+                PartWords {
+                    slot: Base,
+                    words: &["base", "foot", "stand"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["pole", "stem", "post"],
+                },
+                PartWords {
+                    slot: Shade,
+                    words: &["shade", "lampshade", "light", "bulb"],
+                },
+            ],
+            Tree => &[
+                PartWords {
+                    slot: Leaves,
+                    words: &["leaves", "foliage", "canopy"],
+                },
+                PartWords {
+                    slot: Trunk,
+                    words: &["trunk", "bark", "branches"],
+                },
+            ],
+            Pine => &[
+                PartWords {
+                    slot: Leaves,
+                    words: &["needles", "leaves", "foliage", "branches"],
+                },
+                PartWords {
+                    slot: Trunk,
+                    words: &["trunk", "bark"],
+                },
+            ],
+            Cactus => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "stem", "arms"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["flowers", "flower", "blossoms", "spines"],
+                },
+            ],
+            Mushroom => &[
+                PartWords {
+                    slot: Cap,
+                    words: &["cap", "top", "head"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["stem", "stalk"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["spots", "dots"],
+                },
+            ],
+            Flower => &[
+                PartWords {
+                    slot: Accents,
+                    words: &["petals", "petal", "blossom", "bloom"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["stem", "stalk"],
+                },
+                PartWords {
+                    slot: Leaves,
+                    words: &["leaves", "leaf"],
+                },
+            ],
+            Rock => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "surface"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["crystals", "gems", "veins"],
+                },
+            ],
+            Tower => &[
+                PartWords {
+                    slot: Body,
+                    words: &["walls", "wall", "body"],
+                },
+                PartWords {
+                    slot: Roof,
+                    words: &["roof", "spire", "top"],
+                },
+                PartWords {
+                    slot: Door,
+                    words: &["door", "windows", "window"],
+                },
+            ],
+            House => &[
+                PartWords {
+                    slot: Body,
+                    words: &["walls", "wall"],
+                },
+                PartWords {
+                    slot: Roof,
+                    words: &["roof"],
+                },
+                PartWords {
+                    slot: Door,
+                    words: &["door", "windows", "window"],
+                },
+            ],
+            Arch => &[
+                PartWords {
+                    slot: Body,
+                    words: &["pillars", "sides", "columns"],
+                },
+                PartWords {
+                    slot: Top,
+                    words: &["top", "keystone", "lintel"],
+                },
+            ],
+            Bridge => &[
+                PartWords {
+                    slot: Top,
+                    words: &["deck", "planks", "path"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["supports", "pillars", "arches"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["rails", "railing", "railings"],
+                },
+            ],
+            Fence => &[
+                PartWords {
+                    slot: Pole,
+                    words: &["posts", "post", "pickets"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["rails", "rail", "bars"],
+                },
+            ],
+            Pillar => &[
+                PartWords {
+                    slot: Body,
+                    words: &["shaft", "column", "body"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["base", "plinth"],
+                },
+                PartWords {
+                    slot: Top,
+                    words: &["capital", "top"],
+                },
+            ],
+            Sword => &[
+                PartWords {
+                    slot: Head,
+                    words: &["blade", "edge"],
+                },
+                PartWords {
+                    slot: Handle,
+                    words: &["hilt", "handle", "grip"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["guard", "crossguard", "pommel"],
+                },
+            ],
+            Shield => &[
+                PartWords {
+                    slot: Body,
+                    words: &["face", "body", "front"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["rim", "border", "edge", "trim"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["boss", "emblem", "center", "centre"],
+                },
+            ],
+            Axe => &[
+                PartWords {
+                    slot: Head,
+                    words: &["head", "blade", "edge"],
+                },
+                PartWords {
+                    slot: Handle,
+                    words: &["handle", "haft", "shaft", "grip"],
+                },
+            ],
+            Hammer => &[
+                PartWords {
+                    slot: Head,
+                    words: &["head"],
+                },
+                PartWords {
+                    slot: Handle,
+                    words: &["handle", "shaft", "grip"],
+                },
+            ],
+            Crown => &[
+                PartWords {
+                    slot: Body,
+                    words: &["band", "body", "points", "spikes"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["gems", "jewels", "gem", "jewel", "rubies", "stones"],
+                },
+            ],
+            Key => &[
+                PartWords {
+                    slot: Handle,
+                    words: &["bow", "handle", "ring", "head"],
+                },
+                PartWords {
+                    slot: Head,
+                    words: &["bit", "teeth", "shaft", "blade"],
+                },
+            ],
+            Barrel => &[
+                PartWords {
+                    slot: Body,
+                    words: &["staves", "body"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["bands", "hoops", "rings", "band"],
+                },
+            ],
+            Chest => &[
+                PartWords {
+                    slot: Body,
+                    words: &["box", "body", "base"],
+                },
+                PartWords {
+                    slot: Top,
+                    words: &["lid", "top"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["bands", "trim", "lock", "straps", "corners"],
+                },
+            ],
+            Vase => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "belly"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["neck", "rim", "lip"],
+                },
+            ],
+            Cup => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body"],
+                },
+                PartWords {
+                    slot: Handle,
+                    words: &["handle"],
+                },
+            ],
+            Bottle => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["neck"],
+                },
+                PartWords {
+                    slot: Cap,
+                    words: &["cap", "cork", "stopper", "lid"],
+                },
+            ],
+            Boat => &[
+                PartWords {
+                    slot: Body,
+                    words: &["hull", "body", "deck"],
+                },
+                PartWords {
+                    slot: Sail,
+                    words: &["sail", "sails", "mast"],
+                },
+            ],
+            Rocket => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "hull", "fuselage"],
+                },
+                PartWords {
+                    slot: Sail,
+                    words: &["fins", "fin", "wings"],
+                },
+                PartWords {
+                    slot: Cap,
+                    words: &["nose", "tip", "cone"],
+                },
+            ],
+            Mailbox => &[
+                PartWords {
+                    slot: Body,
+                    words: &["box", "body"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["post", "pole", "stand"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["flag"],
+                },
+            ],
+            Bench => &[
+                PartWords {
+                    slot: Seat,
+                    words: &["seat", "planks", "slats"],
+                },
+                PartWords {
+                    slot: Legs,
+                    words: &["legs", "leg", "feet"],
+                },
+                PartWords {
+                    slot: Back,
+                    words: &["back", "backrest"],
+                },
+            ],
+        }
+    }
+
+    /// The part of this category `word` names.
+    pub fn part_for_word(self, word: &str) -> Option<PartSlot> {
+        self.parts()
+            .iter()
+            .find(|part| part.words.contains(&word))
+            .map(|part| part.slot)
+    }
+}
+
+impl Colour {
+    /// The sRGB colour the generator paints.
+    pub fn srgb(self) -> [u8; 3] {
+        use Colour::*;
+        match self {
+            Red => [200, 30, 35],
+            Orange => [235, 120, 20],
+            Yellow => [240, 205, 30],
+            Lime => [140, 210, 40],
+            Green => [40, 150, 60],
+            Teal => [20, 160, 160],
+            Blue => [35, 80, 210],
+            Navy => [20, 30, 100],
+            Purple => [120, 45, 170],
+            Pink => [235, 110, 170],
+            Brown => [115, 70, 35],
+            Beige => [220, 200, 160],
+            White => [240, 240, 235],
+            Gray => [128, 128, 128],
+            Black => [25, 25, 28],
+            Maroon => [110, 20, 35],
+        }
+    }
+}
+
+impl Material {
+    /// The colour of the bare material, used where no colour word applies.
+    pub fn natural_srgb(self) -> [u8; 3] {
+        use Material::*;
+        match self {
+            Wood => [140, 95, 55],
+            Stone => [150, 148, 140],
+            Metal => [165, 170, 178],
+            Gold => [230, 180, 50],
+            Silver => [205, 208, 212],
+            Glass => [190, 225, 235],
+            Crystal => [150, 210, 255],
+            Plastic => [230, 230, 230],
+            Cloth => [190, 170, 140],
+            Ceramic => [235, 230, 220],
+        }
+    }
+
+    /// Whether the material is itself a colour ("a gold crown" is gold-coloured).
+    pub fn implies_colour(self) -> bool {
+        matches!(self, Material::Gold | Material::Silver)
+    }
+}
+
+impl SizeWord {
+    /// Scale against the category's typical size.
+    pub fn scale(self) -> f32 {
+        match self {
+            SizeWord::Tiny => 0.45,
+            SizeWord::Small => 0.7,
+            SizeWord::Large => 1.5,
+            SizeWord::Huge => 2.4,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn the_vocabulary_is_as_large_as_promised() {
+        assert!(Category::ALL.len() >= 30);
+        assert!(Colour::ALL.len() >= 16);
+        assert!(Material::ALL.len() >= 8);
+    }
+
+    #[test]
+    fn no_word_means_two_things_of_one_kind() {
+        fn check(kind: &str, words: impl Iterator<Item = &'static str>) {
+            let mut seen = HashMap::new();
+            for word in words {
+                assert!(seen.insert(word, ()).is_none(), "{kind}: {word} twice");
+            }
+        }
+        check(
+            "category",
+            Category::ALL.iter().flat_map(|c| c.words().iter().copied()),
+        );
+        check(
+            "colour",
+            Colour::ALL.iter().flat_map(|c| c.words().iter().copied()),
+        );
+        check(
+            "material",
+            Material::ALL.iter().flat_map(|c| c.words().iter().copied()),
+        );
+        for category in Category::ALL {
+            check(
+                category.name(),
+                category
+                    .parts()
+                    .iter()
+                    .flat_map(|part| part.words.iter().copied()),
+            );
+            let slots: Vec<PartSlot> = category.parts().iter().map(|part| part.slot).collect();
+            for (i, slot) in slots.iter().enumerate() {
+                assert!(!slots[i + 1..].contains(slot), "{category}: {slot:?} twice");
+            }
+        }
+    }
+
+    #[test]
+    fn words_find_their_meaning() {
+        assert_eq!(Category::from_word("armchair"), Some(Category::Chair));
+        assert_eq!(Colour::from_word("grey"), Some(Colour::Gray));
+        assert_eq!(Material::from_word("golden"), Some(Material::Gold));
+        assert_eq!(Category::from_word("spoon"), None);
+        assert_eq!(
+            Category::Sword.part_for_word("hilt"),
+            Some(PartSlot::Handle)
+        );
+        assert_eq!(
+            Category::Axe.part_for_word("handle"),
+            Some(PartSlot::Handle)
+        );
+        assert_eq!(Category::Sword.part_for_word("roof"), None);
+    }
+}
