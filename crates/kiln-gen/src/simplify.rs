@@ -21,29 +21,32 @@ pub(crate) fn finish(
     indices: Vec<u32>,
     max_triangles: usize,
 ) -> Mesh {
-    let simplified = if indices.len() / 3 > max_triangles {
-        simplify(
+    let unsimplified = assemble(&positions, &colours, &vertex_materials, &indices);
+    if indices.len() / 3 <= max_triangles || !unsimplified.health().is_healthy() {
+        return unsimplified;
+    }
+    // Now and then a collapse leaves a sliver; a slightly smaller target avoids it.
+    let attempts = [
+        (max_triangles, SimplifyOptions::None),
+        (max_triangles, SimplifyOptions::RegularizeLight),
+        (max_triangles * 9 / 10, SimplifyOptions::Regularize),
+    ];
+    for (target, options) in attempts {
+        if let Some(indices) = simplify(
             &positions,
             &colours,
             &vertex_materials,
             &indices,
-            max_triangles,
-        )
-    } else {
-        None
-    };
-    let unsimplified = assemble(&positions, &colours, &vertex_materials, &indices);
-    match simplified {
-        Some(indices) => {
+            target,
+            options,
+        ) {
             let mesh = assemble(&positions, &colours, &vertex_materials, &indices);
-            if mesh.health().is_healthy() || !unsimplified.health().is_healthy() {
-                mesh
-            } else {
-                unsimplified
+            if mesh.health().is_healthy() {
+                return mesh;
             }
         }
-        None => unsimplified,
     }
+    unsimplified
 }
 
 fn simplify(
@@ -52,6 +55,7 @@ fn simplify(
     vertex_materials: &[u8],
     indices: &[u32],
     max_triangles: usize,
+    options: SimplifyOptions,
 ) -> Option<Vec<u32>> {
     let bytes: Vec<u8> = positions
         .iter()
@@ -85,7 +89,7 @@ fn simplify(
         &locked,
         max_triangles * 3,
         TARGET_ERROR,
-        SimplifyOptions::None,
+        options,
         None,
     );
     (!simplified.is_empty()).then_some(simplified)

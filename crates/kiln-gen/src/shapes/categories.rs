@@ -90,8 +90,11 @@ fn chair(b: &mut Builder, bench: bool) {
         h * b.vary(0.22..0.28)
     } * b.width;
     let half_d = h * b.vary(0.22..0.27) * b.width.sqrt();
-    let seat_t = h * b.vary(0.035..0.05);
-    let leg_r = h * b.vary(0.02..0.03) * b.width.sqrt();
+    // Parts stay at least two cells of the model's 48³ grid thick (about 5% of the object's
+    // largest extent); a bench is long, so its parts are thicker against its height.
+    let stout = if bench { 1.6 } else { 1.0 };
+    let seat_t = h * b.vary(0.05..0.07) * stout;
+    let leg_r = h * b.vary(0.025..0.035) * b.width.sqrt() * stout;
     let count = b.count(Legs, 4);
     let legs = legs(
         b,
@@ -107,7 +110,7 @@ fn chair(b: &mut Builder, bench: bool) {
         v(half_w, seat_t * 0.5, half_d),
     );
     b.part(Seat, WOOD, Material::Wood, true, vec![seat]);
-    let back_t = h * 0.03;
+    let back_t = h * 0.035 * stout;
     let back_h = h - seat_y;
     let back = b.cuboid(
         v(0.0, seat_y + back_h * 0.5, -half_d + back_t),
@@ -120,8 +123,8 @@ fn table(b: &mut Builder) {
     let h = b.height;
     let half_w = h * b.vary(0.6..0.95) * b.width;
     let half_d = h * b.vary(0.4..0.6) * b.width;
-    let top_t = h * b.vary(0.04..0.07);
-    let leg_r = h * b.vary(0.03..0.045);
+    let top_t = h * b.vary(0.08..0.11);
+    let leg_r = h * b.vary(0.045..0.06);
     let round_top = b.pick(0..=3) == 0;
     let count = b.count(Legs, if round_top { 3 } else { 4 });
     let top = if round_top {
@@ -183,8 +186,8 @@ fn bed(b: &mut Builder) {
     );
     b.part(Blanket, WHITE, Material::Cloth, false, vec![blanket]);
     let headboard = b.cuboid(
-        v(0.0, h * 0.5, -half_l + h * 0.05),
-        v(half_w, h * 0.5, h * 0.05),
+        v(0.0, h * 0.5, -half_l + h * 0.08),
+        v(half_w, h * 0.5, h * 0.08),
     );
     b.part(Back, WOOD, Material::Wood, true, vec![headboard]);
 }
@@ -197,7 +200,7 @@ fn lamp(b: &mut Builder) {
     b.part(Base, METAL, Material::Metal, true, vec![base]);
     let shade_h = h * b.vary(0.18..0.25);
     let pole_top = h - shade_h * 0.7;
-    let pole = b.cylinder(v(0.0, pole_top * 0.5, 0.0), h * 0.012, pole_top * 0.5);
+    let pole = b.cylinder(v(0.0, pole_top * 0.5, 0.0), h * 0.025, pole_top * 0.5);
     b.part(Pole, METAL, Material::Metal, true, vec![pole]);
     let shade_r = h * b.vary(0.1..0.15) * b.width;
     let shade = b.cone(
@@ -320,9 +323,9 @@ fn flower(b: &mut Builder) {
     let h = b.height;
     let head_r = h * b.vary(0.1..0.14) * b.width;
     let stem_top = h - head_r;
-    let stem = b.cylinder(v(0.0, stem_top * 0.5, 0.0), h * 0.018, stem_top * 0.5);
+    let stem = b.cylinder(v(0.0, stem_top * 0.5, 0.0), h * 0.025, stem_top * 0.5);
     b.part(Pole, LEAF, Material::Cloth, false, vec![stem]);
-    let leaf = b.ellipsoid(v(h * 0.08, h * 0.3, 0.0), v(h * 0.09, h * 0.025, h * 0.04));
+    let leaf = b.ellipsoid(v(h * 0.08, h * 0.3, 0.0), v(h * 0.1, h * 0.04, h * 0.05));
     b.part(Leaves, LEAF, Material::Cloth, false, vec![leaf]);
     let petals = b.pick(5..=6);
     let mut head: Vec<_> = (0..petals)
@@ -430,9 +433,10 @@ fn arch(b: &mut Builder) {
 
 fn bridge(b: &mut Builder) {
     let h = b.height;
-    let half_l = h * b.vary(2.2..3.0);
+    // Short enough that the deck and rails stay thicker than a cell of the model's grid.
+    let half_l = h * b.vary(1.4..1.8);
     let half_w = h * b.vary(0.55..0.7) * b.width;
-    let deck_t = h * 0.1;
+    let deck_t = h * 0.16;
     let deck_y = h * 0.62;
     let deck = b.cuboid(v(0.0, deck_y, 0.0), v(half_l, deck_t * 0.5, half_w));
     b.part(Top, WOOD, Material::Wood, true, vec![deck]);
@@ -451,7 +455,7 @@ fn bridge(b: &mut Builder) {
         .iter()
         .flat_map(|&side| {
             let z = side * (half_w - h * 0.04);
-            let mut rail = vec![b.cuboid(v(0.0, rail_y, z), v(half_l, h * 0.03, h * 0.03))];
+            let mut rail = vec![b.cuboid(v(0.0, rail_y, z), v(half_l, h * 0.05, h * 0.05))];
             for i in 0..5 {
                 let x = half_l * (i as f32 / 2.0 - 1.0) * 0.95;
                 rail.push(b.cuboid(
@@ -467,8 +471,8 @@ fn bridge(b: &mut Builder) {
 
 fn fence(b: &mut Builder) {
     let h = b.height;
-    let posts = b.pick(3..=5);
-    let spacing = h * b.vary(0.9..1.2) * b.width;
+    let posts = b.pick(3..=4);
+    let spacing = h * b.vary(0.7..0.9) * b.width;
     let half_l = spacing * (posts - 1) as f32 * 0.5;
     let post_r = h * 0.06;
     let poles = (0..posts)
@@ -482,8 +486,8 @@ fn fence(b: &mut Builder) {
         .iter()
         .map(|&y| {
             b.cuboid(
-                v(0.0, h * y, post_r * 1.3),
-                v(half_l + post_r, h * 0.05, post_r * 0.4),
+                v(0.0, h * y, post_r * 1.5),
+                v(half_l + post_r, h * 0.06, post_r),
             )
         })
         .collect();
@@ -521,7 +525,7 @@ fn sword(b: &mut Builder) {
     let blade_len = h - grip_h - h * 0.03;
     let blade = b.cuboid(
         v(0.0, grip_h + h * 0.03 + blade_len * 0.5, 0.0),
-        v(blade_w, blade_len * 0.5, h * 0.008),
+        v(blade_w, blade_len * 0.5, h * 0.025),
     );
     b.part(Head, METAL, Material::Metal, true, vec![blade]);
 }
@@ -552,7 +556,7 @@ fn axe(b: &mut Builder) {
     let head_h = h * b.vary(0.16..0.22);
     let head = b.cuboid(
         v(head_w * 0.5, h - head_h * 0.6, 0.0),
-        v(head_w * 0.5, head_h * 0.5, h * 0.02),
+        v(head_w * 0.5, head_h * 0.5, h * 0.03),
     );
     b.part(Head, METAL, Material::Metal, true, vec![head]);
 }
@@ -700,10 +704,10 @@ fn boat(b: &mut Builder) {
         v(half_w * 0.85, hull_h * 0.1, half_l * 0.8),
     );
     b.part(Body, WOOD, Material::Wood, true, vec![hull, deck]);
-    let mast = b.cylinder(v(0.0, h * 0.6, 0.0), h * 0.02, h * 0.4);
+    let mast = b.cylinder(v(0.0, h * 0.6, 0.0), h * 0.035, h * 0.4);
     let sail = b.cuboid(
         v(0.0, h * 0.62, half_l * 0.15),
-        v(h * 0.01, h * 0.28, half_l * 0.35),
+        v(h * 0.04, h * 0.28, half_l * 0.35),
     );
     b.part(Sail, WHITE, Material::Cloth, false, vec![mast, sail]);
 }
@@ -727,9 +731,9 @@ fn rocket(b: &mut Builder) {
             b.cuboid(
                 v(r * 1.3 * angle.cos(), h * 0.15, r * 1.3 * angle.sin()),
                 v(
-                    (r * 0.6 * angle.cos()).abs().max(h * 0.008),
+                    (r * 0.6 * angle.cos()).abs().max(h * 0.02),
                     h * 0.15,
-                    (r * 0.6 * angle.sin()).abs().max(h * 0.008),
+                    (r * 0.6 * angle.sin()).abs().max(h * 0.02),
                 ),
             )
         })
@@ -753,7 +757,7 @@ fn mailbox(b: &mut Builder) {
     b.part(Body, [35, 80, 210], Material::Metal, true, vec![body]);
     let flag = b.cuboid(
         v(box_h * 0.5 * b.width, post_h + box_h * 0.7, 0.0),
-        v(h * 0.01, box_h * 0.2, box_h * 0.12),
+        v(h * 0.025, box_h * 0.2, box_h * 0.12),
     );
     b.part(Accents, RED, Material::Metal, false, vec![flag]);
 }

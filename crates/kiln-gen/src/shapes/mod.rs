@@ -10,6 +10,7 @@ use glam::{Quat, Vec3};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
+use crate::mesher::Field;
 use crate::prompt::Description;
 use crate::vocab::{Material, PartSlot, Proportion, Style};
 use sdf::{Placed, Primitive};
@@ -64,6 +65,93 @@ impl Shape {
     pub fn part(&self, slot: PartSlot) -> Option<&ShapePart> {
         self.parts.iter().find(|part| part.slot == slot)
     }
+}
+
+/// Where an object sits in the model's cube [-1, 1]³: scaled uniformly so its largest extent
+/// spans [`UNIT_EXTENT`], centred in x and z, standing on y = -[`UNIT_EXTENT`] / 2. The model
+/// works in this frame; metres come back from the description (category size × size words).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UnitFrame {
+    /// The world point that maps to the cube's origin.
+    pub offset: Vec3,
+    /// Cube units per metre.
+    pub scale: f32,
+}
+
+/// The part of the cube an object fills; the rest is margin, so every surface closes inside.
+pub const UNIT_EXTENT: f32 = 1.8;
+
+impl UnitFrame {
+    pub fn to_unit(&self, world: Vec3) -> Vec3 {
+        (world - self.offset) * self.scale
+    }
+
+    pub fn to_world(&self, unit: Vec3) -> Vec3 {
+        unit / self.scale + self.offset
+    }
+}
+
+impl Shape {
+    /// The frame that fits this object into the model's cube.
+    pub fn unit_frame(&self) -> UnitFrame {
+        let (min, max) = self.bounds();
+        let size = (max - min).max(Vec3::splat(1e-6));
+        let scale = UNIT_EXTENT / size.max_element();
+        let center = (min + max) * 0.5;
+        UnitFrame {
+            offset: Vec3::new(center.x, min.y + UNIT_EXTENT * 0.5 / scale, center.z),
+            scale,
+        }
+    }
+
+    /// Signed distance (in cube units), colour and material of the object in `frame`, on a
+    /// `resolution`³ grid over the cube: the ground truth the model's output is compared with.
+    pub fn sample_field(&self, frame: &UnitFrame, resolution: usize) -> Field {
+        let spacing = 2.0 / (resolution - 1) as f32;
+        let count = resolution.pow(3);
+        let mut field = Field {
+            dims: [resolution; 3],
+            origin: [-1.0; 3],
+            spacing,
+            distance: Vec::with_capacity(count),
+            colour: Vec::with_capacity(count),
+            material: Vec::with_capacity(count),
+        };
+        for z in 0..resolution {
+            for y in 0..resolution {
+                for x in 0..resolution {
+                    let unit = Vec3::new(x as f32, y as f32, z as f32) * spacing - Vec3::ONE;
+                    let (sample, _) = self.sample(frame, unit);
+                    field.distance.push(sample.distance);
+                    field.colour.push(sample.colour);
+                    field.material.push(sample.material);
+                }
+            }
+        }
+        field
+    }
+
+    /// Ground truth at one point of the cube, and the slot of the part it belongs to.
+    pub fn sample(&self, frame: &UnitFrame, unit: Vec3) -> (FieldSample, PartSlot) {
+        let (part, distance) = self.nearest_part(frame.to_world(unit));
+        let part = &self.parts[part];
+        (
+            FieldSample {
+                distance: distance * frame.scale,
+                colour: part.colour.map(|c| f32::from(c) / 255.0),
+                material: part.material.index() as u8,
+            },
+            part.slot,
+        )
+    }
+}
+
+/// Distance (cube units), sRGB colour (0..=1) and material index at one point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FieldSample {
+    pub distance: f32,
+    pub colour: [f32; 3],
+    pub material: u8,
 }
 
 /// A procedural object as `description` asks, varied by `seed`.
@@ -406,6 +494,55 @@ mod tests {
     fn the_same_seed_gives_the_same_shape_and_others_vary() {
         assert_eq!(shape("a table", 7), shape("a table", 7));
         assert_ne!(shape("a table", 7), shape("a table", 8));
+    }
+
+    #[test]
+    fn every_category_meshes_closed_within_the_budget() {
+        use crate::mesher::{MeshOptions, mesh_field};
+        for &category in Category::ALL {
+            for seed in 0..2 {
+                let shape = sample_shape(&Description::plain(category), seed);
+                let frame = shape.unit_frame();
+                let field = shape.sample_field(&frame, 48);
+                let mesh = mesh_field(&field, &MeshOptions::default())
+                    .unwrap_or_else(|error| panic!("{category}: {error}"));
+                assert!(
+                    mesh.health().is_healthy(),
+                    "{category} seed {seed}: {:?}",
+                    mesh.health()
+                );
+                assert!(
+                    mesh.triangle_count() <= 10_500,
+                    "{category}: {}",
+                    mesh.triangle_count()
+                );
+                // Every part is thick enough to hold grid points inside it.
+                let mut solid_slots = std::collections::HashSet::new();
+                for (i, &distance) in field.distance.iter().enumerate() {
+                    if distance < 0.0 {
+                        let [x, y, z] = [i % 48, (i / 48) % 48, i / (48 * 48)];
+                        let unit =
+                            Vec3::new(x as f32, y as f32, z as f32) * field.spacing - Vec3::ONE;
+                        solid_slots.insert(shape.sample(&frame, unit).1);
+                    }
+                }
+                for part in &shape.parts {
+                    assert!(
+                        solid_slots.contains(&part.slot),
+                        "{category} seed {seed}: {:?} falls between grid points",
+                        part.slot
+                    );
+                }
+                let (min, max) = mesh.bounds();
+                let extent = (0..3).map(|a| max[a] - min[a]).fold(0.0, f32::max);
+                assert!((1.6..1.9).contains(&extent), "{category}: extent {extent}");
+                assert!(
+                    (min[1] + 0.9).abs() < 0.08,
+                    "{category}: base at {}",
+                    min[1]
+                );
+            }
+        }
     }
 
     #[test]
