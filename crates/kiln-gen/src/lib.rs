@@ -4,8 +4,10 @@
 //! - [`vocab`]: the words Kiln understands (categories, colours, materials, sizes, parts).
 //! - [`prompt`]: free text → [`Description`], with unknown words reported.
 //! - [`shapes`]: procedural objects for training data and ground truth (never used to generate).
+//! - [`data`]: random descriptions, captions in many phrasings, the held-out combinations.
 //! - [`mesher`]: a decoded [`Field`] → [`Mesh`], the one mesh type of the workspace.
 
+pub mod data;
 pub mod mesh;
 pub mod mesher;
 pub mod prompt;

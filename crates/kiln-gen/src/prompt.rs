@@ -175,9 +175,9 @@ pub fn parse(prompt: &str) -> Result<ParsedPrompt, PromptError> {
             } else if let Some(style) = Style::from_word(word) {
                 description.style = Some(style);
             } else if let Some(&(_, count)) = COUNT_WORDS.iter().find(|(name, _)| *name == word) {
-                match &mut part {
-                    Some(part) => part.count = Some(count),
-                    None => push_unknown(&mut unknown_words, word),
+                // "one chair": a count outside a part phrase says nothing.
+                if let Some(part) = &mut part {
+                    part.count = Some(count);
                 }
             } else if FILLER_WORDS.contains(&word) || word.chars().all(|c| c.is_ascii_digit()) {
             } else {
@@ -227,7 +227,10 @@ fn clauses(prompt: &str) -> Vec<Vec<String>> {
             return;
         }
         let done = std::mem::take(word);
-        if matches!(done.as_str(), "with" | "and" | "but" | "plus" | "having") {
+        if matches!(
+            done.as_str(),
+            "with" | "and" | "but" | "plus" | "having" | "whose" | "where"
+        ) {
             clauses.push(Vec::new());
         } else {
             clauses.last_mut().expect("never empty").push(done);

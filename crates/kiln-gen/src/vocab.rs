@@ -363,7 +363,7 @@ impl Category {
                 },
                 PartWords {
                     slot: Accents,
-                    words: &["flowers", "flower", "blossoms", "spines"],
+                    words: &["flowers", "blossoms", "blossom", "spines"],
                 },
             ],
             Mushroom => &[
@@ -469,7 +469,7 @@ impl Category {
             Pillar => &[
                 PartWords {
                     slot: Body,
-                    words: &["shaft", "column", "body"],
+                    words: &["shaft", "body"],
                 },
                 PartWords {
                     slot: Base,
@@ -776,6 +776,29 @@ mod tests {
                 assert!(!slots[i + 1..].contains(slot), "{category}: {slot:?} twice");
             }
         }
+    }
+
+    #[test]
+    fn part_words_mean_nothing_else() {
+        let mut clashes = Vec::new();
+        for category in Category::ALL {
+            for part in category.parts() {
+                for &word in part.words {
+                    let other = Category::from_word(word)
+                        .map(|c| c.to_string())
+                        .or(Colour::from_word(word).map(|c| c.to_string()))
+                        .or(Material::from_word(word).map(|m| m.to_string()))
+                        .or(SizeWord::from_word(word).map(|w| w.to_string()))
+                        .or(Proportion::from_word(word).map(|w| w.to_string()))
+                        .or(Style::from_word(word).map(|w| w.to_string()))
+                        .or(FILLER_WORDS.contains(&word).then(|| "filler".to_string()));
+                    if let Some(other) = other {
+                        clashes.push(format!("{category}'s part word {word:?} is also {other}"));
+                    }
+                }
+            }
+        }
+        assert!(clashes.is_empty(), "{clashes:#?}");
     }
 
     #[test]
