@@ -5,16 +5,23 @@
 //! - [`prompt`]: free text → [`Description`], with unknown words reported.
 //! - [`shapes`]: procedural objects for training data and ground truth (never used to generate).
 //! - [`data`]: random descriptions, captions in many phrasings, the held-out combinations.
+//! - [`model`]: the network (burn), its weights file and the [`Generator`]: prompt → mesh.
+//! - [`train`]: training from scratch on generated data, resumable.
 //! - [`mesher`]: a decoded [`Field`] → [`Mesh`], the one mesh type of the workspace.
 
 pub mod data;
 pub mod mesh;
 pub mod mesher;
+pub mod model;
 pub mod prompt;
 pub mod shapes;
 mod simplify;
+pub mod train;
 pub mod vocab;
 
 pub use mesh::{Mesh, MeshHealth, MeshPrimitive};
 pub use mesher::{Field, MeshError, MeshOptions, mesh_field};
+pub use model::{
+    GenerateError, GenerateOptions, Generated, Generator, Timings, Weights, WeightsError,
+};
 pub use prompt::{Description, ParsedPrompt, PartDescription, PromptError, parse};

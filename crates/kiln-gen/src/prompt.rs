@@ -58,6 +58,18 @@ impl Description {
         }
     }
 
+    /// How tall the object is, in metres: the category's typical height, scaled by size and
+    /// proportion words.
+    pub fn height_metres(&self) -> f32 {
+        let size = self.size.map_or(1.0, SizeWord::scale);
+        let proportion = match self.height {
+            Some(Proportion::Tall) => 1.4,
+            Some(Proportion::Short) => 0.65,
+            _ => 1.0,
+        };
+        self.category.typical_height() * size * proportion
+    }
+
     pub fn part(&self, slot: PartSlot) -> Option<&PartDescription> {
         self.parts.iter().find(|part| part.slot == slot)
     }

@@ -185,19 +185,12 @@ struct PendingPart {
 impl<'a> Builder<'a> {
     fn new(description: &'a Description, seed: u64) -> Self {
         let mut rng = Pcg64Mcg::seed_from_u64(seed);
-        let size = description.size.map_or(1.0, |size| size.scale());
-        let tall = match description.height {
-            Some(Proportion::Tall) => 1.4,
-            Some(Proportion::Short) => 0.65,
-            _ => 1.0,
-        };
         let wide = match description.width {
             Some(Proportion::Wide) => 1.45,
             Some(Proportion::Thin) => 0.62,
             _ => 1.0,
         };
-        let height =
-            description.category.typical_height() * size * tall * rng.random_range(0.88..1.12);
+        let height = description.height_metres() * rng.random_range(0.88..1.12);
         let width = wide * rng.random_range(0.88..1.12);
         Builder {
             description,

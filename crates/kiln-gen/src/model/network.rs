@@ -1,0 +1,267 @@
+//! The network (see models/MODEL.md for why it looks like this):
+//!
+//! 1. text encoder: each (role, word) token → embedding sum → MLP; masked mean over tokens →
+//!    the condition vector;
+//! 2. a latent `z` (CVAE: drawn from N(0, I) by the seed when generating; from the posterior
+//!    encoder over the true shape when training) joins the condition;
+//! 3. a hypernetwork turns condition + z into three axis-aligned feature planes (a triplane) and a
+//!    per-object bias for the point decoder;
+//! 4. the point decoder reads the planes bilinearly at each query point, adds a positional
+//!    encoding, and predicts signed distance, sRGB colour and material logits.
+
+use burn::module::Module;
+use burn::nn::{Embedding, EmbeddingConfig, Linear, LinearConfig};
+use burn::tensor::activation::{relu, sigmoid};
+use burn::tensor::backend::Backend;
+use burn::tensor::{Int, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+use super::tokens::{MAX_TOKENS, ROLES, Tokens, WORDS};
+use crate::vocab::Material;
+
+/// Outputs per point: distance, three colour channels, one logit per material.
+pub const OUTPUTS: usize = 1 + 3 + Material::ALL.len();
+/// Frequencies of the positional encoding (times π).
+const ENCODING_OCTAVES: usize = 3;
+/// Positional encoding width: xyz plus sin and cos per axis and octave.
+const ENCODING_WIDTH: usize = 3 + 3 * 2 * ENCODING_OCTAVES;
+
+/// The shape of the network; stored with the weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkConfig {
+    pub token_width: usize,
+    pub condition_width: usize,
+    pub latent_width: usize,
+    /// Side of each feature plane.
+    pub plane_resolution: usize,
+    pub plane_channels: usize,
+    pub hyper_width: usize,
+    pub decoder_width: usize,
+    /// Side of the coarse distance grid the posterior encoder reads.
+    pub posterior_grid: usize,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        NetworkConfig {
+            token_width: 64,
+            condition_width: 128,
+            latent_width: 8,
+            plane_resolution: 24,
+            plane_channels: 8,
+            hyper_width: 256,
+            decoder_width: 64,
+            posterior_grid: 12,
+        }
+    }
+}
+
+#[derive(Module, Debug)]
+pub struct Network<B: Backend> {
+    word: Embedding<B>,
+    role: Embedding<B>,
+    token_hidden: Linear<B>,
+    condition: Linear<B>,
+    hyper_hidden: Linear<B>,
+    planes: Linear<B>,
+    point_bias: Linear<B>,
+    point_in: Linear<B>,
+    point_hidden: Linear<B>,
+    point_out: Linear<B>,
+    posterior_hidden: Linear<B>,
+    posterior_mean: Linear<B>,
+    posterior_log_variance: Linear<B>,
+}
+
+/// Query points of a batch, with what bilinear plane reads need, computed once on the CPU.
+#[derive(Debug, Clone)]
+pub struct QueryPoints<B: Backend> {
+    /// [objects, points, 3] in the cube [-1, 1]³.
+    pub positions: Tensor<B, 3>,
+    /// [objects × points × 3 planes × 4 corners] rows of the flattened planes.
+    pub corners: Tensor<B, 1, Int>,
+    /// [objects × points × 3 × 4, 1] bilinear weights.
+    pub weights: Tensor<B, 2>,
+    pub objects: usize,
+    pub points: usize,
+}
+
+impl NetworkConfig {
+    pub fn init<B: Backend>(&self, device: &B::Device) -> Network<B> {
+        let plane_values = 3 * self.plane_resolution * self.plane_resolution * self.plane_channels;
+        let conditioned = self.condition_width + self.latent_width;
+        Network {
+            word: EmbeddingConfig::new(WORDS, self.token_width).init(device),
+            role: EmbeddingConfig::new(ROLES, self.token_width).init(device),
+            token_hidden: LinearConfig::new(self.token_width, self.condition_width).init(device),
+            condition: LinearConfig::new(self.condition_width, self.condition_width).init(device),
+            hyper_hidden: LinearConfig::new(conditioned, self.hyper_width).init(device),
+            planes: LinearConfig::new(self.hyper_width, plane_values).init(device),
+            point_bias: LinearConfig::new(conditioned, self.decoder_width).init(device),
+            point_in: LinearConfig::new(
+                3 * self.plane_channels + ENCODING_WIDTH,
+                self.decoder_width,
+            )
+            .init(device),
+            point_hidden: LinearConfig::new(self.decoder_width, self.decoder_width).init(device),
+            point_out: LinearConfig::new(self.decoder_width, OUTPUTS).init(device),
+            posterior_hidden: LinearConfig::new(
+                self.posterior_grid.pow(3) + self.condition_width,
+                self.hyper_width,
+            )
+            .init(device),
+            posterior_mean: LinearConfig::new(self.hyper_width, self.latent_width).init(device),
+            posterior_log_variance: LinearConfig::new(self.hyper_width, self.latent_width)
+                .init(device),
+        }
+    }
+
+    /// Rows, corner indices and weights for reading the planes at `positions` (objects ×
+    /// points, each in the cube).
+    pub fn query_points<B: Backend>(
+        &self,
+        positions: &[[f32; 3]],
+        objects: usize,
+        device: &B::Device,
+    ) -> QueryPoints<B> {
+        let points = positions.len() / objects.max(1);
+        let r = self.plane_resolution;
+        let mut corners = Vec::with_capacity(positions.len() * 12);
+        let mut weights = Vec::with_capacity(positions.len() * 12);
+        for (i, p) in positions.iter().enumerate() {
+            let object = i / points.max(1);
+            // Planes xy, xz, yz, each r × r, stacked per object.
+            for (plane, (a, b)) in [(p[0], p[1]), (p[0], p[2]), (p[1], p[2])]
+                .into_iter()
+                .enumerate()
+            {
+                let base = (object * 3 + plane) * r * r;
+                let u = ((a.clamp(-1.0, 1.0) + 1.0) * 0.5 * (r - 1) as f32).min((r - 1) as f32);
+                let v = ((b.clamp(-1.0, 1.0) + 1.0) * 0.5 * (r - 1) as f32).min((r - 1) as f32);
+                let (u0, v0) = ((u as usize).min(r - 2), (v as usize).min(r - 2));
+                let (fu, fv) = (u - u0 as f32, v - v0 as f32);
+                for (du, dv, w) in [
+                    (0, 0, (1.0 - fu) * (1.0 - fv)),
+                    (1, 0, fu * (1.0 - fv)),
+                    (0, 1, (1.0 - fu) * fv),
+                    (1, 1, fu * fv),
+                ] {
+                    corners.push((base + (v0 + dv) * r + u0 + du) as i64);
+                    weights.push(w);
+                }
+            }
+        }
+        let flat: Vec<f32> = positions.iter().flatten().copied().collect();
+        QueryPoints {
+            positions: Tensor::from_data(TensorData::new(flat, [objects, points, 3]), device),
+            corners: Tensor::from_data(TensorData::new(corners, [positions.len() * 12]), device),
+            weights: Tensor::from_data(TensorData::new(weights, [positions.len() * 12, 1]), device),
+            objects,
+            points,
+        }
+    }
+}
+
+impl<B: Backend> Network<B> {
+    /// Token ids → condition vectors [objects, condition_width].
+    pub fn encode_text(&self, tokens: &[Tokens], device: &B::Device) -> Tensor<B, 2> {
+        let objects = tokens.len();
+        let words: Vec<i64> = tokens
+            .iter()
+            .flat_map(|t| t.words.iter().map(|&w| i64::from(w)))
+            .collect();
+        let roles: Vec<i64> = tokens
+            .iter()
+            .flat_map(|t| t.roles.iter().map(|&r| i64::from(r)))
+            .collect();
+        let mask: Vec<f32> = tokens
+            .iter()
+            .flat_map(|t| (0..MAX_TOKENS).map(move |i| if i < t.len { 1.0 } else { 0.0 }))
+            .collect();
+        let counts: Vec<f32> = tokens.iter().map(|t| t.len.max(1) as f32).collect();
+        let words =
+            Tensor::<B, 2, Int>::from_data(TensorData::new(words, [objects, MAX_TOKENS]), device);
+        let roles =
+            Tensor::<B, 2, Int>::from_data(TensorData::new(roles, [objects, MAX_TOKENS]), device);
+        let mask =
+            Tensor::<B, 3>::from_data(TensorData::new(mask, [objects, MAX_TOKENS, 1]), device);
+        let counts = Tensor::<B, 2>::from_data(TensorData::new(counts, [objects, 1]), device);
+        let embedded = self.word.forward(words) + self.role.forward(roles);
+        let hidden = relu(self.token_hidden.forward(embedded)) * mask;
+        let pooled = hidden.sum_dim(1).squeeze_dim::<2>(1) / counts;
+        relu(self.condition.forward(pooled))
+    }
+
+    /// Condition + latent → flattened planes [objects × 3 × r × r, channels] and the point
+    /// decoder's per-object bias [objects, decoder_width].
+    pub fn hyper(
+        &self,
+        condition: Tensor<B, 2>,
+        latent: Tensor<B, 2>,
+        config: &NetworkConfig,
+    ) -> (Tensor<B, 2>, Tensor<B, 2>) {
+        let objects = condition.dims()[0];
+        let conditioned = Tensor::cat(vec![condition, latent], 1);
+        let hidden = relu(self.hyper_hidden.forward(conditioned.clone()));
+        let planes = self.planes.forward(hidden).reshape([
+            objects * 3 * config.plane_resolution * config.plane_resolution,
+            config.plane_channels,
+        ]);
+        (planes, self.point_bias.forward(conditioned))
+    }
+
+    /// Distance, colour (sRGB 0..1) and material logits at the query points:
+    /// [objects, points, OUTPUTS].
+    pub fn decode(
+        &self,
+        planes: Tensor<B, 2>,
+        bias: Tensor<B, 2>,
+        query: &QueryPoints<B>,
+        config: &NetworkConfig,
+    ) -> Tensor<B, 3> {
+        let (objects, points) = (query.objects, query.points);
+        let channels = config.plane_channels;
+        let read = planes.select(0, query.corners.clone()) * query.weights.clone();
+        let features = read
+            .reshape([objects * points * 3, 4, channels])
+            .sum_dim(1)
+            .reshape([objects, points, 3 * channels]);
+        let encoding = positional_encoding(query.positions.clone());
+        let input = Tensor::cat(vec![features, encoding], 2);
+        let hidden = relu(self.point_in.forward(input) + bias.unsqueeze_dim::<3>(1));
+        let hidden = relu(self.point_hidden.forward(hidden));
+        let out = self.point_out.forward(hidden);
+        let distance = out.clone().narrow(2, 0, 1);
+        let colour = sigmoid(out.clone().narrow(2, 1, 3));
+        let materials = out.narrow(2, 4, Material::ALL.len());
+        Tensor::cat(vec![distance, colour, materials], 2)
+    }
+
+    /// The posterior q(z | shape, text): mean and log-variance [objects, latent_width], from a
+    /// coarse grid of the true signed distances [objects, posterior_grid³].
+    pub fn posterior(
+        &self,
+        coarse: Tensor<B, 2>,
+        condition: Tensor<B, 2>,
+    ) -> (Tensor<B, 2>, Tensor<B, 2>) {
+        let hidden = relu(
+            self.posterior_hidden
+                .forward(Tensor::cat(vec![coarse, condition], 1)),
+        );
+        (
+            self.posterior_mean.forward(hidden.clone()),
+            self.posterior_log_variance.forward(hidden).clamp(-8.0, 4.0),
+        )
+    }
+}
+
+/// xyz, then sin and cos of π·2^k·xyz for each octave: [.., 3] → [.., ENCODING_WIDTH].
+fn positional_encoding<B: Backend>(positions: Tensor<B, 3>) -> Tensor<B, 3> {
+    let mut parts = vec![positions.clone()];
+    for octave in 0..ENCODING_OCTAVES {
+        let scaled = positions.clone() * (std::f32::consts::PI * (1 << octave) as f32);
+        parts.push(scaled.clone().sin());
+        parts.push(scaled.cos());
+    }
+    Tensor::cat(parts, 2)
+}
