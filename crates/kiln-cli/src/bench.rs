@@ -16,6 +16,15 @@ use crate::output;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum BenchCommand {
+    /// Generation time per stage (tokenize, encode, decode, mesh, total), p50 and p95 over
+    /// prompts drawn from the vocabulary, on the CPU and, with --gpu, on the GPU.
+    Gen {
+        #[command(flatten)]
+        model: crate::generate::ModelArgs,
+        /// How many prompts (each generated once, after one untimed warm-up).
+        #[arg(long, default_value_t = 20)]
+        prompts: usize,
+    },
     /// CID, blockstore and verified-read throughput on one file, against `sha256sum` on the
     /// same file in the same run.
     Ipfs {
@@ -43,6 +52,7 @@ struct IpfsBench {
 pub fn run(command: &BenchCommand, json: bool) -> anyhow::Result<()> {
     match command {
         BenchCommand::Ipfs { size_mib } => ipfs(*size_mib, json),
+        BenchCommand::Gen { model, prompts } => gen_bench(model, *prompts, json),
     }
 }
 
@@ -157,4 +167,107 @@ fn timed_sha256sum(path: &Path) -> anyhow::Result<Duration> {
         bail!("sha256sum failed on the test file");
     }
     Ok(started.elapsed())
+}
+
+#[derive(Serialize)]
+struct StageTimes {
+    backend: &'static str,
+    prompts: usize,
+    /// Milliseconds, p50 and p95, per stage.
+    tokenize: [f64; 2],
+    encode: [f64; 2],
+    decode: [f64; 2],
+    mesh: [f64; 2],
+    total: [f64; 2],
+}
+
+fn gen_bench(model: &crate::generate::ModelArgs, prompts: usize, json: bool) -> anyhow::Result<()> {
+    use burn::backend::{NdArray, Wgpu};
+    use kiln_gen::data::Sampler;
+    use kiln_gen::{GenerateOptions, Generator, Timings};
+
+    if prompts == 0 {
+        bail!("--prompts must be at least 1");
+    }
+    let weights = model.weights()?;
+    let mut sampler = Sampler::new(7);
+    let captions: Vec<String> = (0..prompts)
+        .map(|_| {
+            let description = sampler.any_description();
+            sampler.caption(&description)
+        })
+        .collect();
+    let options = GenerateOptions::default();
+    let bar = ProgressBar::new((prompts as u64 + 1) * if model.gpu { 2 } else { 1 });
+    let mut runs = Vec::new();
+    let mut measure = |backend: &'static str,
+                       generate: &dyn Fn(&str, u64) -> anyhow::Result<Timings>|
+     -> anyhow::Result<()> {
+        generate(&captions[0], 0)?;
+        bar.inc(1);
+        let mut timings = Vec::new();
+        for (seed, caption) in captions.iter().enumerate() {
+            timings.push(generate(caption, seed as u64)?);
+            bar.inc(1);
+        }
+        runs.push(stage_times(backend, &timings));
+        Ok(())
+    };
+    let cpu = Generator::<NdArray>::new(&weights, Default::default())?;
+    measure("ndarray (CPU)", &|prompt, seed| {
+        Ok(cpu.generate(prompt, seed, &options)?.timings)
+    })?;
+    if model.gpu {
+        let gpu = Generator::<Wgpu>::new(&weights, Default::default())?;
+        measure("wgpu (GPU)", &|prompt, seed| {
+            Ok(gpu.generate(prompt, seed, &options)?.timings)
+        })?;
+    }
+    bar.finish_and_clear();
+    output::print(json, &runs, |out| {
+        writeln!(
+            out,
+            "{prompts} prompts, 48³ field, 10,000-triangle budget; milliseconds p50 / p95\n"
+        )?;
+        writeln!(
+            out,
+            "| backend | tokenize | encode | decode | mesh | total |"
+        )?;
+        writeln!(out, "|---|---|---|---|---|---|")?;
+        for run in &runs {
+            let cell = |[p50, p95]: [f64; 2]| format!("{p50:.1} / {p95:.1}");
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                run.backend,
+                cell(run.tokenize),
+                cell(run.encode),
+                cell(run.decode),
+                cell(run.mesh),
+                cell(run.total)
+            )?;
+        }
+        Ok(())
+    })
+}
+
+fn stage_times(backend: &'static str, timings: &[kiln_gen::Timings]) -> StageTimes {
+    let percentiles = |stage: fn(&kiln_gen::Timings) -> Duration| {
+        let mut ms: Vec<f64> = timings
+            .iter()
+            .map(|t| stage(t).as_secs_f64() * 1000.0)
+            .collect();
+        ms.sort_by(f64::total_cmp);
+        let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
+        [at(0.5), at(0.95)]
+    };
+    StageTimes {
+        backend,
+        prompts: timings.len(),
+        tokenize: percentiles(|t| t.tokenize),
+        encode: percentiles(|t| t.encode),
+        decode: percentiles(|t| t.decode),
+        mesh: percentiles(|t| t.mesh),
+        total: percentiles(|t| t.total),
+    }
 }

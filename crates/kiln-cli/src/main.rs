@@ -7,10 +7,13 @@ mod cid;
 mod data_dir;
 mod fetch;
 mod files;
+mod generate;
 mod output;
 mod progress;
 mod publish;
 mod store;
+mod train;
+mod vocab;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +56,12 @@ enum Command {
     Fetch(fetch::FetchArgs),
     /// Put a DAG on an IPFS node and/or a pinning service.
     Publish(publish::PublishArgs),
+    /// List every word the generator understands.
+    Vocab,
+    /// Generate an object from a prompt and write it as GLB.
+    Generate(generate::GenerateArgs),
+    /// Train the generator from scratch (resumes from its last checkpoint).
+    Train(train::TrainArgs),
     /// Measure performance and print a table.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -62,6 +71,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // `kiln-cli vocab | head`: the reader left; that is not an error.
+        Err(error)
+            if error
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
@@ -79,6 +96,9 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Fetch(args) => fetch::run(args, &data_dir()?, cli.json),
         Command::Publish(args) => publish::run(args, &data_dir()?, cli.json),
         Command::Bench(command) => bench::run(command, cli.json),
+        Command::Vocab => vocab::run(cli.json),
+        Command::Generate(args) => generate::run(args, cli.json),
+        Command::Train(args) => train::run(args, &data_dir()?, cli.json),
     }
 }
 

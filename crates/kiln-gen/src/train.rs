@@ -99,6 +99,8 @@ pub struct StepReport {
     pub material: f32,
     pub kl: f32,
     pub learning_rate: f64,
+    /// Time spent drawing this step's data (the rest is the network).
+    pub data_seconds: f32,
 }
 
 /// A batch of training objects as the network consumes it.
@@ -323,7 +325,9 @@ pub fn train(
                 + (1.0 - config.final_learning_rate_fraction)
                     * 0.5
                     * (1.0 + (std::f64::consts::PI * progress_fraction).cos()));
+        let drawing = Instant::now();
         let batch = batch::<TrainBackend>(config, step, &device);
+        let data_seconds = drawing.elapsed().as_secs_f32();
         let (total, parts) = loss(&network, &batch, config, &device);
         let loss_value = total.clone().into_scalar().to_f32();
         let gradients = GradientsParams::from_grads(total.backward(), &network);
@@ -337,6 +341,7 @@ pub fn train(
             material: parts[2],
             kl: parts[3],
             learning_rate,
+            data_seconds,
         };
         progress(&report);
         epoch.add(&report);
@@ -399,7 +404,7 @@ impl Checkpoint {
 struct EpochLog {
     steps: usize,
     last_step: usize,
-    sums: [f64; 5],
+    sums: [f64; 6],
 }
 
 impl EpochLog {
@@ -412,6 +417,7 @@ impl EpochLog {
             report.colour,
             report.material,
             report.kl,
+            report.data_seconds,
         ]) {
             *sum += f64::from(value);
         }
@@ -428,6 +434,8 @@ impl EpochLog {
             "colour": self.sums[2] / n,
             "material": self.sums[3] / n,
             "kl": self.sums[4] / n,
+            "data_seconds_per_step": self.sums[5] / n,
+            "seconds_per_step": seconds / self.last_step.max(1) as f64,
         });
         let mut file = std::fs::OpenOptions::new()
             .create(true)

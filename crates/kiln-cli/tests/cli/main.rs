@@ -1,5 +1,6 @@
 //! The `kiln-cli` binary as a user meets it.
 
+mod generator;
 mod ipfs;
 
 use std::path::Path;

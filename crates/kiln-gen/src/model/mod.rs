@@ -61,7 +61,7 @@ pub struct Generated {
 pub enum GenerateError {
     #[error(transparent)]
     Prompt(#[from] PromptError),
-    #[error("the model produced no surface for this prompt ({0}); try another seed")]
+    #[error("the model produced no surface for this prompt; try another seed")]
     Mesh(#[from] MeshError),
     #[error("resolution {0} is outside 8..=128")]
     Resolution(usize),

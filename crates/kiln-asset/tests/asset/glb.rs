@@ -1,0 +1,84 @@
+//! Every GLB we write passes the Khronos glTF validator with no errors and no warnings.
+
+use std::path::Path;
+use std::process::Command;
+
+use kiln_gen::mesher::{MeshOptions, mesh_field};
+use kiln_gen::shapes::sample_shape;
+use kiln_gen::{Mesh, parse};
+
+/// A realistic mesh without a trained model: a procedural object through the real mesher.
+fn object(prompt: &str, seed: u64) -> Mesh {
+    let shape = sample_shape(&parse(prompt).unwrap().description, seed);
+    let field = shape.sample_field(&shape.unit_frame(), 40);
+    mesh_field(&field, &MeshOptions::default()).unwrap()
+}
+
+fn validate(files: &[&Path]) -> Vec<serde_json::Value> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/gltf-validator");
+    let output = Command::new("bash")
+        .arg(script)
+        .args(files)
+        .output()
+        .expect("bash runs scripts/gltf-validator");
+    assert!(
+        output.status.success(),
+        "the validator did not run: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[test]
+fn generated_items_validate_without_errors_or_warnings() {
+    let folder = tempfile::tempdir().unwrap();
+    let prompts = [
+        "a tall red chair with gold legs",
+        "a green glass bottle with a wooden cap",
+        "a huge crystal tower with a blue roof",
+        "a blocky stone house",
+        "a sword with a gold hilt",
+        "a round white mushroom with red spots",
+    ];
+    let paths: Vec<_> = prompts
+        .iter()
+        .enumerate()
+        .map(|(i, prompt)| {
+            let path = folder.path().join(format!("item-{i}.glb"));
+            std::fs::write(
+                &path,
+                kiln_asset::write_glb(&object(prompt, i as u64), prompt),
+            )
+            .unwrap();
+            path
+        })
+        .collect();
+    let reports = validate(&paths.iter().map(|p| p.as_path()).collect::<Vec<_>>());
+    assert_eq!(reports.len(), prompts.len());
+    for report in reports {
+        assert_eq!(report["errors"], 0, "{report:#}");
+        assert_eq!(report["warnings"], 0, "{report:#}");
+    }
+}
+
+#[test]
+fn the_glb_names_the_item_and_the_generator() {
+    let glb = kiln_asset::write_glb(&object("a cup", 1), "a cup");
+    assert_eq!(&glb[..4], b"glTF");
+    let json_length = u32::from_le_bytes(glb[12..16].try_into().unwrap()) as usize;
+    let json: serde_json::Value = serde_json::from_slice(&glb[20..20 + json_length]).unwrap();
+    assert_eq!(
+        json["asset"]["generator"],
+        format!("Kiln {}", env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(json["nodes"][0]["name"], "a cup");
+    assert_eq!(json["asset"]["version"], "2.0");
+    assert_eq!(
+        u32::from_le_bytes(glb[8..12].try_into().unwrap()) as usize,
+        glb.len()
+    );
+}

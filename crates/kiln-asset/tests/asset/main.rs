@@ -1,0 +1,3 @@
+//! kiln-asset against the Khronos glTF validator and real-world metadata.
+
+mod glb;

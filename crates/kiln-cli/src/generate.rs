@@ -1,0 +1,150 @@
+//! `kiln-cli generate "<prompt>" --seed N -o out.glb`: the model, on this machine's CPU (or GPU
+//! with --gpu), from prompt to a GLB file.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use burn::backend::{NdArray, Wgpu};
+use kiln_gen::{GenerateOptions, Generated, Generator, Weights};
+use serde::Serialize;
+
+use crate::{files, output};
+
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// What to make, e.g. "a tall red chair with gold legs" (`kiln-cli vocab` lists the words).
+    prompt: String,
+
+    /// Picks one of the prompt's plausible variations; the same seed gives the same object.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+
+    /// Where to write the GLB.
+    #[arg(short, long, value_name = "FILE")]
+    output: PathBuf,
+
+    #[command(flatten)]
+    model: ModelArgs,
+
+    /// Grid points per axis of the decoded field.
+    #[arg(long, default_value_t = 48)]
+    resolution: usize,
+
+    /// Triangle budget of the mesh.
+    #[arg(long, default_value_t = 10_000)]
+    max_triangles: usize,
+}
+
+/// Which weights, on which device.
+#[derive(Debug, clap::Args)]
+pub struct ModelArgs {
+    /// The model weights. Default: models/kiln-gen.bin (in the current folder or Kiln's source).
+    #[arg(long, value_name = "PATH", env = "KILN_WEIGHTS")]
+    pub weights: Option<PathBuf>,
+
+    /// Run the model on the GPU (wgpu) instead of the CPU.
+    #[arg(long)]
+    pub gpu: bool,
+}
+
+impl ModelArgs {
+    pub fn weights(&self) -> anyhow::Result<Weights> {
+        let path = match &self.weights {
+            Some(path) => path.clone(),
+            None => default_weights().with_context(|| {
+                format!(
+                    "no model weights at models/kiln-gen.bin (here or in {}): train them with `kiln-cli train --config models/kiln-gen.toml`, or pass --weights PATH",
+                    source_models().display()
+                )
+            })?,
+        };
+        Ok(Weights::read(&path)?)
+    }
+}
+
+fn source_models() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models")
+}
+
+fn default_weights() -> Option<PathBuf> {
+    [
+        PathBuf::from("models/kiln-gen.bin"),
+        source_models().join("kiln-gen.bin"),
+    ]
+    .into_iter()
+    .find(|path| path.is_file())
+}
+
+#[derive(Serialize)]
+struct Report {
+    glb: PathBuf,
+    vertices: usize,
+    triangles: usize,
+    bbox_min: [f32; 3],
+    bbox_max: [f32; 3],
+    ms: f64,
+    unknown_words: Vec<String>,
+    weights_sha256: String,
+    backend: &'static str,
+}
+
+pub fn run(args: &GenerateArgs, json: bool) -> anyhow::Result<()> {
+    if args.max_triangles < 100 {
+        bail!("--max-triangles must be at least 100");
+    }
+    let weights = args.model.weights()?;
+    let options = GenerateOptions {
+        resolution: args.resolution,
+        max_triangles: args.max_triangles,
+    };
+    let spinner = crate::progress::spinner("generating");
+    let (generated, backend) = if args.model.gpu {
+        let generator = Generator::<Wgpu>::new(&weights, Default::default())?;
+        (
+            generator.generate(&args.prompt, args.seed, &options),
+            "wgpu",
+        )
+    } else {
+        let generator = Generator::<NdArray>::new(&weights, Default::default())?;
+        (
+            generator.generate(&args.prompt, args.seed, &options),
+            "ndarray",
+        )
+    };
+    spinner.finish_and_clear();
+    let generated: Generated = generated?;
+    let name = generated.description.to_string();
+    let glb = kiln_asset::write_glb(&generated.mesh, &name);
+    files::write_atomically(&args.output, |out| Ok(out.write_all(&glb)?))?;
+    let (bbox_min, bbox_max) = generated.mesh.bounds();
+    let report = Report {
+        glb: args.output.clone(),
+        vertices: generated.mesh.vertex_count(),
+        triangles: generated.mesh.triangle_count(),
+        bbox_min,
+        bbox_max,
+        ms: generated.timings.total.as_secs_f64() * 1000.0,
+        unknown_words: generated.unknown_words.clone(),
+        weights_sha256: weights.sha256.clone(),
+        backend,
+    };
+    output::print(json, &report, |out| {
+        if !report.unknown_words.is_empty() {
+            writeln!(
+                out,
+                "ignored unknown words: {}",
+                report.unknown_words.join(", ")
+            )?;
+        }
+        writeln!(
+            out,
+            "{name}: {} triangles, {:.2} × {:.2} × {:.2} m, {:.0} ms on {backend} → {}",
+            report.triangles,
+            bbox_max[0] - bbox_min[0],
+            bbox_max[1] - bbox_min[1],
+            bbox_max[2] - bbox_min[2],
+            report.ms,
+            report.glb.display()
+        )
+    })
+}

@@ -1,0 +1,73 @@
+//! `kiln-cli train --config models/kiln-gen.toml`: trains the generator from scratch on the CPU,
+//! with a progress bar, checkpoints and a per-epoch log; run it again to resume.
+
+use std::path::PathBuf;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use kiln_gen::train::{TrainConfig, train};
+use serde::Serialize;
+
+use crate::data_dir::DataDir;
+use crate::output;
+
+#[derive(Debug, clap::Args)]
+pub struct TrainArgs {
+    /// The training configuration.
+    #[arg(long, value_name = "FILE", default_value = "models/kiln-gen.toml")]
+    config: PathBuf,
+
+    /// Where checkpoints, the log and the final weights go. Default: training/ in the data
+    /// directory.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+
+    /// Train this many steps instead of the configured number.
+    #[arg(long)]
+    steps: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct Trained {
+    weights: PathBuf,
+    log: PathBuf,
+    steps: usize,
+}
+
+pub fn run(args: &TrainArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
+    let mut config = TrainConfig::read(&args.config)?;
+    if let Some(steps) = args.steps {
+        config.steps = steps;
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| data_dir.path().join("training"));
+    let bar = ProgressBar::new(config.steps as u64).with_style(
+        ProgressStyle::with_template("training {wide_bar} {pos}/{len} steps ({eta}) {msg}")
+            .expect("the template is valid"),
+    );
+    let weights = train(&config, &out, &mut |report| {
+        bar.set_position(report.step as u64);
+        bar.set_message(format!("loss {:.4}", report.loss));
+    })?;
+    bar.finish_and_clear();
+    let report = Trained {
+        weights,
+        log: out.join("train-log.jsonl"),
+        steps: config.steps,
+    };
+    output::print(json, &report, |out| {
+        writeln!(
+            out,
+            "trained {} steps: {}",
+            report.steps,
+            report.weights.display()
+        )?;
+        writeln!(out, "log: {}", report.log.display())?;
+        writeln!(
+            out,
+            "to ship it: cp {} models/kiln-gen.bin",
+            report.weights.display()
+        )
+    })
+}

@@ -1,0 +1,157 @@
+//! The generator's commands: vocab, generate (with weights trained here, in seconds), train.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use kiln_gen::model::NetworkConfig;
+use kiln_gen::train::{TrainConfig, train};
+
+use crate::{kiln_cli, stderr, stdout};
+
+/// Weights of a tiny network trained for a few seconds: enough to make a surface, so the
+/// whole path (prompt → network → mesh → GLB) runs, not enough to look like anything.
+fn tiny_weights() -> &'static Path {
+    static WEIGHTS: OnceLock<PathBuf> = OnceLock::new();
+    WEIGHTS.get_or_init(|| {
+        let folder = tempfile::tempdir().unwrap().keep();
+        let config = TrainConfig {
+            network: NetworkConfig {
+                token_width: 16,
+                condition_width: 32,
+                latent_width: 4,
+                plane_resolution: 8,
+                plane_channels: 4,
+                hyper_width: 32,
+                decoder_width: 32,
+                posterior_grid: 6,
+            },
+            steps: 400,
+            batch: 4,
+            near_points: 128,
+            uniform_points: 16,
+            learning_rate: 1e-2,
+            final_learning_rate_fraction: 0.5,
+            truncation: 0.1,
+            kl_weight: 0.01,
+            colour_weight: 1.0,
+            material_weight: 0.3,
+            seed: 11,
+            epoch_steps: 400,
+            checkpoint_every: 400,
+        };
+        train(&config, &folder, &mut |_| {}).unwrap()
+    })
+}
+
+fn json(output: &std::process::Output) -> serde_json::Value {
+    assert!(output.status.success(), "{}", stderr(output));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn vocab_lists_every_kind_of_word() {
+    let vocab = json(&kiln_cli(&["vocab", "--json"], None));
+    assert!(vocab["objects"].as_array().unwrap().len() >= 30);
+    assert!(vocab["colours"].as_array().unwrap().len() >= 16);
+    assert!(vocab["materials"].as_array().unwrap().len() >= 8);
+    let chair = &vocab["objects"][0];
+    assert_eq!(chair["name"], "chair");
+    assert_eq!(chair["parts"][1][0], "legs");
+    let human = stdout(&kiln_cli(&["vocab"], None));
+    assert!(human.contains("Objects (32):"), "{human}");
+}
+
+#[test]
+fn generate_writes_a_glb_and_reports_it() {
+    let folder = tempfile::tempdir().unwrap();
+    let glb = folder.path().join("chair.glb");
+    let weights = tiny_weights().to_str().unwrap();
+    let report = json(&kiln_cli(
+        &[
+            "generate",
+            "a TALL red chair with sparkly gold legs",
+            "--seed",
+            "3",
+            "-o",
+            glb.to_str().unwrap(),
+            "--weights",
+            weights,
+            "--json",
+        ],
+        None,
+    ));
+    assert_eq!(report["glb"], glb.to_str().unwrap());
+    assert!(report["triangles"].as_u64().unwrap() > 0);
+    assert!(report["vertices"].as_u64().unwrap() > 0);
+    assert_eq!(report["unknown_words"], serde_json::json!(["sparkly"]));
+    assert_eq!(report["backend"], "ndarray");
+    let min = report["bbox_min"][1].as_f64().unwrap();
+    assert!(min.abs() < 1e-4, "the object stands on y = 0, not {min}");
+    let bytes = std::fs::read(&glb).unwrap();
+    assert_eq!(&bytes[..4], b"glTF");
+
+    // The same prompt, seed and weights: the same file, byte for byte.
+    let again = folder.path().join("again.glb");
+    json(&kiln_cli(
+        &[
+            "generate",
+            "a tall red chair with gold legs",
+            "--seed",
+            "3",
+            "-o",
+            again.to_str().unwrap(),
+            "--weights",
+            weights,
+            "--json",
+        ],
+        None,
+    ));
+    assert_eq!(std::fs::read(&again).unwrap(), bytes);
+}
+
+#[test]
+fn bad_prompts_and_missing_weights_say_what_to_do() {
+    let folder = tempfile::tempdir().unwrap();
+    let out = folder.path().join("x.glb");
+    let out = out.to_str().unwrap();
+    let weights = tiny_weights().to_str().unwrap();
+
+    let typo = kiln_cli(
+        &["generate", "a red chiar", "-o", out, "--weights", weights],
+        None,
+    );
+    assert_eq!(typo.status.code(), Some(1));
+    assert!(
+        stderr(&typo).contains("did you mean \"chair\""),
+        "{}",
+        stderr(&typo)
+    );
+
+    let long = "a red chair ".repeat(30);
+    let too_long = kiln_cli(&["generate", &long, "-o", out, "--weights", weights], None);
+    assert_eq!(too_long.status.code(), Some(1));
+    assert!(
+        stderr(&too_long).contains("keep it under 300"),
+        "{}",
+        stderr(&too_long)
+    );
+
+    let missing = kiln_cli(
+        &[
+            "generate",
+            "a cup",
+            "-o",
+            out,
+            "--weights",
+            "/no/such/weights.bin",
+        ],
+        None,
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("/no/such/weights.bin"),
+        "{}",
+        stderr(&missing)
+    );
+    assert!(!Path::new(out).exists());
+}
