@@ -302,7 +302,11 @@ fn mushroom(b: &mut Builder) {
     // The cap's centre sits on the stem; its lower half hides in and around the stem.
     let cap_center = v(0.0, stem_h, 0.0);
     let cap_h = h - stem_h;
-    let cap = b.ellipsoid(cap_center, v(cap_r, cap_h, cap_r));
+    // A dome: the upper half of an ellipsoid, its flat underside on the stem. (Blocky caps are
+    // boxes, whose lower half the stem hides.)
+    let cap = b
+        .ellipsoid(cap_center, v(cap_r, cap_h, cap_r))
+        .clipped_below(stem_h - cap_h * 0.15);
     b.part(Cap, RED, Material::Cloth, true, vec![cap]);
     let spots = (0..5)
         .map(|i| {
@@ -512,7 +516,7 @@ fn pillar(b: &mut Builder) {
 fn sword(b: &mut Builder) {
     let h = b.height;
     let grip_h = h * b.vary(0.18..0.24);
-    let grip = b.cylinder(v(0.0, grip_h * 0.5, 0.0), h * 0.018, grip_h * 0.5);
+    let grip = b.cylinder(v(0.0, grip_h * 0.5, 0.0), h * 0.03, grip_h * 0.5);
     let pommel = b.ball(v(0.0, h * 0.02, 0.0), h * 0.03);
     b.part(Handle, DARK_WOOD, Material::Wood, false, vec![grip]);
     let guard_w = h * b.vary(0.1..0.16) * b.width;

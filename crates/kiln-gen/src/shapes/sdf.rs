@@ -136,6 +136,8 @@ pub struct Placed {
     pub primitive: Primitive,
     pub center: Vec3,
     pub rotation: Quat,
+    /// Cut away everything below this height (world y): a dome from an ellipsoid.
+    pub clip_below: Option<f32>,
 }
 
 impl Placed {
@@ -144,6 +146,7 @@ impl Placed {
             primitive,
             center,
             rotation: Quat::IDENTITY,
+            clip_below: None,
         }
     }
 
@@ -152,9 +155,20 @@ impl Placed {
         self
     }
 
+    pub fn clipped_below(mut self, height: f32) -> Self {
+        self.clip_below = Some(height);
+        self
+    }
+
     pub fn distance(&self, p: Vec3) -> f32 {
-        self.primitive
-            .distance(self.rotation.inverse() * (p - self.center))
+        let distance = self
+            .primitive
+            .distance(self.rotation.inverse() * (p - self.center));
+        match self.clip_below {
+            // Intersection with the half-space above the cut (a bound, exact on the surface).
+            Some(height) => distance.max(height - p.y),
+            None => distance,
+        }
     }
 
     /// An axis-aligned box (min, max) around the placed primitive.
@@ -171,6 +185,10 @@ impl Placed {
             let world = self.center + self.rotation * local;
             min = min.min(world);
             max = max.max(world);
+        }
+        if let Some(height) = self.clip_below {
+            min.y = min.y.max(height);
+            max.y = max.y.max(min.y);
         }
         (min, max)
     }
