@@ -33,6 +33,10 @@ pub struct GenerateArgs {
     /// Triangle budget of the mesh.
     #[arg(long, default_value_t = 10_000)]
     max_triangles: usize,
+
+    /// Also write a 512×512 PNG picture of the object here.
+    #[arg(long, value_name = "FILE")]
+    thumbnail: Option<PathBuf>,
 }
 
 /// Which weights, on which device.
@@ -76,6 +80,26 @@ fn default_weights() -> Option<PathBuf> {
 }
 
 #[derive(Serialize)]
+struct Timings {
+    tokenize: f64,
+    encode: f64,
+    decode: f64,
+    mesh: f64,
+}
+
+impl From<&kiln_gen::Timings> for Timings {
+    fn from(timings: &kiln_gen::Timings) -> Self {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        Timings {
+            tokenize: ms(timings.tokenize),
+            encode: ms(timings.encode),
+            decode: ms(timings.decode),
+            mesh: ms(timings.mesh),
+        }
+    }
+}
+
+#[derive(Serialize)]
 struct Report {
     glb: PathBuf,
     vertices: usize,
@@ -83,6 +107,8 @@ struct Report {
     bbox_min: [f32; 3],
     bbox_max: [f32; 3],
     ms: f64,
+    /// Milliseconds per stage.
+    timings: Timings,
     unknown_words: Vec<String>,
     weights_sha256: String,
     backend: &'static str,
@@ -116,6 +142,10 @@ pub fn run(args: &GenerateArgs, json: bool) -> anyhow::Result<()> {
     let name = generated.description.to_string();
     let glb = kiln_asset::write_glb(&generated.mesh, &name);
     files::write_atomically(&args.output, |out| Ok(out.write_all(&glb)?))?;
+    if let Some(path) = &args.thumbnail {
+        let png = kiln_asset::thumbnail_png(&generated.mesh);
+        files::write_atomically(path, |out| Ok(out.write_all(&png)?))?;
+    }
     let (bbox_min, bbox_max) = generated.mesh.bounds();
     let report = Report {
         glb: args.output.clone(),
@@ -124,6 +154,7 @@ pub fn run(args: &GenerateArgs, json: bool) -> anyhow::Result<()> {
         bbox_min,
         bbox_max,
         ms: generated.timings.total.as_secs_f64() * 1000.0,
+        timings: Timings::from(&generated.timings),
         unknown_words: generated.unknown_words.clone(),
         weights_sha256: weights.sha256.clone(),
         backend,
