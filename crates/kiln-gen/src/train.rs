@@ -405,6 +405,8 @@ struct EpochLog {
     steps: usize,
     last_step: usize,
     sums: [f64; 6],
+    /// Seconds into the run when the epoch began.
+    began: f64,
 }
 
 impl EpochLog {
@@ -428,21 +430,24 @@ impl EpochLog {
         let n = self.steps.max(1) as f64;
         let line = serde_json::json!({
             "step": self.last_step,
-            "seconds": seconds,
+            "seconds_since_start": seconds,
             "loss": self.sums[0] / n,
             "distance": self.sums[1] / n,
             "colour": self.sums[2] / n,
             "material": self.sums[3] / n,
             "kl": self.sums[4] / n,
             "data_seconds_per_step": self.sums[5] / n,
-            "seconds_per_step": seconds / self.last_step.max(1) as f64,
+            "seconds_per_step": (seconds - self.began) / n,
         });
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(out_dir.join("train-log.jsonl"))?;
         writeln!(file, "{line}")?;
-        *self = EpochLog::default();
+        *self = EpochLog {
+            began: seconds,
+            ..EpochLog::default()
+        };
         Ok(())
     }
 }
