@@ -31,8 +31,8 @@ pub fn write_glb(mesh: &Mesh, name: &str) -> Vec<u8> {
         &mut root,
         &mut bin,
         buffer,
-        mesh.positions.iter().flat_map(|p| p.iter().copied()),
-        Some(json::buffer::Target::ArrayBuffer),
+        mesh.positions.iter().flatten().map(|v| v.to_le_bytes()),
+        json::buffer::Target::ArrayBuffer,
     );
     let (min, max) = mesh.bounds();
     let position_accessor = root.push(json::Accessor {
@@ -55,8 +55,8 @@ pub fn write_glb(mesh: &Mesh, name: &str) -> Vec<u8> {
         &mut root,
         &mut bin,
         buffer,
-        mesh.normals.iter().flat_map(|n| n.iter().copied()),
-        Some(json::buffer::Target::ArrayBuffer),
+        mesh.normals.iter().flatten().map(|v| v.to_le_bytes()),
+        json::buffer::Target::ArrayBuffer,
     );
     let normal_accessor = root.push(vec3_accessor(normals, mesh.normals.len()));
     // glTF vertex colours are linear; ours are sRGB.
@@ -64,14 +64,23 @@ pub fn write_glb(mesh: &Mesh, name: &str) -> Vec<u8> {
         &mut root,
         &mut bin,
         buffer,
-        mesh.colours.iter().flat_map(|c| c.map(srgb_to_linear)),
-        Some(json::buffer::Target::ArrayBuffer),
+        mesh.colours
+            .iter()
+            .flat_map(|c| c.map(srgb_to_linear))
+            .map(f32::to_le_bytes),
+        json::buffer::Target::ArrayBuffer,
     );
     let colour_accessor = root.push(vec3_accessor(colours, mesh.colours.len()));
 
     let mut primitives = Vec::new();
     for primitive in &mesh.primitives {
-        let indices_view = push_u32_view(&mut root, &mut bin, buffer, &primitive.indices);
+        let indices_view = push_view(
+            &mut root,
+            &mut bin,
+            buffer,
+            primitive.indices.iter().map(|i| i.to_le_bytes()),
+            json::buffer::Target::ElementArrayBuffer,
+        );
         let indices = root.push(json::Accessor {
             buffer_view: Some(indices_view),
             byte_offset: None,
@@ -166,17 +175,17 @@ fn vec3_accessor(view: json::Index<json::buffer::View>, count: usize) -> json::A
     }
 }
 
-/// Appends f32 values as a buffer view (4-byte aligned, as every view here).
-fn push_view(
+/// Appends little-endian values as a buffer view (every view here is 4-byte aligned).
+fn push_view<const N: usize>(
     root: &mut json::Root,
     bin: &mut Vec<u8>,
     buffer: json::Index<json::Buffer>,
-    values: impl Iterator<Item = f32>,
-    target: Option<json::buffer::Target>,
+    values: impl Iterator<Item = [u8; N]>,
+    target: json::buffer::Target,
 ) -> json::Index<json::buffer::View> {
     let offset = bin.len();
     for value in values {
-        bin.extend_from_slice(&value.to_le_bytes());
+        bin.extend_from_slice(&value);
     }
     root.push(json::buffer::View {
         buffer,
@@ -186,29 +195,7 @@ fn push_view(
         extensions: None,
         extras: Default::default(),
         name: None,
-        target: target.map(Valid),
-    })
-}
-
-fn push_u32_view(
-    root: &mut json::Root,
-    bin: &mut Vec<u8>,
-    buffer: json::Index<json::Buffer>,
-    indices: &[u32],
-) -> json::Index<json::buffer::View> {
-    let offset = bin.len();
-    for index in indices {
-        bin.extend_from_slice(&index.to_le_bytes());
-    }
-    root.push(json::buffer::View {
-        buffer,
-        byte_length: USize64::from(bin.len() - offset),
-        byte_offset: Some(USize64::from(offset)),
-        byte_stride: None,
-        extensions: None,
-        extras: Default::default(),
-        name: None,
-        target: Some(Valid(json::buffer::Target::ElementArrayBuffer)),
+        target: Some(Valid(target)),
     })
 }
 

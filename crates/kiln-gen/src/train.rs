@@ -458,16 +458,7 @@ mod tests {
 
     fn tiny() -> TrainConfig {
         TrainConfig {
-            network: NetworkConfig {
-                token_width: 16,
-                condition_width: 32,
-                latent_width: 4,
-                plane_resolution: 8,
-                plane_channels: 4,
-                hyper_width: 32,
-                decoder_width: 32,
-                posterior_grid: 6,
-            },
+            network: NetworkConfig::tiny(),
             steps: 150,
             batch: 4,
             near_points: 96,

@@ -137,16 +137,7 @@ impl Blockstore {
 
     /// The block `cid` names, verified, if the store has it.
     pub fn get(&self, cid: &Cid) -> Result<Option<Block>, StoreError> {
-        let data: Option<Vec<u8>> = self
-            .db
-            .query_row(
-                "SELECT data FROM blocks WHERE multihash = ?1",
-                [cid.hash().to_bytes()],
-                |row| row.get(0),
-            )
-            .optional()?;
-        data.map(|data| Block::verified(*cid, data).map_err(StoreError::Corrupt))
-            .transpose()
+        BlockReader { db: &self.db }.get(cid)
     }
 
     pub fn has(&self, cid: &Cid) -> Result<bool, StoreError> {
@@ -414,7 +405,7 @@ struct BlockReader<'a> {
 }
 
 impl BlockReader<'_> {
-    fn require(&self, root: &Cid, cid: &Cid) -> Result<Block, StoreError> {
+    fn get(&self, cid: &Cid) -> Result<Option<Block>, StoreError> {
         let data: Option<Vec<u8>> = self
             .db
             .query_row(
@@ -423,11 +414,15 @@ impl BlockReader<'_> {
                 |row| row.get(0),
             )
             .optional()?;
-        let data = data.ok_or(StoreError::Missing {
+        data.map(|data| Block::verified(*cid, data).map_err(StoreError::Corrupt))
+            .transpose()
+    }
+
+    fn require(&self, root: &Cid, cid: &Cid) -> Result<Block, StoreError> {
+        self.get(cid)?.ok_or_else(|| StoreError::Missing {
             root: Box::new(*root),
             missing: Box::new(*cid),
-        })?;
-        Block::verified(*cid, data).map_err(StoreError::Corrupt)
+        })
     }
 
     fn present(&self, root: &Cid, cid: &Cid) -> Result<(), StoreError> {

@@ -15,16 +15,7 @@ fn tiny_weights() -> &'static Path {
     WEIGHTS.get_or_init(|| {
         let folder = tempfile::tempdir().unwrap().keep();
         let config = TrainConfig {
-            network: NetworkConfig {
-                token_width: 16,
-                condition_width: 32,
-                latent_width: 4,
-                plane_resolution: 8,
-                plane_channels: 4,
-                hyper_width: 32,
-                decoder_width: 32,
-                posterior_grid: 6,
-            },
+            network: NetworkConfig::tiny(),
             steps: 400,
             batch: 4,
             near_points: 128,

@@ -246,24 +246,11 @@ mod tests {
 
     use super::*;
 
-    fn small() -> NetworkConfig {
-        NetworkConfig {
-            token_width: 16,
-            condition_width: 32,
-            latent_width: 4,
-            plane_resolution: 8,
-            plane_channels: 4,
-            hyper_width: 32,
-            decoder_width: 32,
-            posterior_grid: 6,
-        }
-    }
-
     fn weights(seed: u64) -> Weights {
         let device = Default::default();
         NdArray::<f32>::seed(&device, seed);
-        let network: Network<NdArray> = small().init(&device);
-        Weights::from_network(&network, small())
+        let network: Network<NdArray> = NetworkConfig::tiny().init(&device);
+        Weights::from_network(&network, NetworkConfig::tiny())
     }
 
     fn generator(weights: &Weights) -> Generator<NdArray> {
@@ -306,7 +293,7 @@ mod tests {
         let bytes = original.to_bytes();
         let read = Weights::from_bytes(&bytes).unwrap();
         assert_eq!(read.sha256, original.sha256);
-        assert_eq!(read.config, small());
+        assert_eq!(read.config, NetworkConfig::tiny());
         assert_eq!(
             field(&generator(&original), "a cup", 1),
             field(&generator(&read), "a cup", 1)

@@ -87,6 +87,20 @@ pub struct QueryPoints<B: Backend> {
 }
 
 impl NetworkConfig {
+    /// A network small enough to train in seconds: for tests of the pipeline, not for use.
+    pub fn tiny() -> Self {
+        NetworkConfig {
+            token_width: 16,
+            condition_width: 32,
+            latent_width: 4,
+            plane_resolution: 8,
+            plane_channels: 4,
+            hyper_width: 32,
+            decoder_width: 32,
+            posterior_grid: 6,
+        }
+    }
+
     pub fn init<B: Backend>(&self, device: &B::Device) -> Network<B> {
         let plane_values = 3 * self.plane_resolution * self.plane_resolution * self.plane_channels;
         let conditioned = self.condition_width + self.latent_width;
