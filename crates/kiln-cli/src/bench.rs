@@ -173,6 +173,8 @@ fn timed_sha256sum(path: &Path) -> anyhow::Result<Duration> {
 struct StageTimes {
     backend: &'static str,
     prompts: usize,
+    /// Prompts that gave no object (not in the times).
+    failed: usize,
     /// Milliseconds, p50 and p95, per stage.
     tokenize: [f64; 2],
     encode: [f64; 2],
@@ -206,11 +208,19 @@ fn gen_bench(model: &crate::generate::ModelArgs, prompts: usize, json: bool) -> 
         generate(&captions[0], 0)?;
         bar.inc(1);
         let mut timings = Vec::new();
+        let mut failed = 0;
         for (seed, caption) in captions.iter().enumerate() {
-            timings.push(generate(caption, seed as u64)?);
+            // A prompt the model makes nothing of (no surface) is counted, not timed.
+            match generate(caption, seed as u64) {
+                Ok(timing) => timings.push(timing),
+                Err(_) => failed += 1,
+            }
             bar.inc(1);
         }
-        runs.push(stage_times(backend, &timings));
+        if timings.is_empty() {
+            bail!("the model produced no object for any of the {prompts} prompts");
+        }
+        runs.push(stage_times(backend, &timings, failed));
         Ok(())
     };
     let cpu = Generator::<NdArray>::new(&weights, Default::default())?;
@@ -231,27 +241,28 @@ fn gen_bench(model: &crate::generate::ModelArgs, prompts: usize, json: bool) -> 
         )?;
         writeln!(
             out,
-            "| backend | tokenize | encode | decode | mesh | total |"
+            "| backend | tokenize | encode | decode | mesh | total | no object |"
         )?;
-        writeln!(out, "|---|---|---|---|---|---|")?;
+        writeln!(out, "|---|---|---|---|---|---|---|")?;
         for run in &runs {
             let cell = |[p50, p95]: [f64; 2]| format!("{p50:.1} / {p95:.1}");
             writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} |",
                 run.backend,
                 cell(run.tokenize),
                 cell(run.encode),
                 cell(run.decode),
                 cell(run.mesh),
-                cell(run.total)
+                cell(run.total),
+                run.failed
             )?;
         }
         Ok(())
     })
 }
 
-fn stage_times(backend: &'static str, timings: &[kiln_gen::Timings]) -> StageTimes {
+fn stage_times(backend: &'static str, timings: &[kiln_gen::Timings], failed: usize) -> StageTimes {
     let percentiles = |stage: fn(&kiln_gen::Timings) -> Duration| {
         let mut ms: Vec<f64> = timings
             .iter()
@@ -264,6 +275,7 @@ fn stage_times(backend: &'static str, timings: &[kiln_gen::Timings]) -> StageTim
     StageTimes {
         backend,
         prompts: timings.len(),
+        failed,
         tokenize: percentiles(|t| t.tokenize),
         encode: percentiles(|t| t.encode),
         decode: percentiles(|t| t.decode),
