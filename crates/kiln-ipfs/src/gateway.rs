@@ -120,17 +120,8 @@ impl GatewayClient {
             .iter()
             .map(|gateway| {
                 let text = gateway.as_ref();
-                let mut url: reqwest::Url = text
-                    .parse()
-                    .map_err(|_| GatewayError::BadUrl(text.to_string()))?;
-                if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-                    return Err(GatewayError::BadUrl(text.to_string()));
-                }
-                let path = url.path().trim_end_matches('/').to_string();
-                let path = path.strip_suffix("/ipfs").unwrap_or(&path).to_string();
-                url.set_path(&format!("{path}/ipfs/"));
-                url.set_query(None);
-                Ok(url)
+                http::service_url(text, "/ipfs")
+                    .ok_or_else(|| GatewayError::BadUrl(text.to_string()))
             })
             .collect::<Result<_, _>>()?;
         let http =

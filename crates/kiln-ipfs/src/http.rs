@@ -47,6 +47,21 @@ pub(crate) fn client(policy: &RetryPolicy) -> Result<reqwest::Client, reqwest::E
     builder.build()
 }
 
+/// The base URL of a service mounted at `mount` ("/api/v0", "/ipfs", or "" for the root) under
+/// the address a user gave, with or without the mount already on it; ends in `/` so relative
+/// paths join under it. `None` unless it is an http(s) URL with a host.
+pub(crate) fn service_url(text: &str, mount: &str) -> Option<reqwest::Url> {
+    let mut url: reqwest::Url = text.parse().ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return None;
+    }
+    let path = url.path().trim_end_matches('/').to_string();
+    let path = path.strip_suffix(mount).unwrap_or(&path).to_string();
+    url.set_path(&format!("{path}{mount}/"));
+    url.set_query(None);
+    Some(url)
+}
+
 /// Whether an attempt's outcome is worth another try.
 pub(crate) enum Attempt<T, E> {
     Done(Result<T, E>),

@@ -80,15 +80,8 @@ impl KuboClient {
     }
 
     pub fn with_policy(api: &str, policy: RetryPolicy) -> Result<Self, KuboError> {
-        let mut base: reqwest::Url = api
-            .parse()
-            .map_err(|_| KuboError::BadUrl(api.to_string()))?;
-        if !matches!(base.scheme(), "http" | "https") || base.host().is_none() {
-            return Err(KuboError::BadUrl(api.to_string()));
-        }
-        let path = base.path().trim_end_matches('/').to_string();
-        let path = path.strip_suffix("/api/v0").unwrap_or(&path).to_string();
-        base.set_path(&format!("{path}/api/v0/"));
+        let base =
+            http::service_url(api, "/api/v0").ok_or_else(|| KuboError::BadUrl(api.to_string()))?;
         let http = http::client(&policy).map_err(|source| KuboError::Unreachable {
             url: api.to_string(),
             source,
@@ -263,28 +256,22 @@ impl KuboClient {
 
     /// Pins `cid` recursively on the node.
     pub async fn pin_add(&self, cid: &Cid) -> Result<(), KuboError> {
-        let body = self
-            .call(
-                "pin/add",
-                &[("arg", &cid.to_string()), ("recursive", "true")],
-                None,
-            )
-            .await?;
-        let pins: Pins = json(&body, "pin/add")?;
-        expect_pinned(cid, &pins.pins, "pin/add")
+        self.change_pin("pin/add", cid).await
     }
 
     /// Removes the recursive pin on `cid`.
     pub async fn pin_rm(&self, cid: &Cid) -> Result<(), KuboError> {
+        self.change_pin("pin/rm", cid).await
+    }
+
+    /// `pin/add` or `pin/rm`, checking that the answer names `cid`.
+    async fn change_pin(&self, call: &'static str, cid: &Cid) -> Result<(), KuboError> {
+        let arg = cid.to_string();
         let body = self
-            .call(
-                "pin/rm",
-                &[("arg", &cid.to_string()), ("recursive", "true")],
-                None,
-            )
+            .call(call, &[("arg", &arg), ("recursive", "true")], None)
             .await?;
-        let pins: Pins = json(&body, "pin/rm")?;
-        expect_pinned(cid, &pins.pins, "pin/rm")
+        let pins: Pins = json(&body, call)?;
+        expect_pinned(cid, &pins.pins, call)
     }
 
     /// The node's recursive pins.

@@ -128,15 +128,10 @@ impl PinningClient {
         if token.is_empty() {
             return Err(PinningError::NoToken);
         }
-        let mut base: reqwest::Url = endpoint
-            .parse()
-            .map_err(|_| PinningError::BadUrl(endpoint.to_string()))?;
-        if !matches!(base.scheme(), "http" | "https") || base.host().is_none() {
-            return Err(PinningError::BadUrl(endpoint.to_string()));
-        }
-        let path = base.path().trim_end_matches('/').to_string();
-        let path = path.strip_suffix("/pins").unwrap_or(&path).to_string();
-        base.set_path(&format!("{path}/"));
+        // The API base, even when given with its `/pins` endpoint.
+        let base = http::service_url(endpoint, "/pins")
+            .and_then(|url| url.join("..").ok())
+            .ok_or_else(|| PinningError::BadUrl(endpoint.to_string()))?;
         let http = http::client(&policy).map_err(|source| PinningError::Unreachable {
             url: endpoint.to_string(),
             source,
