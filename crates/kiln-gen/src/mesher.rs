@@ -54,6 +54,31 @@ impl Default for MeshOptions {
 }
 
 impl Field {
+    /// An empty field over the model's cube [-1, 1]³ with `resolution` points per axis, ready
+    /// to be filled in grid order ([`Field::cube_point`]).
+    pub fn cube(resolution: usize) -> Field {
+        let count = resolution.pow(3);
+        Field {
+            dims: [resolution; 3],
+            origin: [-1.0; 3],
+            spacing: 2.0 / (resolution - 1) as f32,
+            distance: Vec::with_capacity(count),
+            colour: Vec::with_capacity(count),
+            material: Vec::with_capacity(count),
+        }
+    }
+
+    /// Position of grid point `index` (x fastest) of a [`Field::cube`] of `resolution`.
+    pub fn cube_point(resolution: usize, index: usize) -> [f32; 3] {
+        let spacing = 2.0 / (resolution - 1) as f32;
+        [
+            index % resolution,
+            (index / resolution) % resolution,
+            index / (resolution * resolution),
+        ]
+        .map(|i| i as f32 * spacing - 1.0)
+    }
+
     fn index(&self, x: usize, y: usize, z: usize) -> usize {
         x + self.dims[0] * (y + self.dims[1] * z)
     }

@@ -23,6 +23,7 @@ use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
 use crate::data::Sampler;
+use crate::mesher::Field;
 use crate::model::network::{Network, NetworkConfig};
 use crate::model::tokens::{Tokens, tokenize};
 use crate::model::weights::{Weights, WeightsError};
@@ -177,14 +178,9 @@ fn batch<B: Backend>(config: &TrainConfig, step: usize, device: &B::Device) -> B
             let (sample, _) = shape.sample(&frame, p);
             samples.push(p, sample, config.truncation);
         }
-        let spacing = 2.0 / (grid - 1) as f32;
-        for z in 0..grid {
-            for y in 0..grid {
-                for x in 0..grid {
-                    let p = Vec3::new(x as f32, y as f32, z as f32) * spacing - Vec3::ONE;
-                    coarse.push(shape.sample(&frame, p).0.distance.clamp(-0.2, 0.2) * 5.0);
-                }
-            }
+        for index in 0..grid.pow(3) {
+            let p = Vec3::from_array(Field::cube_point(grid, index));
+            coarse.push(shape.sample(&frame, p).0.distance.clamp(-0.2, 0.2) * 5.0);
         }
     }
     let objects = config.batch;

@@ -161,33 +161,14 @@ impl<B: Backend> Generator<B> {
         bias: Tensor<B, 2>,
         resolution: usize,
     ) -> Field {
-        let spacing = 2.0 / (resolution - 1) as f32;
         let total = resolution.pow(3);
-        let mut field = Field {
-            dims: [resolution; 3],
-            origin: [-1.0; 3],
-            spacing,
-            distance: Vec::with_capacity(total),
-            colour: Vec::with_capacity(total),
-            material: Vec::with_capacity(total),
-        };
+        let mut field = Field::cube(resolution);
         const CHUNK: usize = 16_384;
         let mut start = 0;
         while start < total {
             let end = (start + CHUNK).min(total);
             let positions: Vec<[f32; 3]> = (start..end)
-                .map(|i| {
-                    let [x, y, z] = [
-                        i % resolution,
-                        (i / resolution) % resolution,
-                        i / (resolution * resolution),
-                    ];
-                    [
-                        x as f32 * spacing - 1.0,
-                        y as f32 * spacing - 1.0,
-                        z as f32 * spacing - 1.0,
-                    ]
-                })
+                .map(|i| Field::cube_point(resolution, i))
                 .collect();
             let query = self.config.query_points::<B>(&positions, 1, &self.device);
             let out = self

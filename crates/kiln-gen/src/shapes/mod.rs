@@ -107,26 +107,13 @@ impl Shape {
     /// Signed distance (in cube units), colour and material of the object in `frame`, on a
     /// `resolution`³ grid over the cube: the ground truth the model's output is compared with.
     pub fn sample_field(&self, frame: &UnitFrame, resolution: usize) -> Field {
-        let spacing = 2.0 / (resolution - 1) as f32;
-        let count = resolution.pow(3);
-        let mut field = Field {
-            dims: [resolution; 3],
-            origin: [-1.0; 3],
-            spacing,
-            distance: Vec::with_capacity(count),
-            colour: Vec::with_capacity(count),
-            material: Vec::with_capacity(count),
-        };
-        for z in 0..resolution {
-            for y in 0..resolution {
-                for x in 0..resolution {
-                    let unit = Vec3::new(x as f32, y as f32, z as f32) * spacing - Vec3::ONE;
-                    let (sample, _) = self.sample(frame, unit);
-                    field.distance.push(sample.distance);
-                    field.colour.push(sample.colour);
-                    field.material.push(sample.material);
-                }
-            }
+        let mut field = Field::cube(resolution);
+        for index in 0..resolution.pow(3) {
+            let unit = Vec3::from_array(Field::cube_point(resolution, index));
+            let (sample, _) = self.sample(frame, unit);
+            field.distance.push(sample.distance);
+            field.colour.push(sample.colour);
+            field.material.push(sample.material);
         }
         field
     }
@@ -513,9 +500,7 @@ mod tests {
                 let mut solid_slots = std::collections::HashSet::new();
                 for (i, &distance) in field.distance.iter().enumerate() {
                     if distance < 0.0 {
-                        let [x, y, z] = [i % 48, (i / 48) % 48, i / (48 * 48)];
-                        let unit =
-                            Vec3::new(x as f32, y as f32, z as f32) * field.spacing - Vec3::ONE;
+                        let unit = Vec3::from_array(Field::cube_point(48, i));
                         solid_slots.insert(shape.sample(&frame, unit).1);
                     }
                 }
