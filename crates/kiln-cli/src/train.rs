@@ -1,10 +1,11 @@
-//! `kiln-cli train --config models/kiln-gen.toml`: trains the generator from scratch on the CPU,
-//! with a progress bar, checkpoints and a per-epoch log; run it again to resume.
+//! `kiln-cli train --config models/kiln-gen.toml [--gpu]`: trains the generator from scratch on
+//! the CPU or a GPU, with a progress bar, checkpoints and a per-epoch log; run it again to resume.
 
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use kiln_gen::train::{TrainConfig, train};
+use burn::backend::{Autodiff, Wgpu};
+use kiln_gen::train::{TrainBackend, TrainConfig, train};
 use serde::Serialize;
 
 use crate::data_dir::DataDir;
@@ -24,6 +25,10 @@ pub struct TrainArgs {
     /// Train this many steps instead of the configured number.
     #[arg(long)]
     steps: Option<usize>,
+
+    /// Train on the GPU (wgpu) instead of the CPU. A checkpoint from either resumes on either.
+    #[arg(long)]
+    gpu: bool,
 }
 
 #[derive(Serialize)]
@@ -46,10 +51,15 @@ pub fn run(args: &TrainArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<(
         ProgressStyle::with_template("training {wide_bar} {pos}/{len} steps ({eta}) {msg}")
             .expect("the template is valid"),
     );
-    let weights = train(&config, &out, &mut |report| {
+    let mut report_step = |report: &kiln_gen::train::StepReport| {
         bar.set_position(report.step as u64);
         bar.set_message(format!("loss {:.4}", report.loss));
-    })?;
+    };
+    let weights = if args.gpu {
+        train::<Autodiff<Wgpu>>(&config, &out, &Default::default(), &mut report_step)?
+    } else {
+        train::<TrainBackend>(&config, &out, &Default::default(), &mut report_step)?
+    };
     bar.finish_and_clear();
     let report = Trained {
         weights,

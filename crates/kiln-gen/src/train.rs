@@ -12,7 +12,6 @@ use std::time::Instant;
 use burn::backend::{Autodiff, NdArray};
 use burn::module::AutodiffModule;
 use burn::optim::{AdamConfig, GradientsParams, Optimizer};
-use burn::prelude::ToElement;
 use burn::record::{BinFileRecorder, FullPrecisionSettings, Recorder};
 use burn::tensor::activation::log_softmax;
 use burn::tensor::backend::{AutodiffBackend, Backend};
@@ -120,89 +119,129 @@ struct Batch<B: Backend> {
     coarse: Tensor<B, 2>,
 }
 
-/// Draws the data of step `step` (the same for every run with this config).
-fn batch<B: Backend>(config: &TrainConfig, step: usize, device: &B::Device) -> Batch<B> {
-    let seed = config.seed ^ (step as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+/// One step's data on the host, drawn while the previous step runs on the device.
+struct HostBatch {
+    tokens: Vec<Tokens>,
+    samples: Samples,
+    coarse: Vec<f32>,
+}
+
+/// Draws the data of step `step`: the same for every run with this config, however many threads
+/// draw it, because each object has its own seed.
+fn draw(config: &TrainConfig, step: usize) -> HostBatch {
+    use rayon::prelude::*;
+    let step_seed = config.seed ^ (step as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let objects: Vec<(Tokens, Samples, Vec<f32>)> = (0..config.batch)
+        .into_par_iter()
+        .map(|index| {
+            draw_object(
+                config,
+                step_seed ^ (index as u64 + 1).wrapping_mul(0xd1b5_4a32_d192_ed03),
+            )
+        })
+        .collect();
+    let mut batch = HostBatch {
+        tokens: Vec::with_capacity(config.batch),
+        samples: Samples::default(),
+        coarse: Vec::with_capacity(config.batch * config.network.posterior_grid.pow(3)),
+    };
+    for (tokens, samples, coarse) in objects {
+        batch.tokens.push(tokens);
+        batch.samples.append(samples);
+        batch.coarse.extend(coarse);
+    }
+    batch
+}
+
+/// One object: a description, its caption parsed back, the shape's field sampled near the
+/// surface, across the cube and on the posterior's coarse grid.
+fn draw_object(config: &TrainConfig, seed: u64) -> (Tokens, Samples, Vec<f32>) {
     let mut sampler = Sampler::new(seed);
     let mut rng = Pcg64Mcg::seed_from_u64(seed.rotate_left(17));
-    let points = config.near_points + config.uniform_points;
     let grid = config.network.posterior_grid;
-    let mut tokens = Vec::with_capacity(config.batch);
     let mut samples = Samples::default();
-    let mut coarse = Vec::with_capacity(config.batch * grid.pow(3));
-    for _ in 0..config.batch {
-        let description = sampler.training_description();
-        let caption = sampler.caption(&description);
-        // The caption's parse is what the model learns from, as it will from a user's prompt.
-        let description = parse(&caption).map_or(description, |parsed| parsed.description);
-        tokens.push(tokenize(&description));
-        let shape = sample_shape(&description, rng.random());
-        let frame = shape.unit_frame();
-        let (min, max) = shape.bounds();
-        let (lo, hi) = (
-            frame.to_unit(min) - Vec3::splat(config.truncation),
-            frame.to_unit(max) + Vec3::splat(config.truncation),
-        );
-        let mut accepted = 0;
-        let mut tries = 0;
-        while accepted < config.near_points {
-            tries += 1;
-            let p = if tries > config.near_points * 60 {
-                // A shape with little surface near its box: fall back to anywhere.
-                Vec3::new(
-                    rng.random_range(-1.0..1.0),
-                    rng.random_range(-1.0..1.0),
-                    rng.random_range(-1.0..1.0),
-                )
-            } else {
-                Vec3::new(
-                    rng.random_range(lo.x..hi.x.max(lo.x + 1e-3)),
-                    rng.random_range(lo.y..hi.y.max(lo.y + 1e-3)),
-                    rng.random_range(lo.z..hi.z.max(lo.z + 1e-3)),
-                )
-                .clamp(Vec3::splat(-1.0), Vec3::splat(1.0))
-            };
-            let (sample, _) = shape.sample(&frame, p);
-            if sample.distance.abs() > config.truncation && tries <= config.near_points * 60 {
-                continue;
-            }
-            accepted += 1;
-            samples.push(p, sample, config.truncation);
-        }
-        for _ in 0..config.uniform_points {
-            let p = Vec3::new(
+    let description = sampler.training_description();
+    let caption = sampler.caption(&description);
+    // The caption's parse is what the model learns from, as it will from a user's prompt.
+    let description = parse(&caption).map_or(description, |parsed| parsed.description);
+    let tokens = tokenize(&description);
+    let shape = sample_shape(&description, rng.random());
+    let frame = shape.unit_frame();
+    let (min, max) = shape.bounds();
+    let (lo, hi) = (
+        frame.to_unit(min) - Vec3::splat(config.truncation),
+        frame.to_unit(max) + Vec3::splat(config.truncation),
+    );
+    let mut accepted = 0;
+    let mut tries = 0;
+    while accepted < config.near_points {
+        tries += 1;
+        let p = if tries > config.near_points * 60 {
+            // A shape with little surface near its box: fall back to anywhere.
+            Vec3::new(
                 rng.random_range(-1.0..1.0),
                 rng.random_range(-1.0..1.0),
                 rng.random_range(-1.0..1.0),
-            );
-            let (sample, _) = shape.sample(&frame, p);
-            samples.push(p, sample, config.truncation);
+            )
+        } else {
+            Vec3::new(
+                rng.random_range(lo.x..hi.x.max(lo.x + 1e-3)),
+                rng.random_range(lo.y..hi.y.max(lo.y + 1e-3)),
+                rng.random_range(lo.z..hi.z.max(lo.z + 1e-3)),
+            )
+            .clamp(Vec3::splat(-1.0), Vec3::splat(1.0))
+        };
+        let (sample, _) = shape.sample(&frame, p);
+        if sample.distance.abs() > config.truncation && tries <= config.near_points * 60 {
+            continue;
         }
-        for index in 0..grid.pow(3) {
-            let p = Vec3::from_array(Field::cube_point(grid, index));
-            coarse.push(shape.sample(&frame, p).0.distance.clamp(-0.2, 0.2) * 5.0);
-        }
+        accepted += 1;
+        samples.push(p, sample, config.truncation);
     }
-    let objects = config.batch;
-    Batch {
-        tokens,
-        query: config
-            .network
-            .query_points(&samples.positions, objects, device),
-        distance: Tensor::from_data(
-            TensorData::new(samples.distance, [objects, points, 1]),
-            device,
-        ),
-        colour: Tensor::from_data(
-            TensorData::new(samples.colour, [objects, points, 3]),
-            device,
-        ),
-        material: Tensor::from_data(
-            TensorData::new(samples.material, [objects * points]),
-            device,
-        ),
-        near: Tensor::from_data(TensorData::new(samples.near, [objects, points, 1]), device),
-        coarse: Tensor::from_data(TensorData::new(coarse, [objects, grid.pow(3)]), device),
+    for _ in 0..config.uniform_points {
+        let p = Vec3::new(
+            rng.random_range(-1.0..1.0),
+            rng.random_range(-1.0..1.0),
+            rng.random_range(-1.0..1.0),
+        );
+        let (sample, _) = shape.sample(&frame, p);
+        samples.push(p, sample, config.truncation);
+    }
+    let coarse = (0..grid.pow(3))
+        .map(|index| {
+            let p = Vec3::from_array(Field::cube_point(grid, index));
+            shape.sample(&frame, p).0.distance.clamp(-0.2, 0.2) * 5.0
+        })
+        .collect();
+    (tokens, samples, coarse)
+}
+
+impl HostBatch {
+    fn upload<B: Backend>(self, config: &TrainConfig, device: &B::Device) -> Batch<B> {
+        let objects = config.batch;
+        let points = config.near_points + config.uniform_points;
+        let grid = config.network.posterior_grid;
+        let samples = self.samples;
+        Batch {
+            tokens: self.tokens,
+            query: config
+                .network
+                .query_points(&samples.positions, objects, device),
+            distance: Tensor::from_data(
+                TensorData::new(samples.distance, [objects, points, 1]),
+                device,
+            ),
+            colour: Tensor::from_data(
+                TensorData::new(samples.colour, [objects, points, 3]),
+                device,
+            ),
+            material: Tensor::from_data(
+                TensorData::new(samples.material, [objects * points]),
+                device,
+            ),
+            near: Tensor::from_data(TensorData::new(samples.near, [objects, points, 1]), device),
+            coarse: Tensor::from_data(TensorData::new(self.coarse, [objects, grid.pow(3)]), device),
+        }
     }
 }
 
@@ -229,6 +268,14 @@ impl Samples {
             0.0
         });
     }
+
+    fn append(&mut self, other: Samples) {
+        self.positions.extend(other.positions);
+        self.distance.extend(other.distance);
+        self.colour.extend(other.colour);
+        self.material.extend(other.material);
+        self.near.extend(other.near);
+    }
 }
 
 /// The loss of one batch: clamped-distance L1, colour L1 and material cross-entropy near the
@@ -238,7 +285,7 @@ fn loss<B: AutodiffBackend>(
     batch: &Batch<B>,
     config: &TrainConfig,
     device: &B::Device,
-) -> (Tensor<B, 1>, [f32; 4]) {
+) -> (Tensor<B, 1>, [f32; 5]) {
     let net = &config.network;
     let condition = network.encode_text(&batch.tokens, device);
     let (mean, log_variance) = network.posterior(batch.coarse.clone(), condition.clone());
@@ -272,21 +319,23 @@ fn loss<B: AutodiffBackend>(
         + colour.clone() * config.colour_weight
         + material.clone() * config.material_weight
         + kl.clone() * config.kl_weight;
-    let scalar = |tensor: Tensor<B, 1>| tensor.into_scalar().to_f32();
-    let parts = [
-        scalar(distance),
-        scalar(colour),
-        scalar(material),
-        scalar(kl),
-    ];
-    (total, parts)
+    // One read from the device per step, not one per number.
+    let values = Tensor::cat(vec![total.clone(), distance, colour, material, kl], 0)
+        .into_data()
+        .convert::<f32>()
+        .into_vec::<f32>()
+        .unwrap_or_default();
+    let value = |index: usize| values.get(index).copied().unwrap_or(f32::NAN);
+    (total, [value(0), value(1), value(2), value(3), value(4)])
 }
 
-/// Trains on the CPU into `out_dir` (checkpoint, log, final weights), resuming from a
-/// checkpoint there. `progress` hears every step. Returns the path of the final weights.
-pub fn train(
+/// Trains on `B` (e.g. [`TrainBackend`] on the CPU, `Autodiff<Wgpu>` on a GPU) into `out_dir`
+/// (checkpoint, log, final weights), resuming from a checkpoint there. `progress` hears every
+/// step. Returns the path of the final weights.
+pub fn train<B: AutodiffBackend>(
     config: &TrainConfig,
     out_dir: &Path,
+    device: &B::Device,
     progress: &mut dyn FnMut(&StepReport),
 ) -> Result<PathBuf, TrainError> {
     let output = |source| TrainError::Output {
@@ -294,17 +343,16 @@ pub fn train(
         source,
     };
     std::fs::create_dir_all(out_dir).map_err(output)?;
-    let device = Default::default();
-    TrainBackend::seed(&device, config.seed);
-    let mut network: Network<TrainBackend> = config.network.init(&device);
-    let mut optimizer = AdamConfig::new().init::<TrainBackend, Network<TrainBackend>>();
+    B::seed(device, config.seed);
+    let mut network: Network<B> = config.network.init(device);
+    let mut optimizer = AdamConfig::new().init::<B, Network<B>>();
     let checkpoint = Checkpoint::new(out_dir);
     let mut start = 0;
     if let Some(step) = checkpoint.step() {
         let weights = Weights::read(&checkpoint.weights())?;
-        network = weights.network(&device)?;
+        network = weights.network(device)?;
         let record = BinFileRecorder::<FullPrecisionSettings>::default()
-            .load(checkpoint.optimizer(), &device)
+            .load(checkpoint.optimizer(), device)
             .map_err(|error| TrainError::Checkpoint {
                 path: out_dir.display().to_string(),
                 reason: error.to_string(),
@@ -314,49 +362,67 @@ pub fn train(
     }
     let mut epoch = EpochLog::default();
     let started = Instant::now();
-    for step in start..config.steps {
-        let progress_fraction = step as f64 / config.steps.max(1) as f64;
-        let learning_rate = config.learning_rate
-            * (config.final_learning_rate_fraction
-                + (1.0 - config.final_learning_rate_fraction)
-                    * 0.5
-                    * (1.0 + (std::f64::consts::PI * progress_fraction).cos()));
-        let drawing = Instant::now();
-        let batch = batch::<TrainBackend>(config, step, &device);
-        let data_seconds = drawing.elapsed().as_secs_f32();
-        let (total, parts) = loss(&network, &batch, config, &device);
-        let loss_value = total.clone().into_scalar().to_f32();
-        let gradients = GradientsParams::from_grads(total.backward(), &network);
-        network = optimizer.step(learning_rate, network, gradients);
-        let report = StepReport {
-            step: step + 1,
-            steps: config.steps,
-            loss: loss_value,
-            distance: parts[0],
-            colour: parts[1],
-            material: parts[2],
-            kl: parts[3],
-            learning_rate,
-            data_seconds,
-        };
-        progress(&report);
-        epoch.add(&report);
-        if (step + 1) % config.epoch_steps == 0 || step + 1 == config.steps {
-            epoch
-                .write(out_dir, started.elapsed().as_secs_f64())
-                .map_err(output)?;
+    // The next step's data is drawn on the CPU's threads while the device runs this step.
+    let network = std::thread::scope(|scope| -> Result<Network<B>, TrainError> {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<(HostBatch, f32)>(2);
+        scope.spawn(move || {
+            for step in start..config.steps {
+                let drawing = Instant::now();
+                let batch = draw(config, step);
+                if sender
+                    .send((batch, drawing.elapsed().as_secs_f32()))
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        });
+        for step in start..config.steps {
+            let progress_fraction = step as f64 / config.steps.max(1) as f64;
+            let learning_rate = config.learning_rate
+                * (config.final_learning_rate_fraction
+                    + (1.0 - config.final_learning_rate_fraction)
+                        * 0.5
+                        * (1.0 + (std::f64::consts::PI * progress_fraction).cos()));
+            let (host, data_seconds) = receiver
+                .recv()
+                .expect("the data thread draws every step before it ends");
+            let batch = host.upload::<B>(config, device);
+            let (total, parts) = loss(&network, &batch, config, device);
+            let gradients = GradientsParams::from_grads(total.backward(), &network);
+            network = optimizer.step(learning_rate, network, gradients);
+            let report = StepReport {
+                step: step + 1,
+                steps: config.steps,
+                loss: parts[0],
+                distance: parts[1],
+                colour: parts[2],
+                material: parts[3],
+                kl: parts[4],
+                learning_rate,
+                data_seconds,
+            };
+            progress(&report);
+            epoch.add(&report);
+            if (step + 1) % config.epoch_steps == 0 || step + 1 == config.steps {
+                epoch
+                    .write(out_dir, started.elapsed().as_secs_f64())
+                    .map_err(output)?;
+            }
+            if (step + 1) % config.checkpoint_every == 0 || step + 1 == config.steps {
+                Weights::from_network(&network.valid(), config.network)
+                    .write(&checkpoint.weights())?;
+                BinFileRecorder::<FullPrecisionSettings>::default()
+                    .record(optimizer.to_record(), checkpoint.optimizer())
+                    .map_err(|error| TrainError::Checkpoint {
+                        path: out_dir.display().to_string(),
+                        reason: error.to_string(),
+                    })?;
+                std::fs::write(checkpoint.step_file(), (step + 1).to_string()).map_err(output)?;
+            }
         }
-        if (step + 1) % config.checkpoint_every == 0 || step + 1 == config.steps {
-            Weights::from_network(&network.valid(), config.network).write(&checkpoint.weights())?;
-            BinFileRecorder::<FullPrecisionSettings>::default()
-                .record(optimizer.to_record(), checkpoint.optimizer())
-                .map_err(|error| TrainError::Checkpoint {
-                    path: out_dir.display().to_string(),
-                    reason: error.to_string(),
-                })?;
-            std::fs::write(checkpoint.step_file(), (step + 1).to_string()).map_err(output)?;
-        }
-    }
+        Ok(network)
+    })?;
     let final_weights = out_dir.join("kiln-gen.bin");
     Weights::from_network(&network.valid(), config.network).write(&final_weights)?;
     Ok(final_weights)
@@ -476,7 +542,7 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let mut losses: Vec<(f32, f32, f32, f32)> = Vec::new();
         let config = tiny();
-        let weights = train(&config, folder.path(), &mut |report| {
+        let weights = train::<TrainBackend>(&config, folder.path(), &Default::default(), &mut |report| {
             losses.push((report.loss, report.distance, report.colour, report.material))
         })
         .unwrap();
@@ -512,7 +578,7 @@ mod tests {
             ..config
         };
         let mut resumed = Vec::new();
-        train(&longer, folder.path(), &mut |report| {
+        train::<TrainBackend>(&longer, folder.path(), &Default::default(), &mut |report| {
             resumed.push(report.step)
         })
         .unwrap();
