@@ -3,9 +3,16 @@
 //!
 //! - [`write_glb`]: a [`kiln_gen::Mesh`] as binary glTF 2.0.
 //! - [`thumbnail_png`] / [`render_thumbnail`]: the item's picture, rendered on the CPU.
+//! - [`ItemMetadata`]: the one metadata type, canonical JSON (RFC 8785), and
+//!   [`ItemMetadata::from_foreign`] for everybody else's metadata.
+//! - [`Limits`]: what an untrusted item may be, checked before anything is allocated.
 
 mod glb;
+mod limits;
+pub mod metadata;
 mod thumbnail;
 
 pub use glb::write_glb;
+pub use limits::{LimitError, Limits, check_json_shape};
+pub use metadata::{ItemMetadata, ItemUri, MetadataError, Sha256Hex};
 pub use thumbnail::{THUMBNAIL_SIZE, render_thumbnail, thumbnail_png};

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use indicatif::{ProgressBar, ProgressStyle};
 use burn::backend::{Autodiff, Wgpu};
+use indicatif::{ProgressBar, ProgressStyle};
 use kiln_gen::train::{TrainBackend, TrainConfig, train};
 use serde::Serialize;
 

@@ -542,10 +542,11 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let mut losses: Vec<(f32, f32, f32, f32)> = Vec::new();
         let config = tiny();
-        let weights = train::<TrainBackend>(&config, folder.path(), &Default::default(), &mut |report| {
-            losses.push((report.loss, report.distance, report.colour, report.material))
-        })
-        .unwrap();
+        let weights =
+            train::<TrainBackend>(&config, folder.path(), &Default::default(), &mut |report| {
+                losses.push((report.loss, report.distance, report.colour, report.material))
+            })
+            .unwrap();
         assert_eq!(losses.len(), 150);
         let mean = |range: std::ops::Range<usize>, part: fn(&(f32, f32, f32, f32)) -> f32| {
             losses[range.clone()].iter().map(part).sum::<f32>() / range.len() as f32

@@ -1,4 +1,5 @@
 //! kiln-asset against the Khronos glTF validator and real-world metadata.
 
+mod foreign;
 mod glb;
 mod thumbnail;
