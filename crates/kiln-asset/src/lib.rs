@@ -5,14 +5,17 @@
 //! - [`thumbnail_png`] / [`render_thumbnail`]: the item's picture, rendered on the CPU.
 //! - [`ItemMetadata`]: the one metadata type, canonical JSON (RFC 8785), and
 //!   [`ItemMetadata::from_foreign`] for everybody else's metadata.
-//! - [`Limits`]: what an untrusted item may be, checked before anything is allocated.
+//! - [`Limits`]: what an untrusted item may be, checked before anything is allocated;
+//!   [`inspect_glb`] checks a GLB against them.
 
 mod glb;
+mod inspect;
 mod limits;
 pub mod metadata;
 mod thumbnail;
 
 pub use glb::write_glb;
+pub use inspect::{GlbError, GlbSummary, inspect_glb};
 pub use limits::{LimitError, Limits, check_json_shape};
 pub use metadata::{ItemMetadata, ItemUri, MetadataError, Sha256Hex};
 pub use thumbnail::{THUMBNAIL_SIZE, render_thumbnail, thumbnail_png};

@@ -80,6 +80,20 @@ impl Mesh {
         (min, max)
     }
 
+    /// Kiln's item convention: metres, +Y up, the object standing on y = 0 with the centre of
+    /// its base at the origin, scaled (uniformly) to `height` metres when given. Deterministic,
+    /// and idempotent for the same height.
+    pub fn stand_on_ground(&mut self, height: Option<f32>) {
+        let (min, max) = self.bounds();
+        let scale = height.map_or(1.0, |height| height / (max[1] - min[1]).max(1e-6));
+        let centre = [(min[0] + max[0]) * 0.5, min[1], (min[2] + max[2]) * 0.5];
+        for position in &mut self.positions {
+            for axis in 0..3 {
+                position[axis] = (position[axis] - centre[axis]) * scale;
+            }
+        }
+    }
+
     /// Watertightness and degenerate triangles, checked over all primitives together.
     pub fn health(&self) -> MeshHealth {
         let mut edges: HashMap<(u32, u32), u32> = HashMap::new();
@@ -202,5 +216,24 @@ mod tests {
         // The vertex at the origin: its normal points away from the solid.
         let n = mesh.normals[0];
         assert!(n[0] < 0.0 && n[1] < 0.0 && n[2] < 0.0, "{n:?}");
+    }
+
+    #[test]
+    fn standing_on_the_ground_centres_the_base_and_scales_to_height() {
+        let mut mesh = tetrahedron();
+        for position in &mut mesh.positions {
+            position[1] += 3.0;
+            position[0] -= 5.0;
+        }
+        mesh.stand_on_ground(Some(2.0));
+        let (min, max) = mesh.bounds();
+        assert_eq!(min[1], 0.0);
+        assert!((max[1] - 2.0).abs() < 1e-6);
+        assert!((min[0] + max[0]).abs() < 1e-6 && (min[2] + max[2]).abs() < 1e-6);
+        let once = mesh.positions.clone();
+        mesh.stand_on_ground(Some(2.0));
+        assert_eq!(mesh.positions, once, "idempotent");
+        mesh.stand_on_ground(None);
+        assert_eq!(mesh.positions, once);
     }
 }

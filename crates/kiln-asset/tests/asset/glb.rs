@@ -8,7 +8,7 @@ use kiln_gen::shapes::sample_shape;
 use kiln_gen::{Mesh, parse};
 
 /// A realistic mesh without a trained model: a procedural object through the real mesher.
-fn object(prompt: &str, seed: u64) -> Mesh {
+pub fn object(prompt: &str, seed: u64) -> Mesh {
     let shape = sample_shape(&parse(prompt).unwrap().description, seed);
     let field = shape.sample_field(&shape.unit_frame(), 40);
     mesh_field(&field, &MeshOptions::default()).unwrap()

@@ -3,3 +3,4 @@
 mod foreign;
 mod glb;
 mod thumbnail;
+mod untrusted;

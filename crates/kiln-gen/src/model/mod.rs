@@ -138,7 +138,7 @@ impl<B: Backend> Generator<B> {
                 max_triangles: options.max_triangles,
             },
         )?;
-        to_metres(&mut mesh, description);
+        mesh.stand_on_ground(Some(description.height_metres()));
         let meshed = Instant::now();
         Ok(Generated {
             mesh,
@@ -209,18 +209,6 @@ pub fn latent_for_seed(seed: u64, width: usize) -> Vec<f32> {
 
 /// Scales a mesh from the cube to metres (the description's height) and stands it on y = 0,
 /// centred on the Y axis.
-fn to_metres(mesh: &mut Mesh, description: &Description) {
-    let (min, max) = mesh.bounds();
-    let height = (max[1] - min[1]).max(1e-6);
-    let scale = description.height_metres() / height;
-    let center = [(min[0] + max[0]) * 0.5, min[1], (min[2] + max[2]) * 0.5];
-    for position in &mut mesh.positions {
-        for axis in 0..3 {
-            position[axis] = (position[axis] - center[axis]) * scale;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use burn::backend::NdArray;

@@ -1,0 +1,382 @@
+//! Reading GLB files from outside: the container, the JSON and every accessor's byte range are
+//! checked against [`Limits`] and against each other before a renderer or loader touches them,
+//! so a truncated, hostile or absurd file is a [`GlbError`] that says what is wrong.
+
+use gltf_json as json;
+use json::validation::Checked;
+
+use crate::limits::{LimitError, Limits, check_json_shape};
+
+const GLB_MAGIC: &[u8; 4] = b"glTF";
+const CHUNK_JSON: u32 = 0x4E4F_534A;
+const CHUNK_BIN: u32 = 0x004E_4942;
+
+/// What a GLB holds, as `kiln-cli inspect` prints it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GlbSummary {
+    pub bytes: usize,
+    pub generator: Option<String>,
+    pub nodes: usize,
+    pub meshes: usize,
+    pub primitives: usize,
+    pub vertices: usize,
+    pub triangles: usize,
+    /// Material names (or `material <index>` where unnamed).
+    pub materials: Vec<String>,
+    /// From the POSITION accessors' min/max, over all primitives.
+    pub bounds: Option<([f32; 3], [f32; 3])>,
+    /// Width and height of each embedded image.
+    pub textures: Vec<[u32; 2]>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GlbError {
+    #[error(transparent)]
+    Limit(#[from] LimitError),
+    #[error("not a GLB file: {0}")]
+    NotGlb(String),
+    #[error("the GLB is malformed: {0}")]
+    Malformed(String),
+    #[error("the GLB's JSON does not parse as glTF 2.0: {0}")]
+    Json(String),
+    #[error("the GLB refers to an outside file ({0}); items must be self-contained")]
+    External(String),
+}
+
+fn malformed(message: impl Into<String>) -> GlbError {
+    GlbError::Malformed(message.into())
+}
+
+/// Checks and summarises a GLB.
+pub fn inspect_glb(bytes: &[u8], limits: &Limits) -> Result<GlbSummary, GlbError> {
+    LimitError::check(
+        "the GLB's size in bytes",
+        bytes.len() as u64,
+        limits.glb_bytes as u64,
+    )?;
+    let (json_chunk, bin_chunk) = chunks(bytes)?;
+    let json_limits = Limits {
+        metadata_bytes: limits.glb_bytes,
+        ..*limits
+    };
+    check_json_shape(json_chunk, &json_limits)?;
+    let root: json::Root =
+        serde_json::from_slice(json_chunk).map_err(|error| GlbError::Json(error.to_string()))?;
+    LimitError::check(
+        "the number of nodes",
+        root.nodes.len() as u64,
+        limits.nodes as u64,
+    )?;
+    let primitives: usize = root.meshes.iter().map(|mesh| mesh.primitives.len()).sum();
+    LimitError::check(
+        "the number of primitives",
+        primitives as u64,
+        limits.primitives as u64,
+    )?;
+
+    let bin = bin_chunk.unwrap_or(&[]);
+    for (index, buffer) in root.buffers.iter().enumerate() {
+        if let Some(uri) = &buffer.uri {
+            return Err(GlbError::External(format!(
+                "buffer {index}: {}",
+                shorten(uri)
+            )));
+        }
+        if index > 0 {
+            return Err(malformed("more than one buffer in a GLB"));
+        }
+        if buffer.byte_length.0 > bin.len() as u64 {
+            return Err(malformed(format!(
+                "buffer 0 claims {} bytes but the binary chunk has {}",
+                buffer.byte_length.0,
+                bin.len()
+            )));
+        }
+    }
+    for (index, view) in root.buffer_views.iter().enumerate() {
+        let buffer = root
+            .get(view.buffer)
+            .ok_or_else(|| malformed(format!("buffer view {index} names a missing buffer")))?;
+        let end = view
+            .byte_offset
+            .map_or(0, |offset| offset.0)
+            .checked_add(view.byte_length.0)
+            .ok_or_else(|| malformed(format!("buffer view {index} overflows")))?;
+        if end > buffer.byte_length.0 {
+            return Err(malformed(format!(
+                "buffer view {index} ends at byte {end}, past its buffer's {}",
+                buffer.byte_length.0
+            )));
+        }
+    }
+    for index in 0..root.accessors.len() {
+        check_accessor(&root, index)?;
+    }
+
+    let mut vertices = 0usize;
+    let mut triangles = 0usize;
+    // Primitives may share one vertex array (Kiln's do: one per material, one set of vertices).
+    let mut counted_positions = std::collections::BTreeSet::new();
+    let mut bounds: Option<([f32; 3], [f32; 3])> = None;
+    for (mesh_index, mesh) in root.meshes.iter().enumerate() {
+        for primitive in &mesh.primitives {
+            let position = primitive
+                .attributes
+                .iter()
+                .find(|(semantic, _)| {
+                    matches!(semantic, Checked::Valid(json::mesh::Semantic::Positions))
+                })
+                .map(|(_, accessor)| *accessor)
+                .ok_or_else(|| {
+                    malformed(format!("a primitive of mesh {mesh_index} has no POSITION"))
+                })?;
+            let first_use = counted_positions.insert(position.value());
+            let position = root
+                .get(position)
+                .ok_or_else(|| malformed(format!("mesh {mesh_index} names a missing accessor")))?;
+            let count = usize::try_from(position.count.0).unwrap_or(usize::MAX);
+            if first_use {
+                vertices = vertices.saturating_add(count);
+            }
+            LimitError::check(
+                "the number of vertices",
+                vertices as u64,
+                limits.vertices as u64,
+            )?;
+            let corners = match primitive.indices {
+                Some(indices) => {
+                    let indices = root.get(indices).ok_or_else(|| {
+                        malformed(format!("mesh {mesh_index} names missing indices"))
+                    })?;
+                    usize::try_from(indices.count.0).unwrap_or(usize::MAX)
+                }
+                None => count,
+            };
+            let primitive_triangles = match primitive.mode {
+                Checked::Valid(json::mesh::Mode::Triangles) => corners / 3,
+                Checked::Valid(json::mesh::Mode::TriangleStrip | json::mesh::Mode::TriangleFan) => {
+                    corners.saturating_sub(2)
+                }
+                _ => 0,
+            };
+            triangles = triangles.saturating_add(primitive_triangles);
+            LimitError::check(
+                "the number of triangles",
+                triangles as u64,
+                limits.triangles as u64,
+            )?;
+            if let (Some(min), Some(max)) = (vec3(&position.min), vec3(&position.max)) {
+                bounds = Some(match bounds {
+                    None => (min, max),
+                    Some((lo, hi)) => (
+                        [0, 1, 2].map(|axis| lo[axis].min(min[axis])),
+                        [0, 1, 2].map(|axis| hi[axis].max(max[axis])),
+                    ),
+                });
+            }
+        }
+    }
+
+    let mut textures = Vec::new();
+    for (index, image) in root.images.iter().enumerate() {
+        if let Some(uri) = &image.uri {
+            return Err(GlbError::External(format!(
+                "image {index}: {}",
+                shorten(uri)
+            )));
+        }
+        let view = image
+            .buffer_view
+            .and_then(|view| root.get(view))
+            .ok_or_else(|| malformed(format!("image {index} has no data")))?;
+        let start = view.byte_offset.map_or(0, |offset| offset.0) as usize;
+        let data = bin
+            .get(start..start + view.byte_length.0 as usize)
+            .ok_or_else(|| malformed(format!("image {index} lies outside the binary chunk")))?;
+        let [width, height] = image_size(data)
+            .ok_or_else(|| malformed(format!("image {index} is neither PNG nor JPEG")))?;
+        LimitError::check(
+            "a texture's width in pixels",
+            width.into(),
+            limits.texture_side.into(),
+        )?;
+        LimitError::check(
+            "a texture's height in pixels",
+            height.into(),
+            limits.texture_side.into(),
+        )?;
+        textures.push([width, height]);
+    }
+
+    Ok(GlbSummary {
+        bytes: bytes.len(),
+        generator: root.asset.generator.clone(),
+        nodes: root.nodes.len(),
+        meshes: root.meshes.len(),
+        primitives,
+        vertices,
+        triangles,
+        materials: root
+            .materials
+            .iter()
+            .enumerate()
+            .map(|(index, material)| {
+                material
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("material {index}"))
+            })
+            .collect(),
+        bounds,
+        textures,
+    })
+}
+
+/// The JSON chunk and the optional binary chunk, with every length checked.
+fn chunks(bytes: &[u8]) -> Result<(&[u8], Option<&[u8]>), GlbError> {
+    if bytes.len() < 12 || &bytes[..4] != GLB_MAGIC {
+        return Err(GlbError::NotGlb("it does not start with 'glTF'".into()));
+    }
+    let word = |at: usize| -> Option<u32> {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let version = word(4).unwrap_or_default();
+    if version != 2 {
+        return Err(GlbError::NotGlb(format!(
+            "version {version}; only glTF 2.0 is read"
+        )));
+    }
+    let length = word(8).unwrap_or_default() as usize;
+    if length != bytes.len() {
+        return Err(malformed(format!(
+            "the header says {length} bytes but the file has {}",
+            bytes.len()
+        )));
+    }
+    let mut at = 12;
+    let mut json_chunk = None;
+    let mut bin_chunk = None;
+    while at < bytes.len() {
+        let (Some(chunk_length), Some(chunk_type)) = (word(at), word(at + 4)) else {
+            return Err(malformed(format!("a chunk header is cut off at byte {at}")));
+        };
+        let start = at + 8;
+        let end = start
+            .checked_add(chunk_length as usize)
+            .filter(|end| *end <= bytes.len())
+            .ok_or_else(|| {
+                malformed(format!(
+                    "a chunk at byte {at} runs past the end of the file"
+                ))
+            })?;
+        let data = &bytes[start..end];
+        match (chunk_type, json_chunk.is_none(), bin_chunk.is_none()) {
+            (CHUNK_JSON, true, true) => json_chunk = Some(data),
+            (CHUNK_BIN, false, true) => bin_chunk = Some(data),
+            (CHUNK_JSON | CHUNK_BIN, _, _) => {
+                return Err(malformed("chunks out of order or repeated"));
+            }
+            // Unknown chunk types are skipped, as the specification asks.
+            _ => {}
+        }
+        at = end;
+    }
+    let json_chunk = json_chunk.ok_or_else(|| malformed("no JSON chunk"))?;
+    Ok((json_chunk, bin_chunk))
+}
+
+/// An accessor's bytes lie inside its buffer view.
+fn check_accessor(root: &json::Root, index: usize) -> Result<(), GlbError> {
+    let accessor = &root.accessors[index];
+    if accessor.sparse.is_some() {
+        return Err(malformed(format!(
+            "accessor {index} is sparse; Kiln reads dense accessors only"
+        )));
+    }
+    let (Checked::Valid(component), Checked::Valid(kind)) =
+        (&accessor.component_type, &accessor.type_)
+    else {
+        return Err(malformed(format!(
+            "accessor {index} has an unknown component type or type"
+        )));
+    };
+    let Some(view_index) = accessor.buffer_view else {
+        return Err(malformed(format!("accessor {index} has no buffer view")));
+    };
+    let view = root
+        .get(view_index)
+        .ok_or_else(|| malformed(format!("accessor {index} names a missing buffer view")))?;
+    let element = (component.0.size() * kind.multiplicity()) as u64;
+    let stride = view.byte_stride.map_or(element, |stride| stride.0 as u64);
+    if stride < element {
+        return Err(malformed(format!(
+            "accessor {index}'s stride is shorter than one element"
+        )));
+    }
+    let count = accessor.count.0;
+    let needed = if count == 0 {
+        0
+    } else {
+        stride
+            .checked_mul(count - 1)
+            .and_then(|bytes| bytes.checked_add(element))
+            .and_then(|bytes| bytes.checked_add(accessor.byte_offset.map_or(0, |offset| offset.0)))
+            .ok_or_else(|| malformed(format!("accessor {index} overflows")))?
+    };
+    if needed > view.byte_length.0 {
+        return Err(malformed(format!(
+            "accessor {index} needs {needed} bytes but its view has {}",
+            view.byte_length.0
+        )));
+    }
+    Ok(())
+}
+
+fn vec3(value: &Option<json::Value>) -> Option<[f32; 3]> {
+    let array = value.as_ref()?.as_array()?;
+    if array.len() != 3 {
+        return None;
+    }
+    let mut out = [0.0; 3];
+    for (slot, item) in out.iter_mut().zip(array) {
+        *slot = item.as_f64()? as f32;
+    }
+    Some(out)
+}
+
+/// Width and height from a PNG's IHDR or a JPEG's start-of-frame, without decoding pixels.
+fn image_size(data: &[u8]) -> Option<[u32; 2]> {
+    if data.starts_with(b"\x89PNG\r\n\x1a\n") && data.get(12..16) == Some(b"IHDR") {
+        let read = |at: usize| {
+            data.get(at..at + 4)
+                .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        };
+        return Some([read(16)?, read(20)?]);
+    }
+    if data.starts_with(&[0xFF, 0xD8]) {
+        let mut at = 2;
+        while at + 9 < data.len() {
+            if data[at] != 0xFF {
+                return None;
+            }
+            let marker = data[at + 1];
+            let length = usize::from(u16::from_be_bytes([data[at + 2], data[at + 3]]));
+            if (0xC0..=0xCF).contains(&marker) && ![0xC4, 0xC8, 0xCC].contains(&marker) {
+                let height = u16::from_be_bytes([data[at + 5], data[at + 6]]);
+                let width = u16::from_be_bytes([data[at + 7], data[at + 8]]);
+                return Some([width.into(), height.into()]);
+            }
+            at += 2 + length;
+        }
+    }
+    None
+}
+
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((index, _)) => format!("{}…", &text[..index]),
+        None => text.to_owned(),
+    }
+}
