@@ -79,6 +79,38 @@ fn default_weights() -> Option<PathBuf> {
     .find(|path| path.is_file())
 }
 
+/// A generated object and what made it.
+pub struct GeneratedItem {
+    pub generated: Generated,
+    pub weights_sha256: String,
+    /// "ndarray" or "wgpu".
+    pub backend: &'static str,
+}
+
+/// Runs the model once, with a spinner.
+pub fn generate_item(
+    prompt: &str,
+    seed: u64,
+    model: &ModelArgs,
+    options: &GenerateOptions,
+) -> anyhow::Result<GeneratedItem> {
+    let weights = model.weights()?;
+    let spinner = crate::progress::spinner("generating");
+    let (generated, backend) = if model.gpu {
+        let generator = Generator::<Wgpu>::new(&weights, Default::default())?;
+        (generator.generate(prompt, seed, options), "wgpu")
+    } else {
+        let generator = Generator::<NdArray>::new(&weights, Default::default())?;
+        (generator.generate(prompt, seed, options), "ndarray")
+    };
+    spinner.finish_and_clear();
+    Ok(GeneratedItem {
+        generated: generated?,
+        weights_sha256: weights.sha256.clone(),
+        backend,
+    })
+}
+
 #[derive(Serialize)]
 struct Timings {
     tokenize: f64,
@@ -118,27 +150,15 @@ pub fn run(args: &GenerateArgs, json: bool) -> anyhow::Result<()> {
     if args.max_triangles < 100 {
         bail!("--max-triangles must be at least 100");
     }
-    let weights = args.model.weights()?;
     let options = GenerateOptions {
         resolution: args.resolution,
         max_triangles: args.max_triangles,
     };
-    let spinner = crate::progress::spinner("generating");
-    let (generated, backend) = if args.model.gpu {
-        let generator = Generator::<Wgpu>::new(&weights, Default::default())?;
-        (
-            generator.generate(&args.prompt, args.seed, &options),
-            "wgpu",
-        )
-    } else {
-        let generator = Generator::<NdArray>::new(&weights, Default::default())?;
-        (
-            generator.generate(&args.prompt, args.seed, &options),
-            "ndarray",
-        )
-    };
-    spinner.finish_and_clear();
-    let generated: Generated = generated?;
+    let GeneratedItem {
+        generated,
+        weights_sha256,
+        backend,
+    } = generate_item(&args.prompt, args.seed, &args.model, &options)?;
     let name = generated.description.to_string();
     let glb = kiln_asset::write_glb(&generated.mesh, &name);
     files::write_atomically(&args.output, |out| Ok(out.write_all(&glb)?))?;
@@ -156,7 +176,7 @@ pub fn run(args: &GenerateArgs, json: bool) -> anyhow::Result<()> {
         ms: generated.timings.total.as_secs_f64() * 1000.0,
         timings: Timings::from(&generated.timings),
         unknown_words: generated.unknown_words.clone(),
-        weights_sha256: weights.sha256.clone(),
+        weights_sha256,
         backend,
     };
     output::print(json, &report, |out| {

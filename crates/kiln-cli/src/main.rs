@@ -5,9 +5,12 @@ mod bench;
 mod car;
 mod cid;
 mod data_dir;
+mod export;
 mod fetch;
 mod files;
 mod generate;
+mod inspect;
+mod metadata;
 mod output;
 mod progress;
 mod publish;
@@ -60,6 +63,14 @@ enum Command {
     Vocab,
     /// Generate an object from a prompt and write it as GLB.
     Generate(generate::GenerateArgs),
+    /// Generate an item and write its three files (model.glb, thumbnail.png, metadata.json),
+    /// stored and pinned in the local blockstore.
+    Export(export::ExportArgs),
+    /// NFT metadata: normalise anybody's into Kiln's canonical form.
+    #[command(subcommand)]
+    Metadata(metadata::MetadataCommand),
+    /// Check a GLB as the client checks other players' items: counts, bbox, materials, limits.
+    Inspect(inspect::InspectArgs),
     /// Train the generator from scratch (resumes from its last checkpoint).
     Train(train::TrainArgs),
     /// Measure performance and print a table.
@@ -98,6 +109,9 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Bench(command) => bench::run(command, cli.json),
         Command::Vocab => vocab::run(cli.json),
         Command::Generate(args) => generate::run(args, cli.json),
+        Command::Export(args) => export::run(args, &data_dir()?, cli.json),
+        Command::Metadata(command) => metadata::run(command, cli.json),
+        Command::Inspect(args) => inspect::run(args, cli.json),
         Command::Train(args) => train::run(args, &data_dir()?, cli.json),
     }
 }

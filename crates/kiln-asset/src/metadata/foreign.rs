@@ -40,7 +40,7 @@ impl Normalised {
 }
 
 /// One thing that was odd about a foreign document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Warning {
     /// Where, as a path into the document: `image`, `attributes[3].value`, `properties.creators`.
     pub field: String,
@@ -48,7 +48,8 @@ pub struct Warning {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum WarningKind {
     /// Not part of the canonical type; left out.
     Dropped,

@@ -1,40 +1,15 @@
-//! The generator's commands: vocab, generate (with weights trained here, in seconds), train.
+//! The generator's commands: vocab, generate (with the shipped weights), train.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
-use kiln_gen::model::NetworkConfig;
-use kiln_gen::train::{TrainConfig, train};
 
 use crate::{kiln_cli, stderr, stdout};
 
-/// Weights of a tiny network trained for a few seconds: enough to make a surface, so the
-/// whole path (prompt → network → mesh → GLB) runs, not enough to look like anything.
-fn tiny_weights() -> &'static Path {
-    static WEIGHTS: OnceLock<PathBuf> = OnceLock::new();
-    WEIGHTS.get_or_init(|| {
-        let folder = tempfile::tempdir().unwrap().keep();
-        let config = TrainConfig {
-            network: NetworkConfig::tiny(),
-            steps: 400,
-            batch: 4,
-            near_points: 128,
-            uniform_points: 16,
-            learning_rate: 1e-2,
-            final_learning_rate_fraction: 0.5,
-            truncation: 0.1,
-            kl_weight: 0.01,
-            colour_weight: 1.0,
-            material_weight: 0.3,
-            seed: 11,
-            epoch_steps: 400,
-            checkpoint_every: 400,
-        };
-        train(&config, &folder, &mut |_| {}).unwrap()
-    })
+/// The shipped weights: the CLI is tested with the model users get.
+pub fn shipped_weights() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/kiln-gen.bin")
 }
 
-fn json(output: &std::process::Output) -> serde_json::Value {
+pub fn json(output: &std::process::Output) -> serde_json::Value {
     assert!(output.status.success(), "{}", stderr(output));
     serde_json::from_slice(&output.stdout).unwrap()
 }
@@ -56,7 +31,8 @@ fn vocab_lists_every_kind_of_word() {
 fn generate_writes_a_glb_and_reports_it() {
     let folder = tempfile::tempdir().unwrap();
     let glb = folder.path().join("chair.glb");
-    let weights = tiny_weights().to_str().unwrap();
+    let weights = shipped_weights();
+    let weights = weights.to_str().unwrap();
     let report = json(&kiln_cli(
         &[
             "generate",
@@ -105,7 +81,8 @@ fn bad_prompts_and_missing_weights_say_what_to_do() {
     let folder = tempfile::tempdir().unwrap();
     let out = folder.path().join("x.glb");
     let out = out.to_str().unwrap();
-    let weights = tiny_weights().to_str().unwrap();
+    let weights = shipped_weights();
+    let weights = weights.to_str().unwrap();
 
     let typo = kiln_cli(
         &["generate", "a red chiar", "-o", out, "--weights", weights],

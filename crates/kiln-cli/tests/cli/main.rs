@@ -2,6 +2,7 @@
 
 mod generator;
 mod ipfs;
+mod items;
 
 use std::path::Path;
 use std::process::{Command, Output};
