@@ -200,7 +200,11 @@ fn gen_bench(model: &crate::generate::ModelArgs, prompts: usize, json: bool) -> 
         })
         .collect();
     let options = GenerateOptions::default();
-    let bar = ProgressBar::new((prompts as u64 + 1) * if model.gpu { 2 } else { 1 });
+    let dense = GenerateOptions {
+        dense: true,
+        ..options
+    };
+    let bar = ProgressBar::new((prompts as u64 + 1) * if model.gpu { 3 } else { 2 });
     let mut runs = Vec::new();
     let mut measure = |backend: &'static str,
                        generate: &dyn Fn(&str, u64) -> anyhow::Result<Timings>|
@@ -226,6 +230,9 @@ fn gen_bench(model: &crate::generate::ModelArgs, prompts: usize, json: bool) -> 
     let cpu = Generator::<NdArray>::new(&weights, Default::default())?;
     measure("ndarray (CPU)", &|prompt, seed| {
         Ok(cpu.generate(prompt, seed, &options)?.timings)
+    })?;
+    measure("ndarray (CPU), dense decode", &|prompt, seed| {
+        Ok(cpu.generate(prompt, seed, &dense)?.timings)
     })?;
     if model.gpu {
         let gpu = Generator::<Wgpu>::new(&weights, Default::default())?;

@@ -153,6 +153,7 @@ pub fn run(args: &GenerateArgs, json: bool) -> anyhow::Result<()> {
     let options = GenerateOptions {
         resolution: args.resolution,
         max_triangles: args.max_triangles,
+        ..GenerateOptions::default()
     };
     let GeneratedItem {
         generated,
