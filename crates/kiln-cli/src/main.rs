@@ -5,6 +5,7 @@ mod bench;
 mod car;
 mod cid;
 mod data_dir;
+mod eval;
 mod export;
 mod fetch;
 mod files;
@@ -73,6 +74,8 @@ enum Command {
     Inspect(inspect::InspectArgs),
     /// Train the generator from scratch (resumes from its last checkpoint).
     Train(train::TrainArgs),
+    /// Measure how well the model follows prompts, held-out combinations included.
+    Eval(eval::EvalArgs),
     /// Measure performance and print a table.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -113,6 +116,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Metadata(command) => metadata::run(command, cli.json),
         Command::Inspect(args) => inspect::run(args, cli.json),
         Command::Train(args) => train::run(args, &data_dir()?, cli.json),
+        Command::Eval(args) => eval::run(args, cli.json),
     }
 }
 

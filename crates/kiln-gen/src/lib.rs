@@ -7,9 +7,11 @@
 //! - [`data`]: random descriptions, captions in many phrasings, the held-out combinations.
 //! - [`model`]: the network (burn), its weights file and the [`Generator`]: prompt → mesh.
 //! - [`train`]: training from scratch on generated data, resumable.
+//! - [`eval`]: how well the model follows prompts, against procedural ground truth.
 //! - [`mesher`]: a decoded [`Field`] → [`Mesh`], the one mesh type of the workspace.
 
 pub mod data;
+pub mod eval;
 pub mod mesh;
 pub mod mesher;
 pub mod model;

@@ -123,3 +123,39 @@ fn bad_prompts_and_missing_weights_say_what_to_do() {
     );
     assert!(!Path::new(out).exists());
 }
+
+/// The shipped model's quality, measured as `kiln-cli eval` measures it, stays above the floor
+/// the shipped weights set (models/MODEL.md has the full table): held-out combinations are
+/// named right and in the right colour more often than not.
+#[test]
+fn eval_measures_the_shipped_model_above_its_floor() {
+    let weights = shipped_weights();
+    let report = json(&kiln_cli(
+        &[
+            "eval",
+            "--prompts",
+            "1",
+            "--weights",
+            weights.to_str().unwrap(),
+            "--json",
+        ],
+        None,
+    ));
+    let held_out = &report["held_out"];
+    assert_eq!(held_out["prompts"], 16);
+    assert_eq!(held_out["truth_category_accuracy"], 1.0, "{report:#}");
+    assert!(
+        held_out["category_accuracy"].as_f64().unwrap() >= 0.5,
+        "{report:#}"
+    );
+    assert!(
+        held_out["colour_accuracy"].as_f64().unwrap() >= 0.6,
+        "{report:#}"
+    );
+    assert!(
+        held_out["median_colour_error"].as_f64().unwrap() < 12.0,
+        "{report:#}"
+    );
+    assert_eq!(held_out["no_surface"], 0, "{report:#}");
+    assert_eq!(report["seen"]["prompts"], 1);
+}

@@ -162,6 +162,23 @@ impl<B: Backend> Generator<B> {
         })
     }
 
+    /// The field of `description` and `seed` on a `resolution`³ grid over the model's cube,
+    /// decoded densely (for evaluation against ground truth on the same grid).
+    pub fn field(&self, description: &Description, seed: u64, resolution: usize) -> Field {
+        let condition = self
+            .network
+            .encode_text(&[tokenize(description)], &self.device);
+        let latent = Tensor::from_data(
+            TensorData::new(
+                latent_for_seed(seed, self.config.latent_width),
+                [1, self.config.latent_width],
+            ),
+            &self.device,
+        );
+        let (planes, bias) = self.network.hyper(condition, latent, &self.config);
+        self.decode_field_dense(planes, bias, resolution)
+    }
+
     /// The decoded field on a `resolution`³ grid over the cube, coarse to fine: the network
     /// runs on every other grid point first, then on every point of the coarse cells the
     /// surface may cross; elsewhere distances are interpolated. Every grid cell the surface
