@@ -6,6 +6,7 @@ use gltf_json as json;
 use json::validation::Checked;
 
 use crate::limits::{LimitError, Limits, check_json_shape};
+use crate::shorten;
 
 const GLB_MAGIC: &[u8; 4] = b"glTF";
 const CHUNK_JSON: u32 = 0x4E4F_534A;
@@ -372,11 +373,4 @@ fn image_size(data: &[u8]) -> Option<[u32; 2]> {
         }
     }
     None
-}
-
-fn shorten(text: &str) -> String {
-    match text.char_indices().nth(60) {
-        Some((index, _)) => format!("{}…", &text[..index]),
-        None => text.to_owned(),
-    }
 }

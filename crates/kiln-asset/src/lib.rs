@@ -19,3 +19,11 @@ pub use inspect::{GlbError, GlbSummary, inspect_glb};
 pub use limits::{LimitError, Limits, check_json_shape};
 pub use metadata::{ItemMetadata, ItemUri, MetadataError, Sha256Hex};
 pub use thumbnail::{THUMBNAIL_SIZE, render_thumbnail, thumbnail_png};
+
+/// Outside text (URIs above all, which can be whole files as `data:`) cut short for messages.
+pub(crate) fn shorten(text: &str) -> String {
+    match text.char_indices().nth(80) {
+        Some((index, _)) => format!("{}…", &text[..index]),
+        None => text.to_owned(),
+    }
+}

@@ -336,12 +336,7 @@ impl fmt::Display for Description {
             {
                 write!(f, " {word}")?;
             }
-            let word = self
-                .category
-                .parts()
-                .iter()
-                .find(|known| known.slot == part.slot)
-                .map_or("part", |known| known.words[0]);
+            let word = self.category.part_word(part.slot).unwrap_or("part");
             write!(f, " {word}")?;
         }
         Ok(())

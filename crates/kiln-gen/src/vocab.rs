@@ -661,6 +661,14 @@ impl Category {
         }
     }
 
+    /// What this category calls the part in `slot` (a sword's handle is its "hilt").
+    pub fn part_word(self, slot: PartSlot) -> Option<&'static str> {
+        self.parts()
+            .iter()
+            .find(|known| known.slot == slot)
+            .map(|known| known.words[0])
+    }
+
     /// The part of this category `word` names.
     pub fn part_for_word(self, word: &str) -> Option<PartSlot> {
         self.parts()

@@ -12,6 +12,7 @@ use super::{
     Provenance, UriNote,
 };
 use crate::limits::{Limits, check_json_shape};
+use crate::shorten;
 
 /// How to read a foreign document.
 #[derive(Debug, Clone, Default)]
@@ -26,17 +27,6 @@ pub struct ForeignOptions {
 pub struct Normalised {
     pub metadata: ItemMetadata,
     pub warnings: Vec<Warning>,
-}
-
-impl Normalised {
-    /// The warnings about one field (`"image"`, `"attributes[2].value"`, …).
-    pub fn warnings_for(&self, field: &str) -> impl Iterator<Item = &Warning> {
-        self.warnings.iter().filter(move |warning| {
-            warning.field == field
-                || warning.field.starts_with(&format!("{field}["))
-                || warning.field.starts_with(&format!("{field}."))
-        })
-    }
 }
 
 /// One thing that was odd about a foreign document.
@@ -850,13 +840,6 @@ fn kind_of(value: &Value) -> &'static str {
         Value::String(_) => "text",
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
-    }
-}
-
-fn shorten(text: &str) -> String {
-    match text.char_indices().nth(60) {
-        Some((index, _)) => format!("{}…", &text[..index]),
-        None => text.to_owned(),
     }
 }
 

@@ -414,13 +414,7 @@ fn traits(
         .into_iter()
         .flatten()
         .collect();
-        // The part as this object calls it (a sword's handle is its "hilt").
-        let slot = description
-            .category
-            .parts()
-            .iter()
-            .find(|known| known.slot == part.slot)
-            .map_or("part", |known| known.words[0]);
+        let slot = description.category.part_word(part.slot).unwrap_or("part");
         let mut trait_type = slot.to_owned();
         trait_type[..1].make_ascii_uppercase();
         attributes.push(text(&trait_type, &words.join(" ")));

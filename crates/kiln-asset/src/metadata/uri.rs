@@ -9,6 +9,8 @@ use std::str::FromStr;
 use base64::Engine;
 use kiln_ipfs::Cid;
 
+use crate::shorten;
+
 /// A file reference in item metadata.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ItemUri {
@@ -335,14 +337,6 @@ fn percent_decode(text: &str) -> Vec<u8> {
         i += 1;
     }
     out
-}
-
-/// Long URIs (data: above all) shortened for error messages.
-fn shorten(text: &str) -> String {
-    match text.char_indices().nth(80) {
-        Some((index, _)) => format!("{}…", &text[..index]),
-        None => text.to_owned(),
-    }
 }
 
 #[cfg(test)]

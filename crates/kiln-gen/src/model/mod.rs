@@ -122,17 +122,7 @@ impl<B: Backend> Generator<B> {
         let started = Instant::now();
         let tokens = tokenize(description);
         let tokenized = Instant::now();
-        let condition = self
-            .network
-            .encode_text(std::slice::from_ref(&tokens), &self.device);
-        let latent = Tensor::from_data(
-            TensorData::new(
-                latent_for_seed(seed, self.config.latent_width),
-                [1, self.config.latent_width],
-            ),
-            &self.device,
-        );
-        let (planes, bias) = self.network.hyper(condition, latent, &self.config);
+        let (planes, bias) = self.object(&tokens, seed);
         let encoded = Instant::now();
         let field = if options.dense {
             self.decode_field_dense(planes, bias, options.resolution)
@@ -165,9 +155,16 @@ impl<B: Backend> Generator<B> {
     /// The field of `description` and `seed` on a `resolution`³ grid over the model's cube,
     /// decoded densely (for evaluation against ground truth on the same grid).
     pub fn field(&self, description: &Description, seed: u64, resolution: usize) -> Field {
+        let (planes, bias) = self.object(&tokenize(description), seed);
+        self.decode_field_dense(planes, bias, resolution)
+    }
+
+    /// The object's triplane and decoder bias: the text encoded, the seed's latent, the
+    /// hypernetwork.
+    fn object(&self, tokens: &Tokens, seed: u64) -> (Tensor<B, 2>, Tensor<B, 2>) {
         let condition = self
             .network
-            .encode_text(&[tokenize(description)], &self.device);
+            .encode_text(std::slice::from_ref(tokens), &self.device);
         let latent = Tensor::from_data(
             TensorData::new(
                 latent_for_seed(seed, self.config.latent_width),
@@ -175,8 +172,7 @@ impl<B: Backend> Generator<B> {
             ),
             &self.device,
         );
-        let (planes, bias) = self.network.hyper(condition, latent, &self.config);
-        self.decode_field_dense(planes, bias, resolution)
+        self.network.hyper(condition, latent, &self.config)
     }
 
     /// The decoded field on a `resolution`³ grid over the cube, coarse to fine: the network
