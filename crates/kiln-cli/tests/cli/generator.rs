@@ -125,8 +125,8 @@ fn bad_prompts_and_missing_weights_say_what_to_do() {
 }
 
 /// The shipped model's quality, measured as `kiln-cli eval` measures it, stays above the floor
-/// the shipped weights set (models/MODEL.md has the full table): held-out combinations are
-/// named right and in the right colour more often than not.
+/// the shipped weights set (models/MODEL.md has the full table: 88% category and 80% colour
+/// accuracy on the held-out combinations).
 #[test]
 fn eval_measures_the_shipped_model_above_its_floor() {
     let weights = shipped_weights();

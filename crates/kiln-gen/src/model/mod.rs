@@ -165,11 +165,12 @@ impl<B: Backend> Generator<B> {
         let condition = self
             .network
             .encode_text(std::slice::from_ref(tokens), &self.device);
+        let latent: Vec<f32> = latent_for_seed(seed, self.config.latent_width)
+            .into_iter()
+            .map(|value| value * PRIOR_SCALE)
+            .collect();
         let latent = Tensor::from_data(
-            TensorData::new(
-                latent_for_seed(seed, self.config.latent_width),
-                [1, self.config.latent_width],
-            ),
+            TensorData::new(latent, [1, self.config.latent_width]),
             &self.device,
         );
         self.network.hyper(condition, latent, &self.config)
@@ -351,6 +352,13 @@ impl<B: Backend> Generator<B> {
         }
     }
 }
+
+/// Seeds draw latents from a prior narrowed to this scale: the decoder learned the posterior's
+/// region, which is narrower than N(0, I) (KL ≈ 10 nats). `kiln-cli eval --prompts 64` on the
+/// shipped weights, category accuracy training-like / held out: 30% / 62% at 1.0, 48% / 88% at
+/// 0.6, 48% / 75% at 0.45, 55% / 69% at 0.3 (seed diversity 0.52, 0.42, 0.36, 0.27 against the
+/// data's 0.26).
+const PRIOR_SCALE: f32 = 0.6;
 
 /// The training truncation of `models/kiln-gen.toml`: beyond this distance (cube units) the
 /// network learned nothing but the sign.
