@@ -220,13 +220,7 @@ pub fn run(args: &ExportArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<
         unknown_words: generated.unknown_words,
     };
     output::print(json, &report, |out| {
-        if !report.unknown_words.is_empty() {
-            writeln!(
-                out,
-                "ignored unknown words: {}",
-                report.unknown_words.join(", ")
-            )?;
-        }
+        output::unknown_words(out, &report.unknown_words)?;
         writeln!(out, "{} ({} triangles)", report.name, report.triangles)?;
         for file in [&report.glb, &report.thumbnail, &report.metadata] {
             writeln!(

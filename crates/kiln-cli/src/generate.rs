@@ -181,13 +181,7 @@ pub fn run(args: &GenerateArgs, json: bool) -> anyhow::Result<()> {
         backend,
     };
     output::print(json, &report, |out| {
-        if !report.unknown_words.is_empty() {
-            writeln!(
-                out,
-                "ignored unknown words: {}",
-                report.unknown_words.join(", ")
-            )?;
-        }
+        output::unknown_words(out, &report.unknown_words)?;
         writeln!(
             out,
             "{name}: {} triangles, {:.2} × {:.2} × {:.2} m, {:.0} ms on {backend} → {}",

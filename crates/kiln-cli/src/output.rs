@@ -21,3 +21,11 @@ pub fn print<T: Serialize>(
     }
     out.flush().context("cannot write to standard output")
 }
+
+/// The prompt's words the generator did not know and ignored, if any.
+pub fn unknown_words(out: &mut dyn Write, words: &[String]) -> io::Result<()> {
+    if words.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "ignored unknown words: {}", words.join(", "))
+}

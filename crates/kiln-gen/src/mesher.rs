@@ -58,13 +58,28 @@ impl Field {
     /// to be filled in grid order ([`Field::cube_point`]).
     pub fn cube(resolution: usize) -> Field {
         let count = resolution.pow(3);
+        Field::cube_with(
+            resolution,
+            Vec::with_capacity(count),
+            Vec::with_capacity(count),
+            Vec::with_capacity(count),
+        )
+    }
+
+    /// The field over the model's cube with these values, in grid order.
+    pub fn cube_with(
+        resolution: usize,
+        distance: Vec<f32>,
+        colour: Vec<[f32; 3]>,
+        material: Vec<u8>,
+    ) -> Field {
         Field {
             dims: [resolution; 3],
             origin: [-1.0; 3],
             spacing: 2.0 / (resolution - 1) as f32,
-            distance: Vec::with_capacity(count),
-            colour: Vec::with_capacity(count),
-            material: Vec::with_capacity(count),
+            distance,
+            colour,
+            material,
         }
     }
 

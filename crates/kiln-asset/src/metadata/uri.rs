@@ -50,6 +50,8 @@ pub enum UriError {
     BadArweaveId(String),
     #[error("'{uri}' is not a valid URL: {reason}")]
     BadUrl { uri: String, reason: String },
+    #[error("'{uri}' is not in canonical form; write it as {canonical}")]
+    NotCanonical { uri: String, canonical: String },
     #[error("'{0}…' is not a valid data: URI (data:[media type][;base64],payload)")]
     BadData(String),
 }
@@ -209,9 +211,9 @@ impl FromStr for ItemUri {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let (uri, notes) = ItemUri::normalise(text)?;
         if notes.iter().any(|note| *note != UriNote::Insecure) || uri.to_string() != text {
-            return Err(UriError::BadCid {
+            return Err(UriError::NotCanonical {
                 uri: shorten(text),
-                reason: format!("not in canonical form; write it as {uri}"),
+                canonical: shorten(&uri.to_string()),
             });
         }
         Ok(uri)

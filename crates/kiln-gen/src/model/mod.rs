@@ -213,17 +213,7 @@ impl<B: Backend> Generator<B> {
         for k in 0..m - 1 {
             for j in 0..m - 1 {
                 for i in 0..m - 1 {
-                    let corners = [
-                        (0, 0, 0),
-                        (1, 0, 0),
-                        (0, 1, 0),
-                        (1, 1, 0),
-                        (0, 0, 1),
-                        (1, 0, 1),
-                        (0, 1, 1),
-                        (1, 1, 1),
-                    ]
-                    .map(|(di, dj, dk)| {
+                    let corners = CELL_CORNERS.map(|(di, dj, dk)| {
                         samples.distance[fine(axis[i + di], axis[j + dj], axis[k + dk])]
                     });
                     let near = corners.iter().any(|d| d.abs() < refine)
@@ -241,10 +231,10 @@ impl<B: Backend> Generator<B> {
                 }
             }
         }
-        let refine: Vec<usize> = (0..n.pow(3))
+        let near_surface: Vec<usize> = (0..n.pow(3))
             .filter(|&index| wanted[index] && !samples.known[index])
             .collect();
-        self.decode_points(&planes, &bias, n, &refine, &mut samples);
+        self.decode_points(&planes, &bias, n, &near_surface, &mut samples);
 
         // Far from any surface: trilinear distance, nearest coarse colour and material.
         let cell_of = |f: usize| {
@@ -264,16 +254,7 @@ impl<B: Backend> Generator<B> {
                         |f: usize, c: usize| (f - axis[c]) as f32 / (axis[c + 1] - axis[c]) as f32;
                     let (tx, ty, tz) = (t(x, i), t(y, j), t(z, k));
                     let mut distance = 0.0;
-                    for (di, dj, dk) in [
-                        (0, 0, 0),
-                        (1, 0, 0),
-                        (0, 1, 0),
-                        (1, 1, 0),
-                        (0, 0, 1),
-                        (1, 0, 1),
-                        (0, 1, 1),
-                        (1, 1, 1),
-                    ] {
+                    for (di, dj, dk) in CELL_CORNERS {
                         let weight = (if di == 1 { tx } else { 1.0 - tx })
                             * (if dj == 1 { ty } else { 1.0 - ty })
                             * (if dk == 1 { tz } else { 1.0 - tz });
@@ -291,11 +272,7 @@ impl<B: Backend> Generator<B> {
                 }
             }
         }
-        let mut field = Field::cube(n);
-        field.distance = samples.distance;
-        field.colour = samples.colour;
-        field.material = samples.material;
-        field
+        samples.into_field(n)
     }
 
     /// The network at every point of the grid: the reference [`Generator::decode_field`] is
@@ -309,11 +286,7 @@ impl<B: Backend> Generator<B> {
         let mut samples = Samples::new(resolution.pow(3));
         let all: Vec<usize> = (0..resolution.pow(3)).collect();
         self.decode_points(&planes, &bias, resolution, &all, &mut samples);
-        let mut field = Field::cube(resolution);
-        field.distance = samples.distance;
-        field.colour = samples.colour;
-        field.material = samples.material;
-        field
+        samples.into_field(resolution)
     }
 
     /// Runs the decoder at the given grid points, in chunks.
@@ -372,7 +345,23 @@ struct Samples {
     known: Vec<bool>,
 }
 
+/// The eight corners of a grid cell, as offsets.
+const CELL_CORNERS: [(usize, usize, usize); 8] = [
+    (0, 0, 0),
+    (1, 0, 0),
+    (0, 1, 0),
+    (1, 1, 0),
+    (0, 0, 1),
+    (1, 0, 1),
+    (0, 1, 1),
+    (1, 1, 1),
+];
+
 impl Samples {
+    fn into_field(self, resolution: usize) -> Field {
+        Field::cube_with(resolution, self.distance, self.colour, self.material)
+    }
+
     fn new(count: usize) -> Self {
         Samples {
             distance: vec![0.0; count],
