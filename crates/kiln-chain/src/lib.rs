@@ -1,2 +1,37 @@
-//! The chain: bindings of the Kiln contract, the sandbox (revm) and JSON-RPC (alloy) backends
-//! behind one trait, the keystore and the log index. No Bevy here.
+//! The chain: the Kiln contract's bindings, and the chains it runs on behind one trait.
+//!
+//! - [`Chain`]: deploy, mint, place, transfer, read tokens and plots, read events; written once
+//!   over a backend's primitives.
+//! - [`Sandbox`]: the compiled contract in revm in this process, persisted in the data
+//!   directory: the default network, zero setup.
+//! - [`RpcChain`]: any JSON-RPC node through alloy, with EIP-1559 fees, confirmations and a
+//!   nonce book that survives restarts.
+//! - [`Keystore`]: the creator's key in an encrypted Web3 Secret Storage file.
+//! - [`Index`]: the contract's events in SQLite, resumable and tolerant of reorgs, queried by
+//!   owner, creator and plot.
+//!
+//! No Bevy here; the client and the CLI sit on top.
+
+mod chain;
+pub mod contract;
+mod error;
+pub mod index;
+pub mod keystore;
+pub mod rpc;
+pub mod sandbox;
+mod types;
+
+pub use chain::{Chain, ChainLog, Sent};
+pub use contract::DEFAULT_ROYALTY_BPS;
+pub use error::{ChainError, Revert};
+pub use index::{Index, IndexError, IndexedToken};
+pub use keystore::{Keystore, KeystoreError};
+pub use rpc::{RpcChain, RpcOptions};
+pub use sandbox::{SANDBOX_CHAIN_ID, Sandbox};
+pub use types::{
+    BadTokenId, BlockRef, Deployment, KilnEvent, LoggedEvent, MintReceipt, MintRequest, Placement,
+    TokenId, TokenRecord, TxOutcome,
+};
+
+/// Addresses and 32-byte values as the chain types use them.
+pub use alloy::primitives::{Address, B256};
