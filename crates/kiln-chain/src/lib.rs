@@ -9,12 +9,14 @@
 //! - [`Keystore`]: the creator's key in an encrypted Web3 Secret Storage file.
 //! - [`Index`]: the contract's events in SQLite, resumable and tolerant of reorgs, queried by
 //!   owner, creator and plot.
+//! - [`gas::measure`]: what each operation costs, measured by sending it.
 //!
 //! No Bevy here; the client and the CLI sit on top.
 
 mod chain;
 pub mod contract;
 mod error;
+pub mod gas;
 pub mod index;
 pub mod keystore;
 pub mod rpc;

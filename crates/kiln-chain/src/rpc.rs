@@ -112,14 +112,14 @@ impl RpcChain {
         let actual = chain
             .request("eth_chainId", chain.provider.get_chain_id())
             .await?;
-        if let Some(expected) = chain.options.expected_chain_id {
-            if expected != actual {
-                return Err(ChainError::WrongChain {
-                    url: chain.url.clone(),
-                    expected,
-                    actual,
-                });
-            }
+        if let Some(expected) = chain.options.expected_chain_id
+            && expected != actual
+        {
+            return Err(ChainError::WrongChain {
+                url: chain.url.clone(),
+                expected,
+                actual,
+            });
         }
         chain.chain_id = actual;
         Ok(chain)

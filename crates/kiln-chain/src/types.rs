@@ -57,15 +57,16 @@ impl FromStr for TokenId {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let trimmed = text.trim();
         let hex = trimmed.strip_prefix("0x").unwrap_or(trimmed);
-        if hex.len() == 64 {
-            if let Ok(digest) = B256::from_str(hex) {
-                return Ok(Self(digest));
-            }
+        if hex.len() == 64
+            && let Ok(digest) = B256::from_str(hex)
+        {
+            return Ok(Self(digest));
         }
-        if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) {
-            if let Ok(id) = U256::from_str_radix(trimmed, 10) {
-                return Ok(Self::from(id));
-            }
+        if !trimmed.is_empty()
+            && trimmed.bytes().all(|b| b.is_ascii_digit())
+            && let Ok(id) = U256::from_str_radix(trimmed, 10)
+        {
+            return Ok(Self::from(id));
         }
         Err(BadTokenId(text.to_owned()))
     }
@@ -183,6 +184,15 @@ pub struct LoggedEvent {
     pub event: KilnEvent,
 }
 
+/// The start of a text from outside, short enough for an error message.
+pub(crate) fn clip(text: &str) -> String {
+    const MAX: usize = 120;
+    match text.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{:?}…", &text[..end]),
+        None => format!("{text:?}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,14 +213,5 @@ mod tests {
         }
         let message = "nope".parse::<TokenId>().unwrap_err().to_string();
         assert!(message.contains("64 hex digits"), "{message}");
-    }
-}
-
-/// The start of a text from outside, short enough for an error message.
-pub(crate) fn clip(text: &str) -> String {
-    const MAX: usize = 120;
-    match text.char_indices().nth(MAX) {
-        Some((end, _)) => format!("{:?}…", &text[..end]),
-        None => format!("{text:?}"),
     }
 }

@@ -12,6 +12,8 @@ use indicatif::ProgressBar;
 use kiln_ipfs::{Blockstore, ImportProfile, file_cid};
 use serde::Serialize;
 
+use crate::data_dir::DataDir;
+
 use crate::output;
 
 #[derive(Debug, clap::Subcommand)]
@@ -32,6 +34,12 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 256)]
         size_mib: u64,
     },
+    /// Gas of mint, place, move, remove and transfer, each sent on the chain, next to a plain
+    /// OpenZeppelin ERC-721 mint. The sandbox gives the same figures as anvil (tested).
+    Chain {
+        #[command(flatten)]
+        network: crate::chain::NetworkArgs,
+    },
 }
 
 #[derive(Serialize)]
@@ -49,8 +57,9 @@ struct IpfsBench {
     rows: Vec<Row>,
 }
 
-pub fn run(command: &BenchCommand, json: bool) -> anyhow::Result<()> {
+pub fn run(command: &BenchCommand, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
     match command {
+        BenchCommand::Chain { network } => crate::chain::gas_bench(network, data_dir, json),
         BenchCommand::Ipfs { size_mib } => ipfs(*size_mib, json),
         BenchCommand::Gen { model, prompts } => gen_bench(model, *prompts, json),
     }

@@ -3,6 +3,7 @@
 
 mod bench;
 mod car;
+mod chain;
 mod cid;
 mod data_dir;
 mod eval;
@@ -76,6 +77,20 @@ enum Command {
     Train(train::TrainArgs),
     /// Measure how well the model follows prompts, held-out combinations included.
     Eval(eval::EvalArgs),
+    /// The Kiln contract on a chain: deploy it.
+    #[command(subcommand)]
+    Chain(chain::ChainCommand),
+    /// The signing key for real chains (an encrypted keystore in the data directory).
+    #[command(subcommand)]
+    Key(chain::KeyCommand),
+    /// Mint an exported item (a folder from `kiln-cli export`).
+    Mint(chain::MintArgs),
+    /// Show what the chain records about a token.
+    Token(chain::TokenArgs),
+    /// Set one of your tokens on a world plot.
+    Place(chain::PlaceArgs),
+    /// List tokens from the event index, all or by owner or creator.
+    List(chain::ListArgs),
     /// Measure performance and print a table.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -109,7 +124,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Car(command) => car::run(command, &data_dir()?, cli.json),
         Command::Fetch(args) => fetch::run(args, &data_dir()?, cli.json),
         Command::Publish(args) => publish::run(args, &data_dir()?, cli.json),
-        Command::Bench(command) => bench::run(command, cli.json),
+        Command::Bench(command) => bench::run(command, &data_dir()?, cli.json),
         Command::Vocab => vocab::run(cli.json),
         Command::Generate(args) => generate::run(args, cli.json),
         Command::Export(args) => export::run(args, &data_dir()?, cli.json),
@@ -117,6 +132,12 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Inspect(args) => inspect::run(args, cli.json),
         Command::Train(args) => train::run(args, &data_dir()?, cli.json),
         Command::Eval(args) => eval::run(args, cli.json),
+        Command::Chain(command) => chain::run_chain(command, &data_dir()?, cli.json),
+        Command::Key(command) => chain::run_key(command, &data_dir()?, cli.json),
+        Command::Mint(args) => chain::run_mint(args, &data_dir()?, cli.json),
+        Command::Token(args) => chain::run_token(args, &data_dir()?, cli.json),
+        Command::Place(args) => chain::run_place(args, &data_dir()?, cli.json),
+        Command::List(args) => chain::run_list(args, &data_dir()?, cli.json),
     }
 }
 

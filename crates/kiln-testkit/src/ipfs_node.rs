@@ -79,12 +79,20 @@ impl IpfsNode {
     }
 }
 
+/// A localhost port nobody listens on. Each call of this process gets another one, so that two
+/// tests starting nodes at once never share a port.
 pub(crate) fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::sync::atomic::AtomicU16;
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    // Ports 20000–44999, outside Linux's ephemeral range, from a place that differs by process.
+    let start = (std::process::id() % 20_000) as u16;
+    loop {
+        let offset = NEXT.fetch_add(1, Ordering::Relaxed) % 20_000;
+        let port = 20_000 + (start + offset) % 25_000;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// A retry policy that gives up fast, for tests of failures.

@@ -4,7 +4,7 @@ use alloy::primitives::Address;
 use kiln_chain::index::SyncReport;
 use kiln_chain::{Chain, Deployment, Index, IndexError, MintRequest, Placement, TokenId};
 
-use crate::support::{Item, anvil_chain, anvil_rpc, block_on, sandbox};
+use crate::support::{Item, anvil_chain, block_on, sandbox};
 
 #[test]
 fn the_index_answers_by_owner_creator_and_plot_and_resumes_where_it_stopped() {
@@ -104,7 +104,7 @@ fn a_reorganised_chain_is_read_again_and_its_dropped_items_leave_the_index() {
     block_on(async {
         let (anvil, chain, deployment) = anvil_chain().await;
         let kept = chain.mint(Item::new(1).request()).await.unwrap().token_id;
-        let snapshot = anvil_rpc(&anvil.url, "evm_snapshot", serde_json::json!([])).await;
+        let snapshot = anvil.rpc("evm_snapshot", serde_json::json!([]));
         let dropped = chain.mint(Item::new(2).request()).await.unwrap().token_id;
         chain
             .place(
@@ -123,7 +123,7 @@ fn a_reorganised_chain_is_read_again_and_its_dropped_items_leave_the_index() {
         assert!(index.token(dropped).unwrap().is_some());
 
         // The chain forgets the last two blocks and grows three others at their heights.
-        anvil_rpc(&anvil.url, "evm_revert", serde_json::json!([snapshot])).await;
+        anvil.rpc("evm_revert", serde_json::json!([snapshot]));
         let replacement = chain.mint(Item::new(3).request()).await.unwrap().token_id;
         chain
             .place(

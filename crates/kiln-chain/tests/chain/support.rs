@@ -70,20 +70,3 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .unwrap()
         .block_on(future)
 }
-
-/// Calls one of anvil's own RPC methods (snapshots, reverts) that alloy has no typed call for
-/// in the features we build.
-pub async fn anvil_rpc(url: &str, method: &str, params: serde_json::Value) -> serde_json::Value {
-    let client = alloy::transports::http::reqwest::Client::new();
-    let answer: serde_json::Value = client
-        .post(url)
-        .json(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(answer.get("error").is_none(), "{method}: {answer}");
-    answer["result"].clone()
-}

@@ -11,7 +11,7 @@ use crate::generator::{json, shipped_weights};
 use crate::{kiln_cli, stderr, stdout};
 
 /// `kiln-cli export` with the shipped weights and a fixed creation time.
-fn export(data_dir: &Path, out_dir: &Path, extra: &[&str]) -> Output {
+pub fn export(data_dir: &Path, out_dir: &Path, extra: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_kiln-cli"));
     command
         .args([

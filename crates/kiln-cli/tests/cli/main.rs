@@ -1,5 +1,6 @@
 //! The `kiln-cli` binary as a user meets it.
 
+mod chain;
 mod generator;
 mod ipfs;
 mod items;
