@@ -17,8 +17,11 @@ mod chain;
 pub mod contract;
 mod error;
 pub mod gas;
+#[cfg(feature = "index")]
 pub mod index;
+#[cfg(feature = "keystore")]
 pub mod keystore;
+#[cfg(feature = "rpc")]
 pub mod rpc;
 pub mod sandbox;
 mod types;
@@ -26,8 +29,11 @@ mod types;
 pub use chain::{Chain, ChainLog, Sent};
 pub use contract::DEFAULT_ROYALTY_BPS;
 pub use error::{ChainError, Revert};
+#[cfg(feature = "index")]
 pub use index::{Index, IndexError, IndexedToken};
+#[cfg(feature = "keystore")]
 pub use keystore::{Keystore, KeystoreError};
+#[cfg(feature = "rpc")]
 pub use rpc::{RpcChain, RpcOptions};
 pub use sandbox::{SANDBOX_CHAIN_ID, Sandbox};
 pub use types::{

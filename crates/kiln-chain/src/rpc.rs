@@ -167,10 +167,7 @@ impl RpcChain {
         match error {
             RpcError::DeserError { err, text } => ChainError::BadAnswer {
                 url: self.url.clone(),
-                detail: format!(
-                    "{what} answered {} that does not parse: {err}",
-                    crate::types::clip(&text)
-                ),
+                detail: format!("{what} answered {} that does not parse: {err}", clip(&text)),
             },
             other => ChainError::Rpc {
                 url: self.url.clone(),
@@ -512,6 +509,15 @@ impl Chain for RpcChain {
             start = end + 1;
         }
         Ok(found)
+    }
+}
+
+/// The start of a text from outside, short enough for an error message.
+pub(crate) fn clip(text: &str) -> String {
+    const MAX: usize = 120;
+    match text.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{:?}…", &text[..end]),
+        None => format!("{text:?}"),
     }
 }
 

@@ -184,15 +184,6 @@ pub struct LoggedEvent {
     pub event: KilnEvent,
 }
 
-/// The start of a text from outside, short enough for an error message.
-pub(crate) fn clip(text: &str) -> String {
-    const MAX: usize = 120;
-    match text.char_indices().nth(MAX) {
-        Some((end, _)) => format!("{:?}…", &text[..end]),
-        None => format!("{text:?}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
