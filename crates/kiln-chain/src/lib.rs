@@ -43,3 +43,8 @@ pub use types::{
 
 /// Addresses and 32-byte values as the chain types use them.
 pub use alloy::primitives::{Address, B256};
+
+/// The key type that signs: what the keystore unlocks and an RPC chain takes.
+pub mod signer {
+    pub use alloy::signers::local::PrivateKeySigner;
+}

@@ -153,10 +153,12 @@ impl RpcChain {
                 return ChainError::Reverted(Revert::decode(&data));
             }
             if payload.message.contains("insufficient funds") {
-                return ChainError::InsufficientFunds {
-                    account: self.account,
-                    have: U256::ZERO,
-                    need: U256::ZERO,
+                return ChainError::Rpc {
+                    url: self.url.clone(),
+                    detail: format!(
+                        "{what}: {}: fund {} on this network, then retry",
+                        payload.message, self.account
+                    ),
                 };
             }
             return ChainError::Rpc {

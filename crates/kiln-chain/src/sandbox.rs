@@ -10,7 +10,7 @@ use alloy::consensus::{SignableTransaction, TxEip1559};
 use alloy::network::TxSignerSync;
 use alloy::primitives::{Address, B256, Bytes, Log, TxKind, U256, keccak256};
 use alloy::signers::local::PrivateKeySigner;
-use revm::context::result::{ExecutionResult, Output};
+use revm::context::result::ExecutionResult;
 use revm::context::{BlockEnv, CfgEnv, TxEnv};
 use revm::database::{CacheDB, EmptyDB};
 use revm::primitives::hardfork::SpecId;
@@ -355,16 +355,7 @@ impl Chain for Sandbox {
         if let Some(error) = reverted(&result) {
             return Err(error);
         }
-        let created = match result.output() {
-            Some(_) => match &result {
-                ExecutionResult::Success {
-                    output: Output::Create(_, address),
-                    ..
-                } => *address,
-                _ => None,
-            },
-            None => None,
-        };
+        let created = result.created_address();
         let gas_used = result.tx_gas_used();
         let logs = result.into_logs();
         let number = state.blocks.len() as u64;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use kiln_asset::{ItemMetadata, Limits, Sha256Hex};
 use kiln_chain::rpc::RpcOptions;
+use kiln_chain::signer::PrivateKeySigner;
 use kiln_chain::{
     Address, B256, Chain, DEFAULT_ROYALTY_BPS, Deployment, Index, IndexedToken, Keystore,
     MintRequest, Placement, RpcChain, Sandbox, TokenId,
@@ -169,11 +170,22 @@ fn passphrase(confirm: bool) -> anyhow::Result<String> {
     Ok(first)
 }
 
-/// Connects to the chosen network, with its contract attached unless `attach` is false.
+/// What a command does on the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Reads only: no key is unlocked.
+    Read,
+    /// Sends transactions with the keystore's key, to the recorded contract.
+    Send,
+    /// Deploys a contract: sends, with no contract attached yet.
+    Deploy,
+}
+
+/// Connects to the chosen network for `access`.
 async fn connect(
     args: &NetworkArgs,
     data_dir: &DataDir,
-    attach: bool,
+    access: Access,
 ) -> anyhow::Result<Connected> {
     if args.network == "sandbox" {
         let sandbox = Sandbox::open(data_dir.path())?;
@@ -186,15 +198,21 @@ async fn connect(
         }
         return Ok(Connected::Sandbox(sandbox));
     }
-    let keystore = Keystore::in_data_dir(data_dir.path());
-    let (signer, created) = keystore.unlock_or_create(&passphrase(!keystore.exists())?)?;
-    if created {
-        eprintln!(
-            "created the Kiln key {} in {} (fund it on this network before sending)",
-            signer.address(),
-            keystore.path().display()
-        );
-    }
+    let signer = if access == Access::Read {
+        // Reading signs nothing: an ephemeral key, and no passphrase asked.
+        PrivateKeySigner::random()
+    } else {
+        let keystore = Keystore::in_data_dir(data_dir.path());
+        let (signer, created) = keystore.unlock_or_create(&passphrase(!keystore.exists())?)?;
+        if created {
+            eprintln!(
+                "created the Kiln key {} in {} (fund it on this network before sending)",
+                signer.address(),
+                keystore.path().display()
+            );
+        }
+        signer
+    };
     let options = RpcOptions {
         expected_chain_id: args.chain_id,
         confirmations: args.confirmations.max(1),
@@ -202,7 +220,7 @@ async fn connect(
         ..RpcOptions::default()
     };
     let chain = RpcChain::connect(&args.network, signer, options).await?;
-    if attach {
+    if access != Access::Deploy {
         let known = read_deployments(&deployments_path(data_dir))?;
         let deployment = match (args.contract, known.get(&chain.chain_id())) {
             (Some(address), known) => Deployment {
@@ -241,7 +259,7 @@ pub fn run_chain(command: &ChainCommand, data_dir: &DataDir, json: bool) -> anyh
     } = command;
     let runtime = crate::runtime()?;
     let (report, fresh) = runtime.block_on(async {
-        let connected = connect(network, data_dir, false).await?;
+        let connected = connect(network, data_dir, Access::Deploy).await?;
         let name = connected.network_name();
         let (deployment, fresh) = match &connected {
             Connected::Sandbox(sandbox) => (sandbox.deployment()?, false),
@@ -382,7 +400,7 @@ pub fn run_mint(args: &MintArgs, data_dir: &DataDir, json: bool) -> anyhow::Resu
     };
     let runtime = crate::runtime()?;
     let report = runtime.block_on(async {
-        let connected = connect(&args.network, data_dir, true).await?;
+        let connected = connect(&args.network, data_dir, Access::Send).await?;
         let network = connected.network_name();
         on_chain!(&connected, |chain| {
             let spinner = crate::progress::spinner("minting");
@@ -415,7 +433,7 @@ pub fn run_mint(args: &MintArgs, data_dir: &DataDir, json: bool) -> anyhow::Resu
 pub fn run_token(args: &TokenArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
     let runtime = crate::runtime()?;
     let record = runtime.block_on(async {
-        let connected = connect(&args.network, data_dir, true).await?;
+        let connected = connect(&args.network, data_dir, Access::Read).await?;
         on_chain!(&connected, |chain| anyhow::Ok(chain.token(args.id).await?))
     })?;
     let Some(record) = record else {
@@ -456,7 +474,7 @@ pub fn run_place(args: &PlaceArgs, data_dir: &DataDir, json: bool) -> anyhow::Re
     };
     let runtime = crate::runtime()?;
     let outcome = runtime.block_on(async {
-        let connected = connect(&args.network, data_dir, true).await?;
+        let connected = connect(&args.network, data_dir, Access::Send).await?;
         on_chain!(&connected, |chain| anyhow::Ok(
             chain.place(args.id, placement).await?
         ))
@@ -479,7 +497,7 @@ pub fn run_place(args: &PlaceArgs, data_dir: &DataDir, json: bool) -> anyhow::Re
 pub fn run_list(args: &ListArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
     let runtime = crate::runtime()?;
     let tokens: Vec<IndexedToken> = runtime.block_on(async {
-        let connected = connect(&args.network, data_dir, true).await?;
+        let connected = connect(&args.network, data_dir, Access::Read).await?;
         on_chain!(&connected, |chain| {
             let deployment = chain.deployment()?;
             let path = data_dir.path().join("chain").join(format!(
@@ -523,7 +541,7 @@ pub fn gas_bench(args: &NetworkArgs, data_dir: &DataDir, json: bool) -> anyhow::
         let connected = if args.network == "sandbox" {
             Connected::Sandbox(Sandbox::in_memory()?)
         } else {
-            connect(args, data_dir, true).await?
+            connect(args, data_dir, Access::Send).await?
         };
         let network = connected.network_name();
         let spinner = crate::progress::spinner("sending the benchmark's transactions");

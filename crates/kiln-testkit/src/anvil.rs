@@ -68,26 +68,7 @@ impl Anvil {
     /// Calls a JSON-RPC method (anvil's own included: `anvil_setBalance`, `evm_snapshot`, …)
     /// and returns its result; panics on an error answer.
     pub fn rpc(&self, method: &str, params: serde_json::Value) -> serde_json::Value {
-        let body =
-            serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
-                .to_string();
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("anvil listens");
-        write!(
-            stream,
-            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        let json = response
-            .split_once("\r\n\r\n")
-            .map(|(_, body)| body)
-            .expect("an HTTP answer");
-        let answer: serde_json::Value = serde_json::from_str(json)
-            .unwrap_or_else(|error| panic!("{method}: {error}: {response}"));
-        assert!(answer.get("error").is_none(), "{method}: {answer}");
-        answer["result"].clone()
+        anvil_rpc(self.port, method, params)
     }
 
     /// Stops the node now (a test of a node that went away).
@@ -108,4 +89,27 @@ impl Drop for Anvil {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// [`Anvil::rpc`] for the node on `port`, from a thread that does not hold the [`Anvil`].
+pub fn anvil_rpc(port: u16, method: &str, params: serde_json::Value) -> serde_json::Value {
+    let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+        .to_string();
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("anvil listens");
+    write!(
+            stream,
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let json = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body)
+        .expect("an HTTP answer");
+    let answer: serde_json::Value =
+        serde_json::from_str(json).unwrap_or_else(|error| panic!("{method}: {error}: {response}"));
+    assert!(answer.get("error").is_none(), "{method}: {answer}");
+    answer["result"].clone()
 }

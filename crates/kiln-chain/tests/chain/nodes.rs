@@ -212,3 +212,35 @@ fn the_nonce_book_carries_over_a_restart_and_forgets_dropped_transactions() {
         assert!(minted.tx.block.number > 0);
     });
 }
+
+#[test]
+fn a_transaction_counts_as_done_only_with_the_confirmations_asked_for() {
+    block_on(async {
+        let (anvil, chain, deployment) = anvil_chain().await;
+        let patient = RpcChain::connect(
+            &anvil.url,
+            signer(1),
+            RpcOptions {
+                confirmations: 3,
+                ..options()
+            },
+        )
+        .await
+        .unwrap();
+        patient.attach(deployment).await.unwrap();
+        // anvil mines the mint at once; two more blocks come a moment later.
+        let port = anvil.port;
+        let miner = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(700));
+            kiln_testkit::anvil_rpc(port, "anvil_mine", serde_json::json!(["0x2"]));
+        });
+        let minted = patient.mint(Item::new(1).request()).await.unwrap();
+        // Returning before the miner mined would leave the head at the mint's block.
+        let head = chain.head().await.unwrap();
+        miner.join().unwrap();
+        assert!(
+            head.number >= minted.tx.block.number + 2,
+            "returned before 3 confirmations"
+        );
+    });
+}

@@ -156,6 +156,21 @@ fn an_exported_item_is_minted_on_a_real_node_with_the_encrypted_key() {
     let (item_dir, exported) = exported_item(data.path());
     mint_place_and_list(data.path(), item_dir.path(), &exported, &network);
 
+    // Reading signs nothing, so it asks for no passphrase.
+    let token = format!(
+        "0x{}",
+        Sha256Hex::of(&std::fs::read(item_dir.path().join("model.glb")).unwrap())
+    );
+    let read = Command::new(env!("CARGO_BIN_EXE_kiln-cli"))
+        .args(["token", &token, "--json"])
+        .args(network)
+        .env("KILN_DATA_DIR", data.path())
+        .env_remove("KILN_PASSPHRASE")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(read.status.success(), "{}", stderr(&read));
+
     let wrong_chain = run(
         data.path(),
         &["token", "1", "--network", &anvil.url, "--chain-id", "1"],
