@@ -22,6 +22,26 @@ pub struct Sent {
     pub created: Option<Address>,
 }
 
+/// A transaction signed and about to be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedTx {
+    pub hash: B256,
+    pub nonce: u64,
+}
+
+/// Where a sent transaction stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TxStatus {
+    /// The chain has never heard of it (it was never sent, or the node dropped it).
+    Unknown,
+    /// Waiting in the node's pool.
+    Pending,
+    /// In a block, and it succeeded.
+    Mined(Sent),
+    /// In a block, and it failed: its gas was paid and it changed nothing.
+    Failed(TxOutcome),
+}
+
 /// A log with where it happened, as a backend reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainLog {
@@ -56,12 +76,30 @@ pub trait Chain: Send + Sync {
 
     /// Signs and sends a transaction (a contract creation when `to` is `None`) and waits until
     /// it is in a block; a revert is [`ChainError::Reverted`] and nothing is sent when the
-    /// revert can be known before sending.
+    /// revert can be known before sending. `record` sees the signed transaction before it
+    /// leaves: a journal that writes its hash down can find it again after a crash (with
+    /// [`Chain::transaction`]) instead of sending another; an error from `record` sends nothing.
+    fn send_recorded(
+        &self,
+        to: Option<Address>,
+        data: Bytes,
+        record: impl FnOnce(SignedTx) -> Result<(), ChainError> + Send,
+    ) -> impl Future<Output = Result<Sent, ChainError>> + Send;
+
+    /// Where a transaction this account sent stands.
+    fn transaction(&self, hash: B256) -> impl Future<Output = Result<TxStatus, ChainError>> + Send;
+
+    /// Waits until a sent transaction is in a block (with the confirmations the chain asks for).
+    fn wait_for(&self, hash: B256) -> impl Future<Output = Result<Sent, ChainError>> + Send;
+
+    /// [`Chain::send_recorded`] with nothing to record.
     fn send(
         &self,
         to: Option<Address>,
         data: Bytes,
-    ) -> impl Future<Output = Result<Sent, ChainError>> + Send;
+    ) -> impl Future<Output = Result<Sent, ChainError>> + Send {
+        self.send_recorded(to, data, |_| Ok(()))
+    }
 
     /// The newest block.
     fn head(&self) -> impl Future<Output = Result<BlockRef, ChainError>> + Send;
@@ -112,6 +150,15 @@ pub trait Chain: Send + Sync {
         &self,
         request: MintRequest,
     ) -> impl Future<Output = Result<MintReceipt, ChainError>> + Send {
+        self.mint_recorded(request, |_| Ok(()))
+    }
+
+    /// [`Chain::mint`], showing the signed transaction to `record` before it is sent.
+    fn mint_recorded(
+        &self,
+        request: MintRequest,
+        record: impl FnOnce(SignedTx) -> Result<(), ChainError> + Send,
+    ) -> impl Future<Output = Result<MintReceipt, ChainError>> + Send {
         async move {
             let contract = self.deployment()?.address;
             let call = KilnItems::mintCall {
@@ -119,7 +166,9 @@ pub trait Chain: Send + Sync {
                 glbDigest: request.glb_sha256,
                 metadataDigest: request.metadata_sha256,
             };
-            let sent = self.send(Some(contract), call.abi_encode().into()).await?;
+            let sent = self
+                .send_recorded(Some(contract), call.abi_encode().into(), record)
+                .await?;
             let token_id = TokenId(request.glb_sha256);
             let token_uri = self.token_uri(token_id).await?;
             Ok(MintReceipt {

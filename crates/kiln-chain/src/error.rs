@@ -53,6 +53,10 @@ pub enum ChainError {
     BadAnswer { url: String, detail: String },
     #[error("transaction {hash} failed on chain without a reason (out of gas?): {detail}")]
     Failed { hash: String, detail: String },
+    #[error(
+        "transaction {hash} is not known to the chain (never sent, or dropped by the node): it can be sent again"
+    )]
+    UnknownTransaction { hash: String },
     #[error("the sandbox chain in {path} cannot be used: {detail}")]
     Sandbox { path: String, detail: String },
 }

@@ -26,7 +26,7 @@ pub mod rpc;
 pub mod sandbox;
 mod types;
 
-pub use chain::{Chain, ChainLog, Sent};
+pub use chain::{Chain, ChainLog, Sent, SignedTx, TxStatus};
 pub use contract::DEFAULT_ROYALTY_BPS;
 pub use error::{ChainError, Revert};
 #[cfg(feature = "index")]

@@ -19,7 +19,7 @@ use alloy::sol_types::SolCall;
 use alloy::transports::{RpcError, TransportErrorKind};
 use serde::{Deserialize, Serialize};
 
-use crate::chain::{ChainLog, Sent, decode_return};
+use crate::chain::{ChainLog, Sent, SignedTx, TxStatus, decode_return};
 use crate::contract::KilnItems;
 use crate::{BlockRef, Chain, ChainError, Deployment, Revert, TxOutcome};
 
@@ -253,7 +253,8 @@ impl RpcChain {
         })
     }
 
-    async fn wait_for_receipt(&self, hash: B256) -> Result<Sent, ChainError> {
+    /// Polls for the receipt until it has the asked-for confirmations or the deadline passes.
+    async fn poll_receipt(&self, hash: B256) -> Result<Sent, ChainError> {
         let deadline = tokio::time::Instant::now() + self.options.receipt_timeout;
         let mut pause = Duration::from_millis(50);
         loop {
@@ -274,7 +275,13 @@ impl RpcChain {
                     )
                     .await?;
                 if head + 1 >= number + self.options.confirmations {
-                    return self.sent_from_receipt(hash, number, receipt).await;
+                    return match self.receipt_status(hash, number, receipt)? {
+                        TxStatus::Mined(sent) => Ok(sent),
+                        _ => Err(ChainError::Failed {
+                            hash: hash.to_string(),
+                            detail: "the node mined it as failed; the gas was paid. Check the item's state and retry".into(),
+                        }),
+                    };
                 }
             }
             if tokio::time::Instant::now() + pause > deadline {
@@ -289,12 +296,13 @@ impl RpcChain {
         }
     }
 
-    async fn sent_from_receipt(
+    /// What a receipt says about the transaction it belongs to.
+    fn receipt_status(
         &self,
         hash: B256,
         number: u64,
         receipt: alloy::rpc::types::TransactionReceipt,
-    ) -> Result<Sent, ChainError> {
+    ) -> Result<TxStatus, ChainError> {
         if receipt.transaction_hash != hash {
             return Err(self.bad_answer(format!(
                 "asked for the receipt of {hash}, got that of {}",
@@ -304,21 +312,19 @@ impl RpcChain {
         let block_hash = receipt
             .block_hash
             .ok_or_else(|| self.bad_answer(format!("the receipt of {hash} has no block hash")))?;
-        if !receipt.status() {
-            return Err(ChainError::Failed {
-                hash: hash.to_string(),
-                detail: "the node mined it as failed; the gas was paid. Check the item's state and retry".into(),
-            });
-        }
-        Ok(Sent {
-            outcome: TxOutcome {
-                hash,
-                block: BlockRef {
-                    number,
-                    hash: block_hash,
-                },
-                gas_used: receipt.gas_used,
+        let outcome = TxOutcome {
+            hash,
+            block: BlockRef {
+                number,
+                hash: block_hash,
             },
+            gas_used: receipt.gas_used,
+        };
+        if !receipt.status() {
+            return Ok(TxStatus::Failed(outcome));
+        }
+        Ok(TxStatus::Mined(Sent {
+            outcome,
             logs: receipt
                 .inner
                 .logs()
@@ -326,7 +332,7 @@ impl RpcChain {
                 .map(|log| log.inner.clone())
                 .collect(),
             created: receipt.contract_address,
-        })
+        }))
     }
 }
 
@@ -370,7 +376,12 @@ impl Chain for RpcChain {
             .await
     }
 
-    async fn send(&self, to: Option<Address>, data: Bytes) -> Result<Sent, ChainError> {
+    async fn send_recorded(
+        &self,
+        to: Option<Address>,
+        data: Bytes,
+        record: impl FnOnce(SignedTx) -> Result<(), ChainError> + Send,
+    ) -> Result<Sent, ChainError> {
         let mut book = self.sending.lock().await;
         let mut request = TransactionRequest::default()
             .with_from(self.account)
@@ -424,6 +435,7 @@ impl Chain for RpcChain {
         // Booked before it is sent: after a crash in between, the book names a transaction
         // the node may or may not have, and `next_nonce` asks.
         book.record(self.chain_id, self.account, nonce, hash)?;
+        record(SignedTx { hash, nonce })?;
         let pending = self
             .request(
                 "eth_sendRawTransaction",
@@ -437,7 +449,37 @@ impl Chain for RpcChain {
             )));
         }
         drop(book);
-        self.wait_for_receipt(hash).await
+        self.poll_receipt(hash).await
+    }
+
+    async fn transaction(&self, hash: B256) -> Result<TxStatus, ChainError> {
+        let receipt = self
+            .request(
+                "eth_getTransactionReceipt",
+                self.provider.get_transaction_receipt(hash).into_future(),
+            )
+            .await?;
+        if let Some(receipt) = receipt {
+            let number = receipt.block_number.ok_or_else(|| {
+                self.bad_answer(format!("the receipt of {hash} has no block number"))
+            })?;
+            return self.receipt_status(hash, number, receipt);
+        }
+        let pending = self
+            .request(
+                "eth_getTransactionByHash",
+                self.provider.get_transaction_by_hash(hash).into_future(),
+            )
+            .await?;
+        Ok(if pending.is_some() {
+            TxStatus::Pending
+        } else {
+            TxStatus::Unknown
+        })
+    }
+
+    async fn wait_for(&self, hash: B256) -> Result<Sent, ChainError> {
+        self.poll_receipt(hash).await
     }
 
     async fn head(&self) -> Result<BlockRef, ChainError> {

@@ -18,7 +18,7 @@ use revm::state::AccountInfo;
 use revm::{Context, DatabaseCommit, ExecuteEvm, MainBuilder, MainContext};
 use serde::{Deserialize, Serialize};
 
-use crate::chain::{ChainLog, Sent};
+use crate::chain::{ChainLog, Sent, SignedTx, TxStatus};
 use crate::{BlockRef, Chain, ChainError, DEFAULT_ROYALTY_BPS, Deployment, Revert, TxOutcome};
 
 /// The sandbox's chain id ("kiln" in ASCII), which no public network uses.
@@ -307,7 +307,12 @@ impl Chain for Sandbox {
         Ok(result.into_output().unwrap_or_default())
     }
 
-    async fn send(&self, to: Option<Address>, data: Bytes) -> Result<Sent, ChainError> {
+    async fn send_recorded(
+        &self,
+        to: Option<Address>,
+        data: Bytes,
+        record: impl FnOnce(SignedTx) -> Result<(), ChainError> + Send,
+    ) -> Result<Sent, ChainError> {
         let mut state = self.lock();
         let from = self.signer.address();
         let nonce = state
@@ -355,6 +360,7 @@ impl Chain for Sandbox {
         if let Some(error) = reverted(&result) {
             return Err(error);
         }
+        record(SignedTx { hash, nonce })?;
         let created = result.created_address();
         let gas_used = result.tx_gas_used();
         let logs = result.into_logs();
@@ -399,6 +405,36 @@ impl Chain for Sandbox {
             logs,
             created,
         })
+    }
+
+    async fn transaction(&self, hash: B256) -> Result<TxStatus, ChainError> {
+        let state = self.lock();
+        let found = state.blocks.iter().enumerate().find_map(|(number, block)| {
+            let tx = block.tx.as_ref().filter(|tx| tx.hash == hash)?;
+            Some(Sent {
+                outcome: TxOutcome {
+                    hash,
+                    block: BlockRef {
+                        number: number as u64,
+                        hash: block.hash,
+                    },
+                    gas_used: tx.gas_used,
+                },
+                logs: tx.logs.clone(),
+                created: tx.created,
+            })
+        });
+        // The sandbox mines as it sends: a transaction is in a block or was never sent.
+        Ok(found.map_or(TxStatus::Unknown, TxStatus::Mined))
+    }
+
+    async fn wait_for(&self, hash: B256) -> Result<Sent, ChainError> {
+        match self.transaction(hash).await? {
+            TxStatus::Mined(sent) => Ok(sent),
+            _ => Err(ChainError::UnknownTransaction {
+                hash: hash.to_string(),
+            }),
+        }
     }
 
     async fn head(&self) -> Result<BlockRef, ChainError> {

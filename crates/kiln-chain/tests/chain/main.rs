@@ -3,6 +3,7 @@
 
 mod agreement;
 mod artifact;
+mod crash_window;
 mod index;
 mod nodes;
 mod sandbox;
