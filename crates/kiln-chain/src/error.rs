@@ -57,6 +57,8 @@ pub enum ChainError {
         "transaction {hash} is not known to the chain (never sent, or dropped by the node): it can be sent again"
     )]
     UnknownTransaction { hash: String },
+    #[error("nothing was sent: {reason}")]
+    Aborted { reason: String },
     #[error("the sandbox chain in {path} cannot be used: {detail}")]
     Sandbox { path: String, detail: String },
 }

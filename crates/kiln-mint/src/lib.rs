@@ -1,2 +1,17 @@
-//! The path from prompt to token: the mint outbox (a crash-safe journal), publish, mint and
-//! verify. Joins kiln-gen, kiln-asset, kiln-ipfs and kiln-chain. No Bevy here.
+//! The path from an item's files to its token, as a journal that survives crashes.
+//!
+//! - [`Outbox`]: one row per item and the step it reached, in SQLite; every step is written
+//!   down before it starts and after it ends, so a restarted process knows where each item
+//!   stands.
+//! - [`Step`]: exported → stored → published → submitted → confirmed.
+//! - [`advance`]: runs an item's remaining steps. Each step is idempotent, files are pinned
+//!   before the mint, the chain is asked for the token before anything is sent, and a
+//!   transaction written down before it left is looked for instead of sent again.
+//!
+//! Joins kiln-asset, kiln-ipfs and kiln-chain. No Bevy here.
+
+mod outbox;
+mod steps;
+
+pub use outbox::{ItemId, Outbox, OutboxError, OutboxItem, Step, StepEvent};
+pub use steps::{ExportedItem, MintError, Progress, advance, read_exported};

@@ -1,0 +1,278 @@
+//! The steps that take an exported item to a token. Each may run again after a crash and does
+//! no harm: the blockstore ignores blocks it has, and the chain is asked before anything is
+//! sent.
+
+use std::path::{Path, PathBuf};
+
+use kiln_asset::{ItemMetadata, ItemUri, Limits, Sha256Hex};
+use kiln_chain::{B256, Chain, ChainError, MintRequest, TokenId, TxStatus};
+use kiln_ipfs::{Blockstore, Cid, ImportProfile, StoreError, raw_cid};
+
+use crate::{ItemId, Outbox, OutboxError, OutboxItem, Step};
+
+/// Why an item stopped on its way; it stays in the outbox at the step it reached.
+#[derive(Debug, thiserror::Error)]
+pub enum MintError {
+    #[error(transparent)]
+    Outbox(#[from] OutboxError),
+    #[error("{path}: {detail}")]
+    Files { path: PathBuf, detail: String },
+    #[error(
+        "the files in {dir} changed since the item was queued (its {what} differs): export the item again and mint that"
+    )]
+    Changed { dir: PathBuf, what: &'static str },
+    #[error("the local blockstore failed: {0}")]
+    Store(#[from] StoreError),
+    #[error("{file} in the blockstore has CID {stored}, but the metadata names {named}")]
+    CidMismatch {
+        file: &'static str,
+        stored: Box<Cid>,
+        named: String,
+    },
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+    #[error(
+        "token {token} (this GLB) was minted with other metadata (sha256 {theirs}): this item cannot be minted again"
+    )]
+    TakenByOther { token: TokenId, theirs: B256 },
+}
+
+/// An exported item's files, read and checked to belong together.
+#[derive(Debug, Clone)]
+pub struct ExportedItem {
+    pub dir: PathBuf,
+    pub glb: Vec<u8>,
+    pub thumbnail: Vec<u8>,
+    pub metadata_json: Vec<u8>,
+    pub metadata: ItemMetadata,
+    pub profile: ImportProfile,
+    pub glb_sha256: B256,
+    pub metadata_sha256: B256,
+}
+
+impl ExportedItem {
+    pub fn mint_request(&self) -> MintRequest {
+        MintRequest {
+            glb_sha256: self.glb_sha256,
+            metadata_sha256: self.metadata_sha256,
+            to: None,
+        }
+    }
+}
+
+/// Reads the folder `kiln-cli export` wrote (model.glb, thumbnail.png, metadata.json) and
+/// checks it: canonical metadata whose provenance names this GLB.
+pub fn read_exported(dir: &Path) -> Result<ExportedItem, MintError> {
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read(&path).map_err(|error| MintError::Files {
+            detail: format!("{error}: give a folder written by `kiln-cli export`"),
+            path,
+        })
+    };
+    let (glb, thumbnail, metadata_json) = (
+        read("model.glb")?,
+        read("thumbnail.png")?,
+        read("metadata.json")?,
+    );
+    let metadata_path = dir.join("metadata.json");
+    let bad = |detail: String| MintError::Files {
+        path: metadata_path.clone(),
+        detail,
+    };
+    let metadata = ItemMetadata::from_canonical_json(&metadata_json, &Limits::default())
+        .map_err(|error| bad(format!("cannot be minted: {error}")))?;
+    let provenance = metadata.kiln.as_ref().ok_or_else(|| {
+        bad("has no kiln provenance block: export the item with `kiln-cli export`".into())
+    })?;
+    let glb_sha256 = Sha256Hex::of(&glb);
+    if provenance.glb_sha256 != glb_sha256 {
+        return Err(bad(format!(
+            "describes a GLB with sha256 {}, but model.glb has {glb_sha256}: export the item again",
+            provenance.glb_sha256
+        )));
+    }
+    let profile: ImportProfile = provenance
+        .ipfs_profile
+        .parse()
+        .map_err(|error| bad(format!("kiln.ipfs_profile: {error}")))?;
+    Ok(ExportedItem {
+        dir: dir.to_owned(),
+        metadata_sha256: B256::from(Sha256Hex::of(&metadata_json).0),
+        glb_sha256: B256::from(glb_sha256.0),
+        glb,
+        thumbnail,
+        metadata_json,
+        metadata,
+        profile,
+    })
+}
+
+/// What [`advance`] tells its caller as it goes (progress bars, the client's status line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    Started(Step),
+    Finished(Step),
+}
+
+/// Runs the item's remaining steps until it has its token; the item as it ends up.
+pub async fn advance<C: Chain>(
+    outbox: &Outbox,
+    id: ItemId,
+    store: &mut Blockstore,
+    chain: &C,
+    mut progress: impl FnMut(Progress),
+) -> Result<OutboxItem, MintError> {
+    loop {
+        let item = outbox.get(id)?;
+        let Some(step) = item.state.next() else {
+            return Ok(item);
+        };
+        progress(Progress::Started(step));
+        outbox.started(id, step)?;
+        let outcome = match step {
+            Step::Exported => unreachable!("no step leads to exported"),
+            Step::Stored => store_files(&item, store).map(|()| None),
+            Step::Published => Ok(Some("no IPFS node or pinning service configured")),
+            // Submitting writes itself down (before the transaction leaves) and goes on to
+            // confirm in the same breath.
+            Step::Submitted | Step::Confirmed => mint(outbox, &item, chain).await.map(|()| {
+                progress(Progress::Finished(Step::Submitted));
+                None
+            }),
+        };
+        match outcome {
+            Ok(detail) => {
+                if step < Step::Submitted {
+                    outbox.finished(id, step, detail)?;
+                }
+                progress(Progress::Finished(step.max(outbox.get(id)?.state)));
+            }
+            Err(error) => {
+                outbox.failed(id, step, &error.to_string())?;
+                return Err(error);
+            }
+        }
+    }
+}
+
+/// Adds the three files to the blockstore, pinned, and checks the CIDs the metadata names.
+fn store_files(item: &OutboxItem, store: &mut Blockstore) -> Result<(), MintError> {
+    let exported = read_exported(&item.item_dir)?;
+    if exported.glb_sha256 != item.glb_sha256 {
+        return Err(MintError::Changed {
+            dir: item.item_dir.clone(),
+            what: "model.glb",
+        });
+    }
+    if exported.metadata_sha256 != item.metadata_sha256 {
+        return Err(MintError::Changed {
+            dir: item.item_dir.clone(),
+            what: "metadata.json",
+        });
+    }
+    let name = &exported.metadata.name;
+    let named = |uri: &Option<ItemUri>| match uri {
+        Some(ItemUri::Ipfs { cid, path }) if path.is_empty() => Some(*cid),
+        _ => None,
+    };
+    let files: [(&'static str, &[u8], Option<Cid>); 3] = [
+        (
+            "model.glb",
+            &exported.glb,
+            named(&exported.metadata.animation_url),
+        ),
+        (
+            "thumbnail.png",
+            &exported.thumbnail,
+            named(&exported.metadata.image),
+        ),
+        (
+            "metadata.json",
+            &exported.metadata_json,
+            Some(raw_cid(&exported.metadata_json)),
+        ),
+    ];
+    for (file, bytes, expected) in files {
+        let stored = store
+            .add_file_pinned(bytes, exported.profile, &format!("{name}: {file}"))?
+            .root;
+        match expected {
+            Some(expected) if expected == stored => {}
+            other => {
+                return Err(MintError::CidMismatch {
+                    file,
+                    stored: Box::new(stored),
+                    named: other.map_or("no IPFS address".into(), |cid| cid.to_string()),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Mints the item unless the chain has its token already, and never sends a second
+/// transaction while a first may still land.
+async fn mint<C: Chain>(outbox: &Outbox, item: &OutboxItem, chain: &C) -> Result<(), MintError> {
+    let token = TokenId(item.glb_sha256);
+    // A token minted by an earlier run whose confirmation was never written down.
+    if let Some(record) = chain.token(token).await? {
+        if record.metadata_sha256 != item.metadata_sha256 {
+            return Err(MintError::TakenByOther {
+                token,
+                theirs: record.metadata_sha256,
+            });
+        }
+        let (hash, block, gas) = match item.tx_hash {
+            Some(hash) => match chain.transaction(hash).await? {
+                TxStatus::Mined(sent) => (hash, sent.outcome.block.number, sent.outcome.gas_used),
+                _ => (hash, 0, 0),
+            },
+            None => (B256::ZERO, 0, 0),
+        };
+        outbox.confirmed(item.id, token, hash, block, gas)?;
+        return Ok(());
+    }
+    // A transaction written down before a crash: wait for it if the chain has it.
+    if let Some(hash) = item.tx_hash {
+        match chain.transaction(hash).await? {
+            TxStatus::Pending | TxStatus::Mined(_) => {
+                let sent = chain.wait_for(hash).await?;
+                outbox.confirmed(
+                    item.id,
+                    token,
+                    hash,
+                    sent.outcome.block.number,
+                    sent.outcome.gas_used,
+                )?;
+                return Ok(());
+            }
+            TxStatus::Unknown => outbox.forget_transaction(item.id, "the chain never saw it")?,
+            TxStatus::Failed(_) => outbox.forget_transaction(item.id, "it failed on chain")?,
+        }
+    }
+    let request = MintRequest {
+        glb_sha256: item.glb_sha256,
+        metadata_sha256: item.metadata_sha256,
+        to: None,
+    };
+    let receipt = chain
+        .mint_recorded(request, |signed| {
+            outbox
+                .submitted(item.id, signed)
+                .map_err(|error| ChainError::Aborted {
+                    reason: format!(
+                        "the mint outbox could not write the transaction down: {error}"
+                    ),
+                })
+        })
+        .await?;
+    outbox.confirmed(
+        item.id,
+        receipt.token_id,
+        receipt.tx.hash,
+        receipt.tx.block.number,
+        receipt.tx.gas_used,
+    )?;
+    Ok(())
+}

@@ -1,0 +1,243 @@
+//! kiln-mint's integration tests: items go from their exported files to a token on the
+//! sandbox chain, and every crash window the journal guards leaves exactly one token.
+
+use std::path::Path;
+
+use kiln_asset::metadata::ItemFacts;
+use kiln_asset::{ItemMetadata, ItemUri, Sha256Hex};
+use kiln_chain::{Chain, Sandbox, SignedTx, TokenId};
+use kiln_ipfs::{Blockstore, ImportProfile, file_cid, raw_cid};
+use kiln_mint::{ItemId, MintError, Outbox, Progress, Step, advance, read_exported};
+
+/// Writes an item's three files as `kiln-cli export` does (the GLB's bytes made up: the mint
+/// path hashes files, it does not read meshes).
+fn export(dir: &Path, n: u32) {
+    let profile = ImportProfile::Legacy;
+    let glb = format!("glTF item {n}").into_bytes();
+    let thumbnail = format!("PNG thumbnail {n}").into_bytes();
+    let uri = |bytes: &[u8]| ItemUri::Ipfs {
+        cid: file_cid(bytes, profile).unwrap().root,
+        path: String::new(),
+    };
+    let parsed = kiln_gen::parse("a tall red chair with gold legs").unwrap();
+    let metadata = ItemMetadata::for_item(&ItemFacts {
+        prompt: "a tall red chair with gold legs",
+        seed: u64::from(n),
+        description: &parsed.description,
+        generator_version: "test",
+        weights_sha256: Sha256Hex::of(b"weights"),
+        glb: &glb,
+        vertices: 8,
+        triangles: 12,
+        bounds: ([-0.5, 0.0, -0.5], [0.5, 1.0, 0.5]),
+        created_unix: 1_795_000_000,
+        ipfs_profile: profile,
+        glb_uri: uri(&glb),
+        image_uri: uri(&thumbnail),
+        external_url: None,
+    })
+    .unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("model.glb"), glb).unwrap();
+    std::fs::write(dir.join("thumbnail.png"), thumbnail).unwrap();
+    std::fs::write(dir.join("metadata.json"), metadata.to_canonical_json()).unwrap();
+}
+
+struct World {
+    _dir: tempfile::TempDir,
+    items: std::path::PathBuf,
+    outbox: Outbox,
+    store: Blockstore,
+    chain: Sandbox,
+}
+
+fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    World {
+        items: dir.path().join("items"),
+        outbox: Outbox::open(&dir.path().join("outbox.sqlite")).unwrap(),
+        store: Blockstore::in_memory().unwrap(),
+        chain: Sandbox::in_memory().unwrap(),
+        _dir: dir,
+    }
+}
+
+impl World {
+    fn queue(&self, n: u32) -> ItemId {
+        let dir = self.items.join(n.to_string());
+        export(&dir, n);
+        let item = read_exported(&dir).unwrap();
+        let deployment = self.chain.deployment().unwrap();
+        self.outbox
+            .enqueue(
+                &dir,
+                "sandbox",
+                deployment,
+                item.glb_sha256,
+                item.metadata_sha256,
+            )
+            .unwrap()
+    }
+
+    fn advance(&mut self, id: ItemId) -> Result<kiln_mint::OutboxItem, MintError> {
+        block_on(advance(
+            &self.outbox,
+            id,
+            &mut self.store,
+            &self.chain,
+            |_| {},
+        ))
+    }
+
+    fn head(&self) -> u64 {
+        block_on(self.chain.head()).unwrap().number
+    }
+}
+
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+#[test]
+fn an_exported_item_becomes_a_token_with_its_files_pinned_first() {
+    let mut world = world();
+    let id = world.queue(1);
+    let mut seen = Vec::new();
+    let item = block_on(advance(
+        &world.outbox,
+        id,
+        &mut world.store,
+        &world.chain,
+        |p| seen.push(p),
+    ))
+    .unwrap();
+    assert_eq!(item.state, Step::Confirmed);
+    let token = item.token_id.unwrap();
+    assert_eq!(token, TokenId(item.glb_sha256));
+    let record = block_on(world.chain.token(token)).unwrap().unwrap();
+    let exported = read_exported(&item.item_dir).unwrap();
+    assert_eq!(
+        record.token_uri,
+        format!("ipfs://{}", raw_cid(&exported.metadata_json))
+    );
+    assert!(
+        world
+            .store
+            .is_pinned(&raw_cid(&exported.metadata_json))
+            .unwrap()
+    );
+    assert_eq!(world.store.pins().unwrap().len(), 3);
+    assert_eq!(
+        seen,
+        [
+            Progress::Started(Step::Stored),
+            Progress::Finished(Step::Stored),
+            Progress::Started(Step::Published),
+            Progress::Finished(Step::Published),
+            Progress::Started(Step::Submitted),
+            Progress::Finished(Step::Submitted),
+            Progress::Finished(Step::Confirmed),
+        ]
+    );
+    let log: Vec<String> = world
+        .outbox
+        .events(id)
+        .unwrap()
+        .iter()
+        .map(|e| format!("{} {}", e.step, e.phase))
+        .collect();
+    assert_eq!(
+        log,
+        [
+            "stored started",
+            "stored finished",
+            "published started",
+            "published finished",
+            "submitted started",
+            "submitted finished",
+            "confirmed finished"
+        ]
+    );
+    // Running it again changes nothing.
+    let head = world.head();
+    assert_eq!(world.advance(id).unwrap(), world.outbox.get(id).unwrap());
+    assert_eq!(world.head(), head);
+}
+
+#[test]
+fn a_transaction_written_down_but_never_sent_is_forgotten_and_the_item_minted_once() {
+    let mut world = world();
+    let id = world.queue(2);
+    world.outbox.finished(id, Step::Stored, None).unwrap();
+    world.outbox.finished(id, Step::Published, None).unwrap();
+    // The crash came after the journal wrote the hash, before the transaction left.
+    let never_sent = SignedTx {
+        hash: kiln_chain::B256::repeat_byte(0xee),
+        nonce: 99,
+    };
+    world.outbox.submitted(id, never_sent).unwrap();
+    let item = world.advance(id).unwrap();
+    assert_eq!(item.state, Step::Confirmed);
+    assert_ne!(item.tx_hash, Some(never_sent.hash));
+    let events = world.outbox.events(id).unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.detail.as_deref() == Some("the chain never saw it"))
+    );
+}
+
+#[test]
+fn a_mint_that_landed_before_the_crash_is_found_not_sent_again() {
+    let mut world = world();
+    let id = world.queue(3);
+    world.outbox.finished(id, Step::Stored, None).unwrap();
+    world.outbox.finished(id, Step::Published, None).unwrap();
+    // The transaction left and landed; the process died before writing the token down.
+    let request = read_exported(&world.outbox.get(id).unwrap().item_dir)
+        .unwrap()
+        .mint_request();
+    let outbox = &world.outbox;
+    let receipt = block_on(world.chain.mint_recorded(request, |signed| {
+        outbox.submitted(id, signed).unwrap();
+        Ok(())
+    }))
+    .unwrap();
+    assert_eq!(world.outbox.get(id).unwrap().state, Step::Submitted);
+    let head = world.head();
+    let item = world.advance(id).unwrap();
+    assert_eq!(world.head(), head, "a second transaction was sent");
+    assert_eq!(item.state, Step::Confirmed);
+    assert_eq!(item.tx_hash, Some(receipt.tx.hash));
+    assert_eq!(item.block, Some(receipt.tx.block.number));
+}
+
+#[test]
+fn changed_files_and_a_glb_minted_with_other_metadata_stop_the_item_where_it_is() {
+    let mut world = world();
+    let id = world.queue(4);
+    let dir = world.outbox.get(id).unwrap().item_dir;
+    std::fs::write(dir.join("model.glb"), b"another GLB").unwrap();
+    let error = world.advance(id).unwrap_err();
+    assert!(
+        error.to_string().contains("export the item again"),
+        "{error}"
+    );
+    let item = world.outbox.get(id).unwrap();
+    assert_eq!(item.state, Step::Exported);
+    assert!(item.last_error.is_some());
+
+    let id = world.queue(5);
+    let mut request = read_exported(&world.outbox.get(id).unwrap().item_dir)
+        .unwrap()
+        .mint_request();
+    request.metadata_sha256 = kiln_chain::B256::repeat_byte(7);
+    block_on(world.chain.mint(request)).unwrap();
+    let error = world.advance(id).unwrap_err();
+    assert!(matches!(error, MintError::TakenByOther { .. }), "{error:?}");
+    assert_eq!(world.outbox.get(id).unwrap().state, Step::Published);
+}
