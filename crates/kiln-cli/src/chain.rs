@@ -6,12 +6,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use kiln_asset::{ItemMetadata, Limits, Sha256Hex};
 use kiln_chain::rpc::RpcOptions;
 use kiln_chain::signer::PrivateKeySigner;
 use kiln_chain::{
     Address, B256, Chain, DEFAULT_ROYALTY_BPS, Deployment, Index, IndexedToken, Keystore,
-    MintRequest, Placement, RpcChain, Sandbox, TokenId,
+    Placement, RpcChain, Sandbox, TokenId,
 };
 use serde::Serialize;
 
@@ -29,19 +28,19 @@ pub struct NetworkArgs {
         env = "KILN_NETWORK",
         value_name = "sandbox|URL"
     )]
-    network: String,
+    pub(crate) network: String,
 
     /// The chain id the RPC node must serve (refused otherwise).
     #[arg(long, value_name = "ID")]
-    chain_id: Option<u64>,
+    pub(crate) chain_id: Option<u64>,
 
     /// The Kiln contract on that chain (default: the one `kiln-cli chain deploy` recorded).
     #[arg(long, value_name = "ADDRESS")]
-    contract: Option<Address>,
+    pub(crate) contract: Option<Address>,
 
     /// Blocks to wait on top of a transaction's own before it counts as done.
     #[arg(long, default_value_t = 1)]
-    confirmations: u64,
+    pub(crate) confirmations: u64,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -63,17 +62,6 @@ pub enum KeyCommand {
     Create,
     /// Print the key's address (no passphrase needed).
     Address,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct MintArgs {
-    /// A folder written by `kiln-cli export` (model.glb and metadata.json).
-    dir: PathBuf,
-    #[command(flatten)]
-    network: NetworkArgs,
-    /// Who receives the token (default: the signing account).
-    #[arg(long, value_name = "ADDRESS")]
-    to: Option<Address>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -113,7 +101,7 @@ pub struct ListArgs {
 }
 
 /// A connected chain of either kind.
-enum Connected {
+pub(crate) enum Connected {
     Sandbox(Sandbox),
     Rpc(RpcChain),
 }
@@ -127,9 +115,10 @@ macro_rules! on_chain {
         }
     };
 }
+pub(crate) use on_chain;
 
 impl Connected {
-    fn network_name(&self) -> String {
+    pub(crate) fn network_name(&self) -> String {
         match self {
             Connected::Sandbox(_) => "sandbox".into(),
             Connected::Rpc(chain) => chain.url().to_owned(),
@@ -172,7 +161,7 @@ fn passphrase(confirm: bool) -> anyhow::Result<String> {
 
 /// What a command does on the chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Access {
+pub(crate) enum Access {
     /// Reads only: no key is unlocked.
     Read,
     /// Sends transactions with the keystore's key, to the recorded contract.
@@ -182,7 +171,7 @@ enum Access {
 }
 
 /// Connects to the chosen network for `access`.
-async fn connect(
+pub(crate) async fn connect(
     args: &NetworkArgs,
     data_dir: &DataDir,
     access: Access,
@@ -339,94 +328,6 @@ pub fn run_key(command: &KeyCommand, data_dir: &DataDir, json: bool) -> anyhow::
         ),
         Some(address) => writeln!(out, "{address}"),
         None => writeln!(out, "no key yet: `kiln-cli key create` makes one"),
-    })
-}
-
-#[derive(Serialize)]
-struct Minted {
-    network: String,
-    chain_id: u64,
-    contract: Address,
-    token_id: TokenId,
-    token_uri: String,
-    tx: B256,
-    block: u64,
-    gas_used: u64,
-}
-
-/// Reads an exported item's files and checks that they belong together before anything is
-/// sent: the metadata must be canonical and name this GLB's digest.
-fn read_item(dir: &Path) -> anyhow::Result<MintRequest> {
-    let glb_path = dir.join("model.glb");
-    let metadata_path = dir.join("metadata.json");
-    let glb = std::fs::read(&glb_path).with_context(|| {
-        format!(
-            "cannot read {}: give a folder written by `kiln-cli export`",
-            glb_path.display()
-        )
-    })?;
-    let metadata_bytes = std::fs::read(&metadata_path).with_context(|| {
-        format!(
-            "cannot read {}: give a folder written by `kiln-cli export`",
-            metadata_path.display()
-        )
-    })?;
-    let metadata = ItemMetadata::from_canonical_json(&metadata_bytes, &Limits::default())
-        .with_context(|| format!("{} cannot be minted", metadata_path.display()))?;
-    let glb_sha256 = Sha256Hex::of(&glb);
-    match &metadata.kiln {
-        Some(provenance) if provenance.glb_sha256 == glb_sha256 => {}
-        Some(provenance) => bail!(
-            "{} describes a GLB with sha256 {}, but model.glb has {glb_sha256}: export the item again",
-            metadata_path.display(),
-            provenance.glb_sha256
-        ),
-        None => bail!(
-            "{} has no kiln provenance block: export the item with `kiln-cli export`",
-            metadata_path.display()
-        ),
-    }
-    Ok(MintRequest {
-        glb_sha256: B256::from(glb_sha256.0),
-        metadata_sha256: B256::from(Sha256Hex::of(&metadata_bytes).0),
-        to: None,
-    })
-}
-
-pub fn run_mint(args: &MintArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
-    let request = MintRequest {
-        to: args.to,
-        ..read_item(&args.dir)?
-    };
-    let runtime = crate::runtime()?;
-    let report = runtime.block_on(async {
-        let connected = connect(&args.network, data_dir, Access::Send).await?;
-        let network = connected.network_name();
-        on_chain!(&connected, |chain| {
-            let spinner = crate::progress::spinner("minting");
-            let receipt = chain.mint(request).await;
-            spinner.finish_and_clear();
-            let receipt = receipt?;
-            anyhow::Ok(Minted {
-                network,
-                chain_id: chain.chain_id(),
-                contract: chain.deployment()?.address,
-                token_id: receipt.token_id,
-                token_uri: receipt.token_uri,
-                tx: receipt.tx.hash,
-                block: receipt.tx.block.number,
-                gas_used: receipt.tx.gas_used,
-            })
-        })
-    })?;
-    output::print(json, &report, |out| {
-        writeln!(out, "minted token {}", report.token_id)?;
-        writeln!(out, "token URI: {}", report.token_uri)?;
-        writeln!(
-            out,
-            "transaction {} in block {} ({} gas) on {}",
-            report.tx, report.block, report.gas_used, report.network
-        )
     })
 }
 

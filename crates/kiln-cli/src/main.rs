@@ -13,6 +13,7 @@ mod files;
 mod generate;
 mod inspect;
 mod metadata;
+mod mint;
 mod output;
 mod progress;
 mod publish;
@@ -83,8 +84,12 @@ enum Command {
     /// The signing key for real chains (an encrypted keystore in the data directory).
     #[command(subcommand)]
     Key(chain::KeyCommand),
-    /// Mint an exported item (a folder from `kiln-cli export`).
-    Mint(chain::MintArgs),
+    /// Mint an exported item (a folder from `kiln-cli export`) through the mint outbox.
+    Mint(mint::MintArgs),
+    /// List the items in the mint outbox and the step each reached.
+    Outbox,
+    /// Finish every item in the outbox that has no token yet.
+    Resume,
     /// Show what the chain records about a token.
     Token(chain::TokenArgs),
     /// Set one of your tokens on a world plot.
@@ -134,7 +139,9 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Eval(args) => eval::run(args, cli.json),
         Command::Chain(command) => chain::run_chain(command, &data_dir()?, cli.json),
         Command::Key(command) => chain::run_key(command, &data_dir()?, cli.json),
-        Command::Mint(args) => chain::run_mint(args, &data_dir()?, cli.json),
+        Command::Mint(args) => mint::run_mint(args, &data_dir()?, cli.json),
+        Command::Outbox => mint::run_outbox(&data_dir()?, cli.json),
+        Command::Resume => mint::run_resume(&data_dir()?, cli.json),
         Command::Token(args) => chain::run_token(args, &data_dir()?, cli.json),
         Command::Place(args) => chain::run_place(args, &data_dir()?, cli.json),
         Command::List(args) => chain::run_list(args, &data_dir()?, cli.json),

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use kiln_asset::{ItemMetadata, ItemUri, Limits, Sha256Hex};
-use kiln_chain::{B256, Chain, ChainError, MintRequest, TokenId, TxStatus};
+use kiln_chain::{B256, Chain, ChainError, MintRequest, SignedTx, TokenId, TxStatus};
 use kiln_ipfs::{Blockstore, Cid, ImportProfile, StoreError, raw_cid};
 
 use crate::{ItemId, Outbox, OutboxError, OutboxItem, Step};
@@ -113,6 +113,10 @@ pub fn read_exported(dir: &Path) -> Result<ExportedItem, MintError> {
 pub enum Progress {
     Started(Step),
     Finished(Step),
+    /// The mint transaction is signed and written down, and about to leave.
+    Recorded(SignedTx),
+    /// The mint transaction is in a block; the token is not written down yet.
+    Landed,
 }
 
 /// Runs the item's remaining steps until it has its token; the item as it ends up.
@@ -121,7 +125,7 @@ pub async fn advance<C: Chain>(
     id: ItemId,
     store: &mut Blockstore,
     chain: &C,
-    mut progress: impl FnMut(Progress),
+    mut progress: impl FnMut(Progress) + Send,
 ) -> Result<OutboxItem, MintError> {
     loop {
         let item = outbox.get(id)?;
@@ -136,10 +140,9 @@ pub async fn advance<C: Chain>(
             Step::Published => Ok(Some("no IPFS node or pinning service configured")),
             // Submitting writes itself down (before the transaction leaves) and goes on to
             // confirm in the same breath.
-            Step::Submitted | Step::Confirmed => mint(outbox, &item, chain).await.map(|()| {
-                progress(Progress::Finished(Step::Submitted));
-                None
-            }),
+            Step::Submitted | Step::Confirmed => mint(outbox, &item, chain, &mut progress)
+                .await
+                .map(|()| None),
         };
         match outcome {
             Ok(detail) => {
@@ -213,7 +216,12 @@ fn store_files(item: &OutboxItem, store: &mut Blockstore) -> Result<(), MintErro
 
 /// Mints the item unless the chain has its token already, and never sends a second
 /// transaction while a first may still land.
-async fn mint<C: Chain>(outbox: &Outbox, item: &OutboxItem, chain: &C) -> Result<(), MintError> {
+async fn mint<C: Chain>(
+    outbox: &Outbox,
+    item: &OutboxItem,
+    chain: &C,
+    progress: &mut (impl FnMut(Progress) + Send),
+) -> Result<(), MintError> {
     let token = TokenId(item.glb_sha256);
     // A token minted by an earlier run whose confirmation was never written down.
     if let Some(record) = chain.token(token).await? {
@@ -264,9 +272,13 @@ async fn mint<C: Chain>(outbox: &Outbox, item: &OutboxItem, chain: &C) -> Result
                     reason: format!(
                         "the mint outbox could not write the transaction down: {error}"
                     ),
-                })
+                })?;
+            progress(Progress::Finished(Step::Submitted));
+            progress(Progress::Recorded(signed));
+            Ok(())
         })
         .await?;
+    progress(Progress::Landed);
     outbox.confirmed(
         item.id,
         receipt.token_id,

@@ -1,6 +1,7 @@
 //! The `kiln-cli` binary as a user meets it.
 
 mod chain;
+mod faults;
 mod generator;
 mod ipfs;
 mod items;

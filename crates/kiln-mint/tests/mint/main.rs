@@ -131,16 +131,30 @@ fn an_exported_item_becomes_a_token_with_its_files_pinned_first() {
             .unwrap()
     );
     assert_eq!(world.store.pins().unwrap().len(), 3);
+    let seen: Vec<String> = seen
+        .iter()
+        .map(|p| match p {
+            Progress::Started(step) => format!("{step} started"),
+            Progress::Finished(step) => format!("{step} finished"),
+            Progress::Recorded(signed) => {
+                assert_eq!(Some(signed.hash), item.tx_hash);
+                "recorded".into()
+            }
+            Progress::Landed => "landed".into(),
+        })
+        .collect();
     assert_eq!(
         seen,
         [
-            Progress::Started(Step::Stored),
-            Progress::Finished(Step::Stored),
-            Progress::Started(Step::Published),
-            Progress::Finished(Step::Published),
-            Progress::Started(Step::Submitted),
-            Progress::Finished(Step::Submitted),
-            Progress::Finished(Step::Confirmed),
+            "stored started",
+            "stored finished",
+            "published started",
+            "published finished",
+            "submitted started",
+            "submitted finished",
+            "recorded",
+            "landed",
+            "confirmed finished",
         ]
     );
     let log: Vec<String> = world

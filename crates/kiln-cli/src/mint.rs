@@ -1,0 +1,248 @@
+//! `kiln-cli mint DIR`, `kiln-cli outbox` and `kiln-cli resume`: an exported item goes to its
+//! token through the mint outbox (kiln-mint), a journal in the data directory, so that a crash
+//! or a closed laptop loses nothing and never pays twice.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use kiln_chain::{Address, B256, Chain, TokenId};
+use kiln_mint::{ItemId, Outbox, OutboxItem, Progress, Step, advance, read_exported};
+use serde::Serialize;
+
+use crate::chain::{Access, Connected, NetworkArgs, connect, on_chain};
+use crate::data_dir::DataDir;
+use crate::output;
+
+#[derive(Debug, clap::Args)]
+pub struct MintArgs {
+    /// A folder written by `kiln-cli export` (model.glb, thumbnail.png, metadata.json).
+    dir: PathBuf,
+    #[command(flatten)]
+    network: NetworkArgs,
+}
+
+/// A minted (or already minted) item, as `mint` and `resume` report it.
+#[derive(Serialize)]
+struct Minted {
+    item: ItemId,
+    network: String,
+    chain_id: u64,
+    contract: Address,
+    token_id: TokenId,
+    token_uri: String,
+    tx: Option<B256>,
+    block: Option<u64>,
+    gas_used: Option<u64>,
+}
+
+fn outbox(data_dir: &DataDir) -> anyhow::Result<Outbox> {
+    let path = data_dir.path().join("outbox.sqlite");
+    Outbox::open(&path).with_context(|| format!("cannot open the mint outbox {}", path.display()))
+}
+
+/// The step bar: one position per step after export.
+fn step_bar() -> ProgressBar {
+    let bar = ProgressBar::new(4).with_style(
+        ProgressStyle::with_template("{bar:20} {pos}/{len} {msg}").expect("a valid template"),
+    );
+    bar.set_message("queued");
+    bar
+}
+
+/// What the bar says, and the point a fault-injection test may stop the process at.
+fn on_progress(bar: &ProgressBar, event: Progress) {
+    let label = match event {
+        Progress::Started(step) => {
+            bar.set_message(match step {
+                Step::Stored => "storing and pinning the files",
+                Step::Published => "publishing",
+                Step::Submitted => "sending the mint transaction",
+                Step::Confirmed | Step::Exported => "waiting for the token",
+            });
+            format!("{step}:started")
+        }
+        Progress::Finished(step) => {
+            bar.set_position(Step::ALL.iter().position(|s| *s == step).unwrap_or(0) as u64);
+            format!("{step}:finished")
+        }
+        Progress::Recorded(_) => {
+            bar.set_message("waiting for the transaction to land");
+            "submitted:recorded".into()
+        }
+        Progress::Landed => "submitted:landed".into(),
+    };
+    stop_here_if_asked(&label);
+}
+
+/// For the fault-injection tests only: `KILN_FAULT=<point>` kills this process (SIGKILL, as a
+/// power cut or the OOM killer would) when it reaches that point, e.g. `stored:finished` or
+/// `submitted:recorded` (the transaction written down, not yet sent).
+fn stop_here_if_asked(point: &str) {
+    if std::env::var("KILN_FAULT").is_ok_and(|fault| fault == point) {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &std::process::id().to_string()])
+            .status();
+        loop {
+            std::thread::park();
+        }
+    }
+}
+
+/// Runs an outbox item to its token on the connected chain.
+async fn finish_item(
+    outbox: &Outbox,
+    id: ItemId,
+    connected: &Connected,
+    data_dir: &DataDir,
+) -> anyhow::Result<Minted> {
+    let mut store = data_dir.blockstore()?;
+    let bar = step_bar();
+    let network = connected.network_name();
+    let item = on_chain!(connected, |chain| advance(
+        outbox,
+        id,
+        &mut store,
+        chain,
+        |event| { on_progress(&bar, event) }
+    )
+    .await);
+    bar.finish_and_clear();
+    let item =
+        item.with_context(|| format!("item {id} stopped; `kiln-cli resume` goes on from there"))?;
+    let token_id = item.token_id.context("a confirmed item has a token")?;
+    let token_uri = on_chain!(connected, |chain| chain.token_uri(token_id).await)?;
+    Ok(Minted {
+        item: id,
+        network,
+        chain_id: item.chain_id,
+        contract: item.contract,
+        token_id,
+        token_uri,
+        tx: item.tx_hash.filter(|hash| !hash.is_zero()),
+        block: item.block.filter(|block| *block > 0),
+        gas_used: item.gas_used.filter(|gas| *gas > 0),
+    })
+}
+
+fn print_minted(out: &mut dyn std::io::Write, minted: &Minted) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "minted token {} (outbox item {})",
+        minted.token_id, minted.item
+    )?;
+    writeln!(out, "token URI: {}", minted.token_uri)?;
+    match (minted.tx, minted.block, minted.gas_used) {
+        (Some(tx), Some(block), Some(gas)) => writeln!(
+            out,
+            "transaction {tx} in block {block} ({gas} gas) on {}",
+            minted.network
+        ),
+        _ => writeln!(
+            out,
+            "it was on {} already; nothing was sent",
+            minted.network
+        ),
+    }
+}
+
+pub fn run_mint(args: &MintArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
+    let exported = read_exported(&args.dir)?;
+    let dir = std::fs::canonicalize(&args.dir)
+        .with_context(|| format!("cannot resolve {}", args.dir.display()))?;
+    let outbox = outbox(data_dir)?;
+    let runtime = crate::runtime()?;
+    let minted = runtime.block_on(async {
+        let connected = connect(&args.network, data_dir, Access::Send).await?;
+        let deployment = on_chain!(&connected, |chain| chain.deployment())?;
+        let id = outbox.enqueue(
+            &dir,
+            &args.network.network,
+            deployment,
+            exported.glb_sha256,
+            exported.metadata_sha256,
+        )?;
+        finish_item(&outbox, id, &connected, data_dir).await
+    })?;
+    output::print(json, &minted, |out| print_minted(out, &minted))
+}
+
+pub fn run_outbox(data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
+    let items = outbox(data_dir)?.all()?;
+    output::print(json, &items, |out| {
+        if items.is_empty() {
+            return writeln!(out, "the mint outbox is empty");
+        }
+        for item in &items {
+            let token = item
+                .token_id
+                .map_or(String::new(), |token| format!(" token {token}"));
+            writeln!(
+                out,
+                "{:>4}  {:<10} {}{token}  ({})",
+                item.id,
+                item.state.as_str(),
+                item.item_dir.display(),
+                item.network
+            )?;
+            if let Some(error) = &item.last_error {
+                writeln!(out, "      stopped: {error}")?;
+            }
+        }
+        Ok(())
+    })
+}
+
+#[derive(Serialize)]
+struct Resumed {
+    finished: Vec<Minted>,
+    failed: Vec<(ItemId, String)>,
+}
+
+pub fn run_resume(data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
+    let outbox = outbox(data_dir)?;
+    let unfinished: Vec<OutboxItem> = outbox.unfinished()?;
+    let runtime = crate::runtime()?;
+    let mut report = Resumed {
+        finished: Vec::new(),
+        failed: Vec::new(),
+    };
+    for item in unfinished {
+        let network = NetworkArgs {
+            network: item.network.clone(),
+            chain_id: Some(item.chain_id),
+            contract: Some(item.contract),
+            confirmations: 1,
+        };
+        let finished = runtime.block_on(async {
+            let connected = connect(&network, data_dir, Access::Send).await?;
+            finish_item(&outbox, item.id, &connected, data_dir).await
+        });
+        match finished {
+            Ok(minted) => report.finished.push(minted),
+            Err(error) => report.failed.push((item.id, format!("{error:#}"))),
+        }
+    }
+    output::print(json, &report, |out| {
+        if report.finished.is_empty() && report.failed.is_empty() {
+            return writeln!(
+                out,
+                "nothing to resume: every item in the outbox has its token"
+            );
+        }
+        for minted in &report.finished {
+            print_minted(out, minted)?;
+        }
+        for (id, error) in &report.failed {
+            writeln!(out, "item {id} stopped again: {error}")?;
+        }
+        Ok(())
+    })?;
+    if !report.failed.is_empty() {
+        bail!(
+            "{} item(s) could not be finished (see above)",
+            report.failed.len()
+        );
+    }
+    Ok(())
+}
