@@ -233,6 +233,67 @@ pub fn inspect_glb(bytes: &[u8], limits: &Limits) -> Result<GlbSummary, GlbError
     })
 }
 
+/// The vertex positions of a GLB (each vertex array once, in file order), after the same
+/// checks [`inspect_glb`] makes: what verification compares a re-generated mesh with.
+pub fn glb_positions(bytes: &[u8], limits: &Limits) -> Result<Vec<[f32; 3]>, GlbError> {
+    inspect_glb(bytes, limits)?;
+    let (json_chunk, bin_chunk) = chunks(bytes)?;
+    let root: json::Root =
+        serde_json::from_slice(json_chunk).map_err(|error| GlbError::Json(error.to_string()))?;
+    let bin = bin_chunk.unwrap_or(&[]);
+    let mut read = std::collections::BTreeSet::new();
+    let mut positions = Vec::new();
+    for primitive in root.meshes.iter().flat_map(|mesh| &mesh.primitives) {
+        let Some(index) = primitive
+            .attributes
+            .iter()
+            .find(|(semantic, _)| {
+                matches!(semantic, Checked::Valid(json::mesh::Semantic::Positions))
+            })
+            .map(|(_, accessor)| accessor.value())
+        else {
+            continue;
+        };
+        if !read.insert(index) {
+            continue;
+        }
+        let accessor = &root.accessors[index];
+        let is_float_vec3 = matches!(
+            (&accessor.component_type, &accessor.type_),
+            (
+                Checked::Valid(json::accessor::GenericComponentType(
+                    json::accessor::ComponentType::F32
+                )),
+                Checked::Valid(json::accessor::Type::Vec3)
+            )
+        );
+        if !is_float_vec3 {
+            return Err(malformed(format!(
+                "accessor {index} (POSITION) is not float VEC3"
+            )));
+        }
+        let view = accessor
+            .buffer_view
+            .and_then(|view| root.buffer_views.get(view.value()))
+            .ok_or_else(|| malformed(format!("accessor {index} has no buffer view")))?;
+        let stride = view.byte_stride.map_or(12, |stride| stride.0);
+        let start = view.byte_offset.map_or(0, |offset| offset.0)
+            + accessor.byte_offset.map_or(0, |offset| offset.0);
+        for vertex in 0..accessor.count.0 {
+            let at = usize::try_from(start + vertex * stride as u64)
+                .map_err(|_| malformed(format!("accessor {index} overflows")))?;
+            let element = bin
+                .get(at..at + 12)
+                .ok_or_else(|| malformed(format!("accessor {index} runs past the binary chunk")))?;
+            let float = |k: usize| {
+                f32::from_le_bytes(element[4 * k..4 * k + 4].try_into().expect("4 bytes"))
+            };
+            positions.push([float(0), float(1), float(2)]);
+        }
+    }
+    Ok(positions)
+}
+
 /// The JSON chunk and the optional binary chunk, with every length checked.
 fn chunks(bytes: &[u8]) -> Result<(&[u8], Option<&[u8]>), GlbError> {
     if bytes.len() < 12 || &bytes[..4] != GLB_MAGIC {

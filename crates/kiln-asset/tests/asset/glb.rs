@@ -82,3 +82,14 @@ fn the_glb_names_the_item_and_the_generator() {
         glb.len()
     );
 }
+
+#[test]
+fn the_positions_read_back_are_the_ones_written() {
+    let mesh = object("a tall red chair with gold legs", 3);
+    let glb = kiln_asset::write_glb(&mesh, "chair");
+    let read = kiln_asset::glb_positions(&glb, &kiln_asset::Limits::default()).unwrap();
+    assert_eq!(read, mesh.positions);
+    let mut truncated = glb.clone();
+    truncated.truncate(glb.len() / 2);
+    assert!(kiln_asset::glb_positions(&truncated, &kiln_asset::Limits::default()).is_err());
+}
