@@ -110,8 +110,8 @@ pub(crate) enum Connected {
 macro_rules! on_chain {
     ($connected:expr, |$chain:ident| $body:expr) => {
         match $connected {
-            Connected::Sandbox($chain) => $body,
-            Connected::Rpc($chain) => $body,
+            $crate::chain::Connected::Sandbox($chain) => $body,
+            $crate::chain::Connected::Rpc($chain) => $body,
         }
     };
 }

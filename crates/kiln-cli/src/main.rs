@@ -19,6 +19,7 @@ mod progress;
 mod publish;
 mod store;
 mod train;
+mod verify;
 mod vocab;
 
 use std::path::PathBuf;
@@ -90,6 +91,8 @@ enum Command {
     Outbox,
     /// Finish every item in the outbox that has no token yet.
     Resume,
+    /// Check a token from the chain alone: record, files by CID, and the generator re-run.
+    Verify(verify::VerifyArgs),
     /// Show what the chain records about a token.
     Token(chain::TokenArgs),
     /// Set one of your tokens on a world plot.
@@ -142,6 +145,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Mint(args) => mint::run_mint(args, &data_dir()?, cli.json),
         Command::Outbox => mint::run_outbox(&data_dir()?, cli.json),
         Command::Resume => mint::run_resume(&data_dir()?, cli.json),
+        Command::Verify(args) => verify::run(args, &data_dir()?, cli.json),
         Command::Token(args) => chain::run_token(args, &data_dir()?, cli.json),
         Command::Place(args) => chain::run_place(args, &data_dir()?, cli.json),
         Command::List(args) => chain::run_list(args, &data_dir()?, cli.json),

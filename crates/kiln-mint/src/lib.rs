@@ -7,11 +7,15 @@
 //! - [`advance`]: runs an item's remaining steps. Each step is idempotent, files are pinned
 //!   before the mint, the chain is asked for the token before anything is sent, and a
 //!   transaction written down before it left is looked for instead of sent again.
+//! - [`verify`]: a token's record, files and mesh checked from the chain alone, by re-running
+//!   the generator.
 //!
 //! Joins kiln-asset, kiln-ipfs and kiln-chain. No Bevy here.
 
 mod outbox;
 mod steps;
+mod verify;
 
 pub use outbox::{ItemId, Outbox, OutboxError, OutboxItem, Step, StepEvent};
 pub use steps::{ExportedItem, MintError, Progress, advance, read_exported};
+pub use verify::{Check, Content, GEOMETRY_TOLERANCE, Regenerate, Verification, verify};

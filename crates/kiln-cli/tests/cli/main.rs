@@ -5,6 +5,7 @@ mod faults;
 mod generator;
 mod ipfs;
 mod items;
+mod verify;
 
 use std::path::Path;
 use std::process::{Command, Output};

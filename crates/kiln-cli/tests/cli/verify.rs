@@ -1,0 +1,170 @@
+//! `kiln-cli verify`: a minted item verifies from the chain alone, generator re-run included;
+//! tampered metadata, a GLB other than the token's, and another model's weights each fail with
+//! the reason.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use kiln_asset::{ItemMetadata, ItemUri, Limits, Sha256Hex};
+use kiln_chain::{B256, Chain, MintRequest, Sandbox};
+
+use crate::chain::kiln;
+use crate::generator::shipped_weights;
+use crate::stderr;
+
+/// Exports "a tall red chair with gold legs" with `seed` into `data_dir/name`.
+fn export(data_dir: &Path, name: &str, seed: u64) -> PathBuf {
+    let out = data_dir.join(name);
+    let output = Command::new(env!("CARGO_BIN_EXE_kiln-cli"))
+        .args([
+            "export",
+            "a tall red chair with gold legs",
+            "--seed",
+            &seed.to_string(),
+        ])
+        .arg("--out-dir")
+        .arg(&out)
+        .arg("--weights")
+        .arg(shipped_weights())
+        .env("KILN_DATA_DIR", data_dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    out
+}
+
+/// Rewrites an exported item's metadata (kept canonical, so it can be minted).
+fn rewrite_metadata(dir: &Path, change: impl FnOnce(&mut ItemMetadata)) {
+    let path = dir.join("metadata.json");
+    let mut metadata =
+        ItemMetadata::from_canonical_json(&std::fs::read(&path).unwrap(), &Limits::default())
+            .unwrap();
+    change(&mut metadata);
+    std::fs::write(&path, metadata.to_canonical_json()).unwrap();
+}
+
+fn verify(data_dir: &Path, token: &str) -> (bool, serde_json::Value) {
+    let output = Command::new(env!("CARGO_BIN_EXE_kiln-cli"))
+        .args(["verify", token, "--offline", "--json", "--weights"])
+        .arg(shipped_weights())
+        .env("KILN_DATA_DIR", data_dir)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("no JSON report: {}", stderr(&output)));
+    assert_eq!(report["ok"], output.status.success(), "{report}");
+    (output.status.success(), report)
+}
+
+/// The first failed check's name and detail.
+fn failure(report: &serde_json::Value) -> (String, String) {
+    let check = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|check| check["ok"] == false)
+        .unwrap_or_else(|| panic!("nothing failed: {report}"));
+    (
+        check["name"].as_str().unwrap().to_owned(),
+        check["detail"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[test]
+fn a_minted_item_verifies_and_each_kind_of_tampering_fails_with_its_reason() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path();
+
+    // The honest item: every check passes, the re-run is bit-identical.
+    let honest = export(data_dir, "honest", 7);
+    let minted = kiln(data_dir, &["mint", honest.to_str().unwrap()]);
+    let token = minted["token_id"].as_str().unwrap().to_owned();
+    let (ok, report) = verify(data_dir, &token);
+    assert!(ok, "{report}");
+    let checks = report["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 7, "{report}");
+    assert!(
+        checks.last().unwrap()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("bit-identical")
+    );
+
+    // Metadata claiming another prompt for this mesh.
+    let lying = export(data_dir, "lying", 8);
+    rewrite_metadata(&lying, |metadata| {
+        metadata.kiln.as_mut().unwrap().prompt = "a small blue cup".into();
+    });
+    let minted = kiln(data_dir, &["mint", lying.to_str().unwrap()]);
+    let (ok, report) = verify(data_dir, minted["token_id"].as_str().unwrap());
+    assert!(!ok);
+    let (name, detail) = failure(&report);
+    assert_eq!(name, "re-generated mesh", "{report}");
+    assert!(detail.contains("another mesh"), "{detail}");
+
+    // Another model's weights.
+    let other_model = export(data_dir, "other-model", 9);
+    rewrite_metadata(&other_model, |metadata| {
+        metadata.kiln.as_mut().unwrap().generator.weights_sha256 = Sha256Hex::of(b"other weights");
+    });
+    let minted = kiln(data_dir, &["mint", other_model.to_str().unwrap()]);
+    let (ok, report) = verify(data_dir, minted["token_id"].as_str().unwrap());
+    assert!(!ok);
+    let (name, detail) = failure(&report);
+    assert_eq!(name, "weights", "{report}");
+    assert!(detail.contains("cannot be re-run"), "{detail}");
+
+    // A token whose metadata names a GLB other than the token's (minted around our checks,
+    // straight on the chain).
+    let swapped = export(data_dir, "swapped", 10);
+    let other_glb = export(data_dir, "other-glb", 11);
+    let other_glb_uri = ItemMetadata::from_canonical_json(
+        &std::fs::read(other_glb.join("metadata.json")).unwrap(),
+        &Limits::default(),
+    )
+    .unwrap()
+    .animation_url;
+    rewrite_metadata(&swapped, |metadata| {
+        metadata.animation_url = other_glb_uri.clone()
+    });
+    let stored = kiln(
+        data_dir,
+        &[
+            "store",
+            "add",
+            swapped.join("metadata.json").to_str().unwrap(),
+            "--pin",
+            "swapped",
+        ],
+    );
+    assert!(matches!(
+        ItemUri::normalise(&format!("ipfs://{}", stored["cid"].as_str().unwrap())),
+        Ok(_)
+    ));
+    let glb = std::fs::read(swapped.join("model.glb")).unwrap();
+    let metadata = std::fs::read(swapped.join("metadata.json")).unwrap();
+    let request = MintRequest {
+        glb_sha256: B256::from(Sha256Hex::of(&glb).0),
+        metadata_sha256: B256::from(Sha256Hex::of(&metadata).0),
+        to: None,
+    };
+    let sandbox = Sandbox::open(data_dir).unwrap();
+    let receipt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(sandbox.mint(request))
+        .unwrap();
+    drop(sandbox);
+    let (ok, report) = verify(data_dir, &receipt.token_id.to_string());
+    assert!(!ok);
+    let (name, detail) = failure(&report);
+    assert!(
+        name == "metadata names this GLB" || name == "GLB digest",
+        "{report}"
+    );
+    assert!(
+        detail.contains("not the token's") || detail.contains("the token is"),
+        "{detail}"
+    );
+}
