@@ -51,8 +51,8 @@ pub struct ExportArgs {
 }
 
 #[derive(Serialize)]
-struct Exported {
-    out_dir: PathBuf,
+pub struct Exported {
+    pub out_dir: PathBuf,
     name: String,
     glb: FileReport,
     thumbnail: FileReport,
@@ -81,7 +81,29 @@ const STEPS: [&str; 6] = [
     "storing in the blockstore",
 ];
 
+impl ExportArgs {
+    /// What `kiln-cli create` exports: the defaults, stored in the blockstore.
+    pub fn for_create(prompt: &str, seed: u64, out_dir: PathBuf, model: ModelArgs) -> Self {
+        Self {
+            prompt: prompt.to_owned(),
+            seed,
+            out_dir,
+            model,
+            height: None,
+            profile: ImportProfile::Legacy,
+            external_url: None,
+            no_store: false,
+        }
+    }
+}
+
 pub fn run(args: &ExportArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
+    let report = export(args, data_dir)?;
+    print(json, &report)
+}
+
+/// Generates the item and writes its three files; stored and pinned unless told not to.
+pub fn export(args: &ExportArgs, data_dir: &DataDir) -> anyhow::Result<Exported> {
     if args.seed > MAX_JSON_INTEGER {
         bail!(
             "seed {} is above {MAX_JSON_INTEGER}, the largest a JSON number holds exactly; pick a smaller seed",
@@ -219,7 +241,11 @@ pub fn run(args: &ExportArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<
         triangles: mesh.triangle_count(),
         unknown_words: generated.unknown_words,
     };
-    output::print(json, &report, |out| {
+    Ok(report)
+}
+
+pub fn print(json: bool, report: &Exported) -> anyhow::Result<()> {
+    output::print(json, report, |out| {
         output::unknown_words(out, &report.unknown_words)?;
         writeln!(out, "{} ({} triangles)", report.name, report.triangles)?;
         for file in [&report.glb, &report.thumbnail, &report.metadata] {

@@ -40,7 +40,7 @@ pub struct GenerateArgs {
 }
 
 /// Which weights, on which device.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct ModelArgs {
     /// The model weights. Default: models/kiln-gen.bin (in the current folder or Kiln's source).
     #[arg(long, value_name = "PATH", env = "KILN_WEIGHTS")]

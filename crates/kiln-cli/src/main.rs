@@ -87,6 +87,8 @@ enum Command {
     Key(chain::KeyCommand),
     /// Mint an exported item (a folder from `kiln-cli export`) through the mint outbox.
     Mint(mint::MintArgs),
+    /// Generate, export and mint in one: prompt to token.
+    Create(mint::CreateArgs),
     /// List the items in the mint outbox and the step each reached.
     Outbox,
     /// Finish every item in the outbox that has no token yet.
@@ -143,6 +145,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Chain(command) => chain::run_chain(command, &data_dir()?, cli.json),
         Command::Key(command) => chain::run_key(command, &data_dir()?, cli.json),
         Command::Mint(args) => mint::run_mint(args, &data_dir()?, cli.json),
+        Command::Create(args) => mint::run_create(args, &data_dir()?, cli.json),
         Command::Outbox => mint::run_outbox(&data_dir()?, cli.json),
         Command::Resume => mint::run_resume(&data_dir()?, cli.json),
         Command::Verify(args) => verify::run(args, &data_dir()?, cli.json),

@@ -2,7 +2,7 @@
 //! token through the mint outbox (kiln-mint), a journal in the data directory, so that a crash
 //! or a closed laptop loses nothing and never pays twice.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -147,24 +147,86 @@ fn print_minted(out: &mut dyn std::io::Write, minted: &Minted) -> std::io::Resul
 }
 
 pub fn run_mint(args: &MintArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
-    let exported = read_exported(&args.dir)?;
-    let dir = std::fs::canonicalize(&args.dir)
-        .with_context(|| format!("cannot resolve {}", args.dir.display()))?;
+    let minted = mint_dir(&args.dir, &args.network, data_dir)?;
+    output::print(json, &minted, |out| print_minted(out, &minted))
+}
+
+/// Queues the exported item in `dir` and runs it to its token.
+fn mint_dir(dir: &Path, network: &NetworkArgs, data_dir: &DataDir) -> anyhow::Result<Minted> {
+    let exported = read_exported(dir)?;
+    let dir =
+        std::fs::canonicalize(dir).with_context(|| format!("cannot resolve {}", dir.display()))?;
     let outbox = outbox(data_dir)?;
     let runtime = crate::runtime()?;
-    let minted = runtime.block_on(async {
-        let connected = connect(&args.network, data_dir, Access::Send).await?;
+    runtime.block_on(async {
+        let connected = connect(network, data_dir, Access::Send).await?;
         let deployment = on_chain!(&connected, |chain| chain.deployment())?;
         let id = outbox.enqueue(
             &dir,
-            &args.network.network,
+            &network.network,
             deployment,
             exported.glb_sha256,
             exported.metadata_sha256,
         )?;
         finish_item(&outbox, id, &connected, data_dir).await
-    })?;
-    output::print(json, &minted, |out| print_minted(out, &minted))
+    })
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CreateArgs {
+    /// What to make, e.g. "a tall red chair with gold legs".
+    prompt: String,
+    /// Picks one of the prompt's variations.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Where the three files go. Default: items/<seed>-<prompt> in the data directory.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    #[command(flatten)]
+    model: crate::generate::ModelArgs,
+    #[command(flatten)]
+    network: NetworkArgs,
+}
+
+#[derive(Serialize)]
+struct Created {
+    export: crate::export::Exported,
+    mint: Minted,
+}
+
+/// `kiln-cli create`: export, then mint through the outbox.
+pub fn run_create(args: &CreateArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
+    let out_dir = args.out_dir.clone().unwrap_or_else(|| {
+        let words: String = args
+            .prompt
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let slug: Vec<&str> = words.split('-').filter(|word| !word.is_empty()).collect();
+        data_dir
+            .path()
+            .join("items")
+            .join(format!("{}-{}", args.seed, slug.join("-")))
+    });
+    let export_args =
+        crate::export::ExportArgs::for_create(&args.prompt, args.seed, out_dir, args.model.clone());
+    let exported = crate::export::export(&export_args, data_dir)?;
+    let minted = mint_dir(&exported.out_dir, &args.network, data_dir)?;
+    let created = Created {
+        export: exported,
+        mint: minted,
+    };
+    if json {
+        return output::print(true, &created, |_| Ok(()));
+    }
+    crate::export::print(false, &created.export)?;
+    output::print(false, &created.mint, |out| print_minted(out, &created.mint))
 }
 
 pub fn run_outbox(data_dir: &DataDir, json: bool) -> anyhow::Result<()> {

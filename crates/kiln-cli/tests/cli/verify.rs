@@ -166,3 +166,38 @@ fn a_minted_item_verifies_and_each_kind_of_tampering_fails_with_its_reason() {
         "{detail}"
     );
 }
+
+#[test]
+fn create_goes_from_prompt_to_a_token_that_verifies() {
+    let data = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_kiln-cli"))
+        .args([
+            "create",
+            "a small blue cup",
+            "--seed",
+            "5",
+            "--json",
+            "--weights",
+        ])
+        .arg(shipped_weights())
+        .env("KILN_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let created: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let out_dir = PathBuf::from(created["export"]["out_dir"].as_str().unwrap());
+    assert!(out_dir.starts_with(data.path().join("items")), "{created}");
+    assert!(out_dir.join("model.glb").is_file());
+    let token = created["mint"]["token_id"].as_str().unwrap();
+    assert_eq!(
+        created["mint"]["token_uri"],
+        format!(
+            "ipfs://{}",
+            created["export"]["metadata"]["cid"].as_str().unwrap()
+        )
+    );
+    let (ok, report) = verify(data.path(), token);
+    assert!(ok, "{report}");
+    let outbox = kiln(data.path(), &["outbox"]);
+    assert_eq!(outbox[0]["state"], "confirmed");
+}
