@@ -34,6 +34,15 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 256)]
         size_mib: u64,
     },
+    /// Prompt to token for many items on a throwaway sandbox (persisted, like a user's):
+    /// items per second and the share of time each step takes.
+    Mint {
+        #[command(flatten)]
+        model: crate::generate::ModelArgs,
+        /// How many items.
+        #[arg(long, default_value_t = 200)]
+        items: usize,
+    },
     /// Gas of mint, place, move, remove and transfer, each sent on the chain, next to a plain
     /// OpenZeppelin ERC-721 mint. The sandbox gives the same figures as anvil (tested).
     Chain {
@@ -60,6 +69,7 @@ struct IpfsBench {
 pub fn run(command: &BenchCommand, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
     match command {
         BenchCommand::Chain { network } => crate::chain::gas_bench(network, data_dir, json),
+        BenchCommand::Mint { model, items } => mint_bench(model, *items, json),
         BenchCommand::Ipfs { size_mib } => ipfs(*size_mib, json),
         BenchCommand::Gen { model, prompts } => gen_bench(model, *prompts, json),
     }
@@ -298,4 +308,138 @@ fn stage_times(backend: &'static str, timings: &[kiln_gen::Timings], failed: usi
         mesh: percentiles(|t| t.mesh),
         total: percentiles(|t| t.total),
     }
+}
+
+#[derive(Serialize)]
+struct MintStepRow {
+    step: &'static str,
+    seconds: f64,
+    share: f64,
+    ms_per_item: f64,
+}
+
+#[derive(Serialize)]
+struct MintBench {
+    items: usize,
+    seconds: f64,
+    items_per_second: f64,
+    steps: Vec<MintStepRow>,
+}
+
+/// `bench mint`: every item from prompt to token on a sandbox in a temporary data directory.
+fn mint_bench(model: &crate::generate::ModelArgs, items: usize, json: bool) -> anyhow::Result<()> {
+    use kiln_chain::{Chain, Sandbox};
+    use kiln_gen::data::Sampler;
+    use kiln_mint::{Outbox, Progress, Step, advance, read_exported};
+
+    if items == 0 {
+        bail!("--items must be at least 1");
+    }
+    let folder = tempfile::tempdir().context("cannot make a temporary folder")?;
+    let data_dir = DataDir::open(Some(folder.path().join("data")))?;
+    let chain = Sandbox::open(data_dir.path())?;
+    let outbox = Outbox::open(&data_dir.path().join("outbox.sqlite"))?;
+    let mut store = data_dir.blockstore()?;
+    let deployment = chain.deployment()?;
+    let runtime = crate::runtime()?;
+    let mut sampler = Sampler::new(11);
+
+    const STEPS: [&str; 7] = [
+        "generate (load the model, run it)",
+        "export (GLB, thumbnail, CIDs, blockstore)",
+        "store and pin (outbox step)",
+        "publish (none configured)",
+        "sign and write down the transaction",
+        "run the EVM and persist the sandbox",
+        "write down the token",
+    ];
+    let mut spent = [Duration::ZERO; STEPS.len()];
+    let bar = ProgressBar::new(items as u64).with_message("minting");
+    let started = Instant::now();
+    for n in 0..items {
+        let description = sampler.any_description();
+        let prompt = sampler.caption(&description);
+        let export_args = crate::export::ExportArgs::for_create(
+            &prompt,
+            n as u64,
+            folder.path().join("items").join(n.to_string()),
+            model.clone(),
+        );
+        let export_started = Instant::now();
+        let exported = crate::export::export(&export_args, &data_dir)?;
+        spent[0] += exported.generate_time;
+        spent[1] += export_started
+            .elapsed()
+            .saturating_sub(exported.generate_time);
+
+        let item = read_exported(&exported.out_dir)?;
+        let id = outbox.enqueue(
+            &exported.out_dir,
+            "sandbox",
+            deployment,
+            item.glb_sha256,
+            item.metadata_sha256,
+        )?;
+        let mut mark = Instant::now();
+        let mut lap = |slot: usize| {
+            spent[slot] += mark.elapsed();
+            mark = Instant::now();
+        };
+        runtime.block_on(advance(
+            &outbox,
+            id,
+            &mut store,
+            &chain,
+            |event| match event {
+                Progress::Started(_) => {}
+                Progress::Finished(Step::Stored) => lap(2),
+                Progress::Finished(Step::Published) => lap(3),
+                Progress::Recorded(_) => lap(4),
+                Progress::Landed => lap(5),
+                Progress::Finished(Step::Confirmed) => lap(6),
+                Progress::Finished(_) => {}
+            },
+        ))?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let report = MintBench {
+        items,
+        seconds,
+        items_per_second: items as f64 / seconds,
+        steps: STEPS
+            .iter()
+            .zip(spent)
+            .map(|(step, spent)| MintStepRow {
+                step,
+                seconds: spent.as_secs_f64(),
+                share: spent.as_secs_f64() / seconds,
+                ms_per_item: spent.as_secs_f64() * 1000.0 / items as f64,
+            })
+            .collect(),
+    };
+    output::print(json, &report, |out| {
+        writeln!(
+            out,
+            "{} items in {:.1} s: {:.2} items/s (sandbox chain, one CPU generator)",
+            report.items, report.seconds, report.items_per_second
+        )?;
+        writeln!(
+            out,
+            "{:<44} {:>9} {:>7} {:>9}",
+            "step", "seconds", "share", "ms/item"
+        )?;
+        for row in &report.steps {
+            writeln!(
+                out,
+                "{:<44} {:>9.2} {:>6.1}% {:>9.1}",
+                row.step,
+                row.seconds,
+                row.share * 100.0,
+                row.ms_per_item
+            )?;
+        }
+        Ok(())
+    })
 }

@@ -63,6 +63,9 @@ pub struct Exported {
     vertices: usize,
     triangles: usize,
     unknown_words: Vec<String>,
+    /// Loading the model and running it (what `bench mint` tells apart from the rest).
+    #[serde(skip)]
+    pub generate_time: std::time::Duration,
 }
 
 #[derive(Serialize)]
@@ -104,6 +107,7 @@ pub fn run(args: &ExportArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<
 
 /// Generates the item and writes its three files; stored and pinned unless told not to.
 pub fn export(args: &ExportArgs, data_dir: &DataDir) -> anyhow::Result<Exported> {
+    let started = std::time::Instant::now();
     if args.seed > MAX_JSON_INTEGER {
         bail!(
             "seed {} is above {MAX_JSON_INTEGER}, the largest a JSON number holds exactly; pick a smaller seed",
@@ -143,6 +147,7 @@ pub fn export(args: &ExportArgs, data_dir: &DataDir) -> anyhow::Result<Exported>
         &args.model,
         &GenerateOptions::default(),
     )?;
+    let generate_time = started.elapsed();
     let mut mesh = generated.mesh;
     if args.height.is_some() {
         mesh.stand_on_ground(args.height);
@@ -240,6 +245,7 @@ pub fn export(args: &ExportArgs, data_dir: &DataDir) -> anyhow::Result<Exported>
         vertices: mesh.vertex_count(),
         triangles: mesh.triangle_count(),
         unknown_words: generated.unknown_words,
+        generate_time,
     };
     Ok(report)
 }

@@ -87,6 +87,50 @@ pub struct GeneratedItem {
     pub backend: &'static str,
 }
 
+/// A model read from its weights and set up on its device.
+enum LoadedGenerator {
+    Cpu(Generator<NdArray>),
+    Gpu(Box<Generator<Wgpu>>),
+}
+
+struct LoadedModel {
+    /// The `--weights` and `--gpu` it was loaded for.
+    key: (Option<PathBuf>, bool),
+    weights_sha256: String,
+    generator: LoadedGenerator,
+}
+
+thread_local! {
+    /// The model of the last generation, so that commands that generate many items (`create`
+    /// after `verify`, `bench mint`) read, hash and set up the weights once.
+    static LOADED: std::cell::RefCell<Option<std::rc::Rc<LoadedModel>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The model `model` names, loaded once per process.
+fn loaded(model: &ModelArgs) -> anyhow::Result<std::rc::Rc<LoadedModel>> {
+    let key = (model.weights.clone(), model.gpu);
+    if let Some(loaded) = LOADED
+        .with(|cell| cell.borrow().clone())
+        .filter(|l| l.key == key)
+    {
+        return Ok(loaded);
+    }
+    let weights = model.weights()?;
+    let generator = if model.gpu {
+        LoadedGenerator::Gpu(Box::new(Generator::new(&weights, Default::default())?))
+    } else {
+        LoadedGenerator::Cpu(Generator::new(&weights, Default::default())?)
+    };
+    let loaded = std::rc::Rc::new(LoadedModel {
+        key,
+        weights_sha256: weights.sha256.clone(),
+        generator,
+    });
+    LOADED.with(|cell| *cell.borrow_mut() = Some(loaded.clone()));
+    Ok(loaded)
+}
+
 /// Runs the model once, with a spinner.
 pub fn generate_item(
     prompt: &str,
@@ -94,19 +138,16 @@ pub fn generate_item(
     model: &ModelArgs,
     options: &GenerateOptions,
 ) -> anyhow::Result<GeneratedItem> {
-    let weights = model.weights()?;
+    let loaded = loaded(model)?;
     let spinner = crate::progress::spinner("generating");
-    let (generated, backend) = if model.gpu {
-        let generator = Generator::<Wgpu>::new(&weights, Default::default())?;
-        (generator.generate(prompt, seed, options), "wgpu")
-    } else {
-        let generator = Generator::<NdArray>::new(&weights, Default::default())?;
-        (generator.generate(prompt, seed, options), "ndarray")
+    let (generated, backend) = match &loaded.generator {
+        LoadedGenerator::Gpu(generator) => (generator.generate(prompt, seed, options), "wgpu"),
+        LoadedGenerator::Cpu(generator) => (generator.generate(prompt, seed, options), "ndarray"),
     };
     spinner.finish_and_clear();
     Ok(GeneratedItem {
         generated: generated?,
-        weights_sha256: weights.sha256.clone(),
+        weights_sha256: loaded.weights_sha256.clone(),
         backend,
     })
 }
