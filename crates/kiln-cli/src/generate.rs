@@ -89,7 +89,7 @@ pub struct GeneratedItem {
 
 /// A model read from its weights and set up on its device.
 enum LoadedGenerator {
-    Cpu(Generator<NdArray>),
+    Cpu(Box<Generator<NdArray>>),
     Gpu(Box<Generator<Wgpu>>),
 }
 
@@ -120,7 +120,7 @@ fn loaded(model: &ModelArgs) -> anyhow::Result<std::rc::Rc<LoadedModel>> {
     let generator = if model.gpu {
         LoadedGenerator::Gpu(Box::new(Generator::new(&weights, Default::default())?))
     } else {
-        LoadedGenerator::Cpu(Generator::new(&weights, Default::default())?)
+        LoadedGenerator::Cpu(Box::new(Generator::new(&weights, Default::default())?))
     };
     let loaded = std::rc::Rc::new(LoadedModel {
         key,
