@@ -330,7 +330,7 @@ struct MintBench {
 fn mint_bench(model: &crate::generate::ModelArgs, items: usize, json: bool) -> anyhow::Result<()> {
     use kiln_chain::{Chain, Sandbox};
     use kiln_gen::data::Sampler;
-    use kiln_mint::{Outbox, Progress, Step, advance, read_exported};
+    use kiln_mint::{Outbox, Progress, Publish, Step, advance, read_exported};
 
     if items == 0 {
         bail!("--items must be at least 1");
@@ -390,6 +390,7 @@ fn mint_bench(model: &crate::generate::ModelArgs, items: usize, json: bool) -> a
             id,
             &mut store,
             &chain,
+            &Publish::default(),
             |event| match event {
                 Progress::Started(_) => {}
                 Progress::Finished(Step::Stored) => lap(2),

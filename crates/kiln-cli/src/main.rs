@@ -92,7 +92,7 @@ enum Command {
     /// List the items in the mint outbox and the step each reached.
     Outbox,
     /// Finish every item in the outbox that has no token yet.
-    Resume,
+    Resume(mint::ResumeArgs),
     /// Check a token from the chain alone: record, files by CID, and the generator re-run.
     Verify(verify::VerifyArgs),
     /// Show what the chain records about a token.
@@ -147,7 +147,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Mint(args) => mint::run_mint(args, &data_dir()?, cli.json),
         Command::Create(args) => mint::run_create(args, &data_dir()?, cli.json),
         Command::Outbox => mint::run_outbox(&data_dir()?, cli.json),
-        Command::Resume => mint::run_resume(&data_dir()?, cli.json),
+        Command::Resume(args) => mint::run_resume(args, &data_dir()?, cli.json),
         Command::Verify(args) => verify::run(args, &data_dir()?, cli.json),
         Command::Token(args) => chain::run_token(args, &data_dir()?, cli.json),
         Command::Place(args) => chain::run_place(args, &data_dir()?, cli.json),

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use kiln_chain::{Address, B256, Chain, TokenId};
-use kiln_mint::{ItemId, Outbox, OutboxItem, Progress, Step, advance, read_exported};
+use kiln_ipfs::KuboClient;
+use kiln_mint::{ItemId, Outbox, OutboxItem, Progress, Publish, Step, advance, read_exported};
 use serde::Serialize;
 
 use crate::chain::{Access, Connected, NetworkArgs, connect, on_chain};
@@ -20,6 +21,31 @@ pub struct MintArgs {
     dir: PathBuf,
     #[command(flatten)]
     network: NetworkArgs,
+    #[command(flatten)]
+    publish: PublishArgs,
+}
+
+/// Where the files go before the mint.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PublishArgs {
+    /// An IPFS node's RPC API to put the files on (imported and pinned) before minting, e.g.
+    /// http://127.0.0.1:5001. Without it they stay in the local blockstore.
+    #[arg(long, value_name = "URL", env = "KILN_IPFS_API")]
+    node: Option<String>,
+}
+
+impl PublishArgs {
+    fn publish(&self) -> anyhow::Result<Publish> {
+        Ok(Publish {
+            node: self.node.as_deref().map(KuboClient::new).transpose()?,
+        })
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ResumeArgs {
+    #[command(flatten)]
+    publish: PublishArgs,
 }
 
 /// A minted (or already minted) item, as `mint` and `resume` report it.
@@ -94,6 +120,7 @@ async fn finish_item(
     outbox: &Outbox,
     id: ItemId,
     connected: &Connected,
+    publish: &Publish,
     data_dir: &DataDir,
 ) -> anyhow::Result<Minted> {
     let mut store = data_dir.blockstore()?;
@@ -104,6 +131,7 @@ async fn finish_item(
         id,
         &mut store,
         chain,
+        publish,
         |event| { on_progress(&bar, event) }
     )
     .await);
@@ -147,12 +175,17 @@ fn print_minted(out: &mut dyn std::io::Write, minted: &Minted) -> std::io::Resul
 }
 
 pub fn run_mint(args: &MintArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
-    let minted = mint_dir(&args.dir, &args.network, data_dir)?;
+    let minted = mint_dir(&args.dir, &args.network, &args.publish.publish()?, data_dir)?;
     output::print(json, &minted, |out| print_minted(out, &minted))
 }
 
 /// Queues the exported item in `dir` and runs it to its token.
-fn mint_dir(dir: &Path, network: &NetworkArgs, data_dir: &DataDir) -> anyhow::Result<Minted> {
+fn mint_dir(
+    dir: &Path,
+    network: &NetworkArgs,
+    publish: &Publish,
+    data_dir: &DataDir,
+) -> anyhow::Result<Minted> {
     let exported = read_exported(dir)?;
     let dir =
         std::fs::canonicalize(dir).with_context(|| format!("cannot resolve {}", dir.display()))?;
@@ -168,7 +201,7 @@ fn mint_dir(dir: &Path, network: &NetworkArgs, data_dir: &DataDir) -> anyhow::Re
             exported.glb_sha256,
             exported.metadata_sha256,
         )?;
-        finish_item(&outbox, id, &connected, data_dir).await
+        finish_item(&outbox, id, &connected, publish, data_dir).await
     })
 }
 
@@ -186,6 +219,8 @@ pub struct CreateArgs {
     model: crate::generate::ModelArgs,
     #[command(flatten)]
     network: NetworkArgs,
+    #[command(flatten)]
+    publish: PublishArgs,
 }
 
 #[derive(Serialize)]
@@ -217,7 +252,12 @@ pub fn run_create(args: &CreateArgs, data_dir: &DataDir, json: bool) -> anyhow::
     let export_args =
         crate::export::ExportArgs::for_create(&args.prompt, args.seed, out_dir, args.model.clone());
     let exported = crate::export::export(&export_args, data_dir)?;
-    let minted = mint_dir(&exported.out_dir, &args.network, data_dir)?;
+    let minted = mint_dir(
+        &exported.out_dir,
+        &args.network,
+        &args.publish.publish()?,
+        data_dir,
+    )?;
     let created = Created {
         export: exported,
         mint: minted,
@@ -261,7 +301,8 @@ struct Resumed {
     failed: Vec<(ItemId, String)>,
 }
 
-pub fn run_resume(data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
+pub fn run_resume(args: &ResumeArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
+    let publish = args.publish.publish()?;
     let outbox = outbox(data_dir)?;
     let unfinished: Vec<OutboxItem> = outbox.unfinished()?;
     let runtime = crate::runtime()?;
@@ -278,7 +319,7 @@ pub fn run_resume(data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
         };
         let finished = runtime.block_on(async {
             let connected = connect(&network, data_dir, Access::Send).await?;
-            finish_item(&outbox, item.id, &connected, data_dir).await
+            finish_item(&outbox, item.id, &connected, &publish, data_dir).await
         });
         match finished {
             Ok(minted) => report.finished.push(minted),

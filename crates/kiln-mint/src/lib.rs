@@ -17,5 +17,5 @@ mod steps;
 mod verify;
 
 pub use outbox::{ItemId, Outbox, OutboxError, OutboxItem, Step, StepEvent};
-pub use steps::{ExportedItem, MintError, Progress, advance, read_exported};
+pub use steps::{ExportedItem, MintError, Progress, Publish, advance, read_exported};
 pub use verify::{Check, Content, GEOMETRY_TOLERANCE, Regenerate, Verification, verify};

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use kiln_asset::{ItemMetadata, ItemUri, Limits, Sha256Hex};
 use kiln_chain::{B256, Chain, ChainError, MintRequest, SignedTx, TokenId, TxStatus};
-use kiln_ipfs::{Blockstore, Cid, ImportProfile, StoreError, raw_cid};
+use kiln_ipfs::{Blockstore, Cid, ImportProfile, KuboClient, StoreError, raw_cid};
 
 use crate::{ItemId, Outbox, OutboxError, OutboxItem, Step};
 
@@ -31,6 +31,10 @@ pub enum MintError {
     },
     #[error(transparent)]
     Chain(#[from] ChainError),
+    #[error(
+        "{file} could not be published to the IPFS node: {detail}; the item is kept, `kiln-cli resume` retries"
+    )]
+    Publish { file: &'static str, detail: String },
     #[error(
         "token {token} (this GLB) was minted with other metadata (sha256 {theirs}): this item cannot be minted again"
     )]
@@ -108,6 +112,14 @@ pub fn read_exported(dir: &Path) -> Result<ExportedItem, MintError> {
     })
 }
 
+/// Where the outbox puts the files before minting. With nothing configured they stay in the
+/// local blockstore (and the published step says so).
+#[derive(Debug, Default)]
+pub struct Publish {
+    /// An IPFS node's RPC API (Kubo or compatible); each file's DAG is imported and pinned there.
+    pub node: Option<KuboClient>,
+}
+
 /// What [`advance`] tells its caller as it goes (progress bars, the client's status line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
@@ -125,6 +137,7 @@ pub async fn advance<C: Chain>(
     id: ItemId,
     store: &mut Blockstore,
     chain: &C,
+    publish: &Publish,
     mut progress: impl FnMut(Progress) + Send,
 ) -> Result<OutboxItem, MintError> {
     loop {
@@ -137,7 +150,7 @@ pub async fn advance<C: Chain>(
         let outcome = match step {
             Step::Exported => unreachable!("no step leads to exported"),
             Step::Stored => store_files(&item, store).map(|()| None),
-            Step::Published => Ok(Some("no IPFS node or pinning service configured")),
+            Step::Published => publish_files(&item, store, publish).await.map(Some),
             // Submitting writes itself down (before the transaction leaves) and goes on to
             // confirm in the same breath.
             Step::Submitted | Step::Confirmed => mint(outbox, &item, chain, &mut progress)
@@ -147,7 +160,7 @@ pub async fn advance<C: Chain>(
         match outcome {
             Ok(detail) => {
                 if step < Step::Submitted {
-                    outbox.finished(id, step, detail)?;
+                    outbox.finished(id, step, detail.as_deref())?;
                 }
                 progress(Progress::Finished(step.max(outbox.get(id)?.state)));
             }
@@ -175,30 +188,14 @@ fn store_files(item: &OutboxItem, store: &mut Blockstore) -> Result<(), MintErro
         });
     }
     let name = &exported.metadata.name;
-    let named = |uri: &Option<ItemUri>| match uri {
-        Some(ItemUri::Ipfs { cid, path }) if path.is_empty() => Some(*cid),
-        _ => None,
-    };
-    let files: [(&'static str, &[u8], Option<Cid>); 3] = [
-        (
-            "model.glb",
-            &exported.glb,
-            named(&exported.metadata.animation_url),
-        ),
-        (
-            "thumbnail.png",
-            &exported.thumbnail,
-            named(&exported.metadata.image),
-        ),
-        (
-            "metadata.json",
-            &exported.metadata_json,
-            Some(raw_cid(&exported.metadata_json)),
-        ),
-    ];
-    for (file, bytes, expected) in files {
+    let bytes = [&exported.glb, &exported.thumbnail, &exported.metadata_json];
+    for ((file, expected), bytes) in item_cids(&exported).into_iter().zip(bytes) {
         let stored = store
-            .add_file_pinned(bytes, exported.profile, &format!("{name}: {file}"))?
+            .add_file_pinned(
+                bytes.as_slice(),
+                exported.profile,
+                &format!("{name}: {file}"),
+            )?
             .root;
         match expected {
             Some(expected) if expected == stored => {}
@@ -212,6 +209,44 @@ fn store_files(item: &OutboxItem, store: &mut Blockstore) -> Result<(), MintErro
         }
     }
     Ok(())
+}
+
+/// The CIDs of the item's three files, as its metadata names them.
+fn item_cids(exported: &ExportedItem) -> [(&'static str, Option<Cid>); 3] {
+    let named = |uri: &Option<ItemUri>| match uri {
+        Some(ItemUri::Ipfs { cid, path }) if path.is_empty() => Some(*cid),
+        _ => None,
+    };
+    [
+        ("model.glb", named(&exported.metadata.animation_url)),
+        ("thumbnail.png", named(&exported.metadata.image)),
+        ("metadata.json", Some(raw_cid(&exported.metadata_json))),
+    ]
+}
+
+/// Puts the three files' DAGs on the configured node, pinned there.
+async fn publish_files(
+    item: &OutboxItem,
+    store: &Blockstore,
+    publish: &Publish,
+) -> Result<String, MintError> {
+    let Some(node) = &publish.node else {
+        return Ok("no IPFS node configured: the files stay in the local blockstore".into());
+    };
+    let exported = read_exported(&item.item_dir)?;
+    for (file, cid) in item_cids(&exported) {
+        let cid = cid.ok_or_else(|| MintError::Publish {
+            file,
+            detail: "the metadata names no IPFS CID for it".into(),
+        })?;
+        node.publish(store, &cid)
+            .await
+            .map_err(|error| MintError::Publish {
+                file,
+                detail: error.to_string(),
+            })?;
+    }
+    Ok(format!("imported and pinned on {}", node.api_url()))
 }
 
 /// Mints the item unless the chain has its token already, and never sends a second

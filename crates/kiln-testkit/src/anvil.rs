@@ -91,6 +91,26 @@ impl Drop for Anvil {
     }
 }
 
+/// Sends a JSON-RPC request body to the node on `port` and returns the answer's body as it
+/// came, errors included (for proxies that stand between a client and anvil).
+pub fn forward_rpc(port: u16, body: &[u8]) -> Vec<u8> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("anvil listens");
+    write!(
+        stream,
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    stream.write_all(body).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let split = response
+        .windows(4)
+        .position(|window| window == b"\r\n\r\n")
+        .expect("an HTTP answer");
+    response.split_off(split + 4)
+}
+
 /// [`Anvil::rpc`] for the node on `port`, from a thread that does not hold the [`Anvil`].
 pub fn anvil_rpc(port: u16, method: &str, params: serde_json::Value) -> serde_json::Value {
     let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})

@@ -8,6 +8,6 @@ pub mod http_server;
 mod ipfs_node;
 mod pinning_service;
 
-pub use anvil::{ANVIL_CHAIN_ID, ANVIL_DEV_KEYS, Anvil, anvil_rpc};
+pub use anvil::{ANVIL_CHAIN_ID, ANVIL_DEV_KEYS, Anvil, anvil_rpc, forward_rpc};
 pub use ipfs_node::{IpfsNode, TrustlessGateway, content, impatient, ipfs_node};
 pub use pinning_service::PinningService;

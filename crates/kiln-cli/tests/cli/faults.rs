@@ -110,3 +110,84 @@ fn a_mint_killed_anywhere_on_anvil_ends_in_exactly_one_token() {
         kill_and_resume(data.path(), &item_dir, point, &network);
     }
 }
+
+#[test]
+fn an_ipfs_node_down_during_publish_keeps_the_item_and_resume_publishes_it() {
+    let data = tempfile::tempdir().unwrap();
+    let (item, _) = exported_item(data.path());
+    let nobody = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let down = format!("http://{}", nobody.local_addr().unwrap());
+    drop(nobody);
+
+    let failed = run(data.path(), &["mint", item.path().to_str().unwrap(), "--node", &down]);
+    assert!(!failed.status.success());
+    let message = stderr(&failed);
+    assert!(message.contains("could not be published to the IPFS node"), "{message}");
+    assert!(message.contains("kiln-cli resume"), "{message}");
+    let outbox = kiln(data.path(), &["outbox"]);
+    assert_eq!(outbox[0]["state"], "stored", "{outbox}");
+    assert!(outbox[0]["last_error"].is_string(), "{outbox}");
+
+    let node = kiln_testkit::ipfs_node();
+    let resumed = kiln(data.path(), &["resume", "--node", &node.api]);
+    assert_eq!(resumed["finished"].as_array().unwrap().len(), 1, "{resumed}");
+    let token_uri = resumed["finished"][0]["token_uri"].as_str().unwrap().to_owned();
+    let metadata: kiln_ipfs::Cid = token_uri.trim_start_matches("ipfs://").parse().unwrap();
+    let pinned = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(node.client().is_pinned(&metadata))
+        .unwrap();
+    assert!(pinned, "the node does not hold the metadata the token names");
+}
+
+#[test]
+fn an_rpc_node_down_during_submit_keeps_the_item_and_resume_sends_it_once() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let anvil = Anvil::start();
+    // A proxy in front of anvil that can refuse to pass transactions on.
+    let refusing = Arc::new(AtomicBool::new(false));
+    let switch = Arc::clone(&refusing);
+    let port = anvil.port;
+    let proxy = kiln_testkit::http_server::start(move |request, _| {
+        let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+        if switch.load(Ordering::SeqCst) && body["method"] == "eth_sendRawTransaction" {
+            return kiln_testkit::http_server::Response::new(503, "text/plain", b"down".to_vec());
+        }
+        kiln_testkit::http_server::Response::new(
+            200,
+            "application/json",
+            kiln_testkit::forward_rpc(port, &request.body),
+        )
+    });
+    let network = ["--network", proxy.as_str(), "--chain-id", "31337"];
+    let data = tempfile::tempdir().unwrap();
+    let key = kiln(data.path(), &["key", "create"]);
+    anvil.rpc(
+        "anvil_setBalance",
+        serde_json::json!([key["address"], "0x3635C9ADC5DEA00000"]),
+    );
+    let deployed = run(data.path(), &[&["chain", "deploy"][..], &network].concat());
+    assert!(deployed.status.success(), "{}", stderr(&deployed));
+    let (item, _) = exported_item(data.path());
+
+    refusing.store(true, Ordering::SeqCst);
+    let failed = run(data.path(), &[&["mint", item.path().to_str().unwrap()][..], &network].concat());
+    assert!(!failed.status.success());
+    let message = stderr(&failed);
+    assert!(message.contains("kiln-cli resume"), "{message}");
+    let outbox = kiln(data.path(), &["outbox"]);
+    assert_eq!(outbox[0]["state"], "submitted", "{outbox}");
+    assert!(outbox[0]["tx_hash"].is_string(), "the transaction was not written down: {outbox}");
+
+    refusing.store(false, Ordering::SeqCst);
+    let resumed = kiln(data.path(), &["resume"]);
+    assert_eq!(resumed["finished"].as_array().unwrap().len(), 1, "{resumed}");
+    // Signed again with the same nonce: the node never saw the first, so nothing is stuck.
+    assert!(resumed["finished"][0]["tx"].is_string(), "{resumed}");
+    let listed = kiln(data.path(), &[&["list"][..], &network].concat());
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+}

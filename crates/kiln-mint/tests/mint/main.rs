@@ -7,7 +7,7 @@ use kiln_asset::metadata::ItemFacts;
 use kiln_asset::{ItemMetadata, ItemUri, Sha256Hex};
 use kiln_chain::{Chain, Sandbox, SignedTx, TokenId};
 use kiln_ipfs::{Blockstore, ImportProfile, file_cid, raw_cid};
-use kiln_mint::{ItemId, MintError, Outbox, Progress, Step, advance, read_exported};
+use kiln_mint::{ItemId, MintError, Outbox, Progress, Publish, Step, advance, read_exported};
 
 /// Writes an item's three files as `kiln-cli export` does (the GLB's bytes made up: the mint
 /// path hashes files, it does not read meshes).
@@ -85,6 +85,7 @@ impl World {
             id,
             &mut self.store,
             &self.chain,
+            &Publish::default(),
             |_| {},
         ))
     }
@@ -112,6 +113,7 @@ fn an_exported_item_becomes_a_token_with_its_files_pinned_first() {
         id,
         &mut world.store,
         &world.chain,
+        &Publish::default(),
         |p| seen.push(p),
     ))
     .unwrap();
