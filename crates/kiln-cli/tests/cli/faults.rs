@@ -119,10 +119,16 @@ fn an_ipfs_node_down_during_publish_keeps_the_item_and_resume_publishes_it() {
     let down = format!("http://{}", nobody.local_addr().unwrap());
     drop(nobody);
 
-    let failed = run(data.path(), &["mint", item.path().to_str().unwrap(), "--node", &down]);
+    let failed = run(
+        data.path(),
+        &["mint", item.path().to_str().unwrap(), "--node", &down],
+    );
     assert!(!failed.status.success());
     let message = stderr(&failed);
-    assert!(message.contains("could not be published to the IPFS node"), "{message}");
+    assert!(
+        message.contains("could not be published to the IPFS node"),
+        "{message}"
+    );
     assert!(message.contains("kiln-cli resume"), "{message}");
     let outbox = kiln(data.path(), &["outbox"]);
     assert_eq!(outbox[0]["state"], "stored", "{outbox}");
@@ -130,8 +136,15 @@ fn an_ipfs_node_down_during_publish_keeps_the_item_and_resume_publishes_it() {
 
     let node = kiln_testkit::ipfs_node();
     let resumed = kiln(data.path(), &["resume", "--node", &node.api]);
-    assert_eq!(resumed["finished"].as_array().unwrap().len(), 1, "{resumed}");
-    let token_uri = resumed["finished"][0]["token_uri"].as_str().unwrap().to_owned();
+    assert_eq!(
+        resumed["finished"].as_array().unwrap().len(),
+        1,
+        "{resumed}"
+    );
+    let token_uri = resumed["finished"][0]["token_uri"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let metadata: kiln_ipfs::Cid = token_uri.trim_start_matches("ipfs://").parse().unwrap();
     let pinned = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -139,7 +152,10 @@ fn an_ipfs_node_down_during_publish_keeps_the_item_and_resume_publishes_it() {
         .unwrap()
         .block_on(node.client().is_pinned(&metadata))
         .unwrap();
-    assert!(pinned, "the node does not hold the metadata the token names");
+    assert!(
+        pinned,
+        "the node does not hold the metadata the token names"
+    );
 }
 
 #[test]
@@ -175,17 +191,27 @@ fn an_rpc_node_down_during_submit_keeps_the_item_and_resume_sends_it_once() {
     let (item, _) = exported_item(data.path());
 
     refusing.store(true, Ordering::SeqCst);
-    let failed = run(data.path(), &[&["mint", item.path().to_str().unwrap()][..], &network].concat());
+    let failed = run(
+        data.path(),
+        &[&["mint", item.path().to_str().unwrap()][..], &network].concat(),
+    );
     assert!(!failed.status.success());
     let message = stderr(&failed);
     assert!(message.contains("kiln-cli resume"), "{message}");
     let outbox = kiln(data.path(), &["outbox"]);
     assert_eq!(outbox[0]["state"], "submitted", "{outbox}");
-    assert!(outbox[0]["tx_hash"].is_string(), "the transaction was not written down: {outbox}");
+    assert!(
+        outbox[0]["tx_hash"].is_string(),
+        "the transaction was not written down: {outbox}"
+    );
 
     refusing.store(false, Ordering::SeqCst);
     let resumed = kiln(data.path(), &["resume"]);
-    assert_eq!(resumed["finished"].as_array().unwrap().len(), 1, "{resumed}");
+    assert_eq!(
+        resumed["finished"].as_array().unwrap().len(),
+        1,
+        "{resumed}"
+    );
     // Signed again with the same nonce: the node never saw the first, so nothing is stuck.
     assert!(resumed["finished"][0]["tx"].is_string(), "{resumed}");
     let listed = kiln(data.path(), &[&["list"][..], &network].concat());
