@@ -142,8 +142,8 @@ impl Sandbox {
             deployment: None,
         };
         let sandbox = Self::from_state(state, path)?;
-        let runtime = tokio_free_block_on(sandbox.deploy(DEFAULT_ROYALTY_BPS))?;
-        debug_assert_eq!(sandbox.lock().deployment, Some(runtime));
+        let deployment = tokio_free_block_on(sandbox.deploy(DEFAULT_ROYALTY_BPS))?;
+        debug_assert_eq!(sandbox.lock().deployment, Some(deployment));
         Ok(sandbox)
     }
 
