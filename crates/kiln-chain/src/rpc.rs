@@ -253,21 +253,29 @@ impl RpcChain {
         })
     }
 
+    /// The block a transaction is in and what its receipt says, `None` while it has no receipt.
+    async fn mined(&self, hash: B256) -> Result<Option<(u64, TxStatus)>, ChainError> {
+        let receipt = self
+            .request(
+                "eth_getTransactionReceipt",
+                self.provider.get_transaction_receipt(hash).into_future(),
+            )
+            .await?;
+        let Some(receipt) = receipt else {
+            return Ok(None);
+        };
+        let number = receipt
+            .block_number
+            .ok_or_else(|| self.bad_answer(format!("the receipt of {hash} has no block number")))?;
+        Ok(Some((number, self.receipt_status(hash, number, receipt)?)))
+    }
+
     /// Polls for the receipt until it has the asked-for confirmations or the deadline passes.
     async fn poll_receipt(&self, hash: B256) -> Result<Sent, ChainError> {
         let deadline = tokio::time::Instant::now() + self.options.receipt_timeout;
         let mut pause = Duration::from_millis(50);
         loop {
-            let receipt = self
-                .request(
-                    "eth_getTransactionReceipt",
-                    self.provider.get_transaction_receipt(hash).into_future(),
-                )
-                .await?;
-            if let Some(receipt) = receipt {
-                let number = receipt.block_number.ok_or_else(|| {
-                    self.bad_answer(format!("the receipt of {hash} has no block number"))
-                })?;
+            if let Some((number, status)) = self.mined(hash).await? {
                 let head = self
                     .request(
                         "eth_blockNumber",
@@ -275,7 +283,7 @@ impl RpcChain {
                     )
                     .await?;
                 if head + 1 >= number + self.options.confirmations {
-                    return match self.receipt_status(hash, number, receipt)? {
+                    return match status {
                         TxStatus::Mined(sent) => Ok(sent),
                         _ => Err(ChainError::Failed {
                             hash: hash.to_string(),
@@ -453,17 +461,8 @@ impl Chain for RpcChain {
     }
 
     async fn transaction(&self, hash: B256) -> Result<TxStatus, ChainError> {
-        let receipt = self
-            .request(
-                "eth_getTransactionReceipt",
-                self.provider.get_transaction_receipt(hash).into_future(),
-            )
-            .await?;
-        if let Some(receipt) = receipt {
-            let number = receipt.block_number.ok_or_else(|| {
-                self.bad_answer(format!("the receipt of {hash} has no block number"))
-            })?;
-            return self.receipt_status(hash, number, receipt);
+        if let Some((_, status)) = self.mined(hash).await? {
+            return Ok(status);
         }
         let pending = self
             .request(

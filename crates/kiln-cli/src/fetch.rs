@@ -18,6 +18,13 @@ pub struct FetchArgs {
     #[arg(short, long, value_name = "FILE")]
     output: PathBuf,
 
+    #[command(flatten)]
+    gateways: GatewayArgs,
+}
+
+/// Which trustless gateways to read from.
+#[derive(Debug, clap::Args)]
+pub struct GatewayArgs {
     /// A trustless gateway to ask (repeat for a fallback list). Default: trustless-gateway.link,
     /// ipfs.io, dweb.link.
     #[arg(
@@ -27,6 +34,18 @@ pub struct FetchArgs {
         value_delimiter = ','
     )]
     gateways: Vec<String>,
+}
+
+impl GatewayArgs {
+    /// A client for the chosen gateways, or the default ones.
+    pub fn client(&self) -> anyhow::Result<GatewayClient> {
+        let gateways: Vec<&str> = if self.gateways.is_empty() {
+            DEFAULT_GATEWAYS.to_vec()
+        } else {
+            self.gateways.iter().map(String::as_str).collect()
+        };
+        Ok(GatewayClient::new(&gateways)?)
+    }
 }
 
 #[derive(Serialize)]
@@ -49,12 +68,7 @@ struct Rejected {
 }
 
 pub fn run(args: &FetchArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
-    let gateways: Vec<&str> = if args.gateways.is_empty() {
-        DEFAULT_GATEWAYS.to_vec()
-    } else {
-        args.gateways.iter().map(String::as_str).collect()
-    };
-    let client = GatewayClient::new(&gateways)?;
+    let client = args.gateways.client()?;
     let mut store = data_dir.blockstore()?;
     let bar = progress::spinner("fetching");
     let report =

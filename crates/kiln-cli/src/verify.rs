@@ -4,7 +4,6 @@
 use anyhow::bail;
 use kiln_chain::TokenId;
 use kiln_gen::GenerateOptions;
-use kiln_ipfs::{DEFAULT_GATEWAYS, GatewayClient};
 use kiln_mint::{Content, Regenerate, verify};
 
 use crate::chain::{Access, NetworkArgs, connect, on_chain};
@@ -20,14 +19,8 @@ pub struct VerifyArgs {
     network: NetworkArgs,
     #[command(flatten)]
     model: ModelArgs,
-    /// A trustless gateway to fetch files the local blockstore lacks (repeat for more).
-    #[arg(
-        long = "gateway",
-        value_name = "URL",
-        env = "KILN_GATEWAYS",
-        value_delimiter = ','
-    )]
-    gateways: Vec<String>,
+    #[command(flatten)]
+    gateways: crate::fetch::GatewayArgs,
     /// Use only the local blockstore, no gateway.
     #[arg(long)]
     offline: bool,
@@ -67,12 +60,7 @@ pub fn run(args: &VerifyArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<
         model: &args.model,
         weights_sha256: weights.sha256.clone(),
     };
-    let gateways: Vec<&str> = if args.gateways.is_empty() {
-        DEFAULT_GATEWAYS.to_vec()
-    } else {
-        args.gateways.iter().map(String::as_str).collect()
-    };
-    let client = GatewayClient::new(&gateways)?;
+    let client = args.gateways.client()?;
     let mut store = data_dir.blockstore()?;
     let runtime = crate::runtime()?;
     let verification = runtime.block_on(async {

@@ -76,6 +76,18 @@ fn kill_and_resume(data_dir: &Path, item_dir: &Path, point: &str, network: &[&st
     assert_eq!(listed.as_array().unwrap().len(), 1);
 }
 
+/// Makes the data directory's key, gives it 1,000 ether on `anvil`, and deploys a Kiln
+/// contract of its own through `network`.
+fn fund_key_and_deploy(anvil: &Anvil, data_dir: &Path, network: &[&str]) {
+    let key = kiln(data_dir, &["key", "create"]);
+    anvil.rpc(
+        "anvil_setBalance",
+        serde_json::json!([key["address"], "0x3635C9ADC5DEA00000"]),
+    );
+    let deployed = run(data_dir, &[&["chain", "deploy"][..], network].concat());
+    assert!(deployed.status.success(), "{}", stderr(&deployed));
+}
+
 #[test]
 fn a_mint_killed_anywhere_on_the_sandbox_ends_in_exactly_one_token() {
     let source = tempfile::tempdir().unwrap();
@@ -98,13 +110,7 @@ fn a_mint_killed_anywhere_on_anvil_ends_in_exactly_one_token() {
         // A data directory, key and contract of its own per point: the same GLB is minted on
         // each contract once.
         let data = tempfile::tempdir().unwrap();
-        let key = kiln(data.path(), &["key", "create"]);
-        anvil.rpc(
-            "anvil_setBalance",
-            serde_json::json!([key["address"], "0x3635C9ADC5DEA00000"]),
-        );
-        let deployed = run(data.path(), &[&["chain", "deploy"][..], &network].concat());
-        assert!(deployed.status.success(), "{}", stderr(&deployed));
+        fund_key_and_deploy(&anvil, data.path(), &network);
         let item_dir = data.path().join("item");
         copy_item(item.path(), &item_dir);
         kill_and_resume(data.path(), &item_dir, point, &network);
@@ -181,13 +187,7 @@ fn an_rpc_node_down_during_submit_keeps_the_item_and_resume_sends_it_once() {
     });
     let network = ["--network", proxy.as_str(), "--chain-id", "31337"];
     let data = tempfile::tempdir().unwrap();
-    let key = kiln(data.path(), &["key", "create"]);
-    anvil.rpc(
-        "anvil_setBalance",
-        serde_json::json!([key["address"], "0x3635C9ADC5DEA00000"]),
-    );
-    let deployed = run(data.path(), &[&["chain", "deploy"][..], &network].concat());
-    assert!(deployed.status.success(), "{}", stderr(&deployed));
+    fund_key_and_deploy(&anvil, data.path(), &network);
     let (item, _) = exported_item(data.path());
 
     refusing.store(true, Ordering::SeqCst);
