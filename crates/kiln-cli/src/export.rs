@@ -198,18 +198,21 @@ pub fn export(args: &ExportArgs, data_dir: &DataDir) -> anyhow::Result<Exported>
 
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("cannot create {}", args.out_dir.display()))?;
-    let write = |file: &str, bytes: &[u8], cid: Cid| -> anyhow::Result<FileReport> {
-        let path = args.out_dir.join(file);
-        files::write_atomically(&path, |out| Ok(out.write_all(bytes)?))?;
-        Ok(FileReport {
-            path,
-            cid: cid.to_string(),
-            bytes: bytes.len(),
-        })
+    let report = |file: &str, bytes: &[u8], cid: Cid| FileReport {
+        path: args.out_dir.join(file),
+        cid: cid.to_string(),
+        bytes: bytes.len(),
     };
-    let glb_report = write("model.glb", &glb, glb_cid)?;
-    let thumbnail_report = write("thumbnail.png", &png, png_cid)?;
-    let metadata_report = write("metadata.json", &metadata_json, metadata_cid)?;
+    let glb_report = report("model.glb", &glb, glb_cid);
+    let thumbnail_report = report("thumbnail.png", &png, png_cid);
+    let metadata_report = report("metadata.json", &metadata_json, metadata_cid);
+    // The three files belong together: all are replaced, or none (the metadata last, so a
+    // reader that sees it sees the files it names).
+    files::write_all_or_none(&[
+        (&glb_report.path, &glb),
+        (&thumbnail_report.path, &png),
+        (&metadata_report.path, &metadata_json),
+    ])?;
 
     step(5);
     if !args.no_store {

@@ -224,3 +224,54 @@ fn inspect_reports_counts_and_limit_checks() {
     assert!(!output.status.success());
     assert!(stderr(&output).contains("malformed"), "{}", stderr(&output));
 }
+
+#[test]
+fn a_full_disk_during_export_says_so_and_leaves_the_last_export_as_it_was() {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let first = export(data.path(), out.path(), &[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let listing = || {
+        let mut names: Vec<String> = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let before: Vec<Vec<u8>> = ["model.glb", "thumbnail.png", "metadata.json"]
+        .iter()
+        .map(|file| std::fs::read(out.path().join(file)).unwrap())
+        .collect();
+
+    // A file-size limit stands in for a full disk: with SIGXFSZ ignored, a write past it fails
+    // (EFBIG) as a write to a full disk fails (ENOSPC).
+    let full = Command::new("bash")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 16; exec \"$@\"")
+        .arg("bash")
+        .arg(env!("CARGO_BIN_EXE_kiln-cli"))
+        .args(["export", "a small blue cup", "--seed", "3", "--out-dir"])
+        .arg(out.path())
+        .arg("--weights")
+        .arg(shipped_weights())
+        .env("KILN_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    assert!(!full.status.success());
+    assert!(
+        stderr(&full).contains("is the disk full?"),
+        "{}",
+        stderr(&full)
+    );
+    assert_eq!(
+        listing(),
+        ["metadata.json", "model.glb", "thumbnail.png"],
+        "a temporary file was left"
+    );
+    let after: Vec<Vec<u8>> = ["model.glb", "thumbnail.png", "metadata.json"]
+        .iter()
+        .map(|file| std::fs::read(out.path().join(file)).unwrap())
+        .collect();
+    assert!(before == after, "the earlier export was changed");
+}
