@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use kiln_asset::{ItemMetadata, ItemUri, Limits, Sha256Hex};
 use kiln_chain::{B256, Chain, ChainError, MintRequest, SignedTx, TokenId, TxStatus};
-use kiln_ipfs::{Blockstore, Cid, ImportProfile, KuboClient, StoreError, raw_cid};
+use kiln_ipfs::{Blockstore, Cid, ImportProfile, KuboClient, PinningClient, StoreError, raw_cid};
 
 use crate::{ItemId, Outbox, OutboxError, OutboxItem, Step};
 
@@ -31,9 +31,7 @@ pub enum MintError {
     },
     #[error(transparent)]
     Chain(#[from] ChainError),
-    #[error(
-        "{file} could not be published to the IPFS node: {detail}; the item is kept, `kiln-cli resume` retries"
-    )]
+    #[error("{file} could not be published: {detail}; the item is kept, `kiln-cli resume` retries")]
     Publish { file: &'static str, detail: String },
     #[error(
         "token {token} (this GLB) was minted with other metadata (sha256 {theirs}): this item cannot be minted again"
@@ -118,6 +116,11 @@ pub fn read_exported(dir: &Path) -> Result<ExportedItem, MintError> {
 pub struct Publish {
     /// An IPFS node's RPC API (Kubo or compatible); each file's DAG is imported and pinned there.
     pub node: Option<KuboClient>,
+    /// An IPFS Pinning Service; each file is asked to be pinned there (with the node's addresses
+    /// as origins), and the step ends when the service says pinned.
+    pub pinning: Option<PinningClient>,
+    /// How long to wait for the pinning service before leaving the item for `resume`.
+    pub pin_wait: std::time::Duration,
 }
 
 /// What [`advance`] tells its caller as it goes (progress bars, the client's status line).
@@ -224,29 +227,73 @@ fn item_cids(exported: &ExportedItem) -> [(&'static str, Option<Cid>); 3] {
     ]
 }
 
-/// Puts the three files' DAGs on the configured node, pinned there.
+/// Puts the three files' DAGs on the configured node and/or pinning service, pinned there.
 async fn publish_files(
     item: &OutboxItem,
     store: &Blockstore,
     publish: &Publish,
 ) -> Result<String, MintError> {
-    let Some(node) = &publish.node else {
-        return Ok("no IPFS node configured: the files stay in the local blockstore".into());
-    };
+    if publish.node.is_none() && publish.pinning.is_none() {
+        return Ok(
+            "no IPFS node or pinning service configured: the files stay in the local blockstore"
+                .into(),
+        );
+    }
     let exported = read_exported(&item.item_dir)?;
+    let mut cids = Vec::new();
     for (file, cid) in item_cids(&exported) {
         let cid = cid.ok_or_else(|| MintError::Publish {
             file,
             detail: "the metadata names no IPFS CID for it".into(),
         })?;
-        node.publish(store, &cid)
-            .await
-            .map_err(|error| MintError::Publish {
-                file,
-                detail: error.to_string(),
-            })?;
+        cids.push((file, cid));
     }
-    Ok(format!("imported and pinned on {}", node.api_url()))
+    let mut done = Vec::new();
+    let mut origins = Vec::new();
+    if let Some(node) = &publish.node {
+        for (file, cid) in &cids {
+            node.publish(store, cid)
+                .await
+                .map_err(|error| MintError::Publish {
+                    file,
+                    detail: error.to_string(),
+                })?;
+        }
+        // The node serves the DAGs to the pinning service.
+        if let Ok(identity) = node.id().await {
+            origins = identity.addresses;
+        }
+        done.push(format!("imported and pinned on {}", node.api_url()));
+    }
+    if let Some(service) = &publish.pinning {
+        for (file, cid) in &cids {
+            let failed = |detail: String| MintError::Publish { file, detail };
+            // A request made by an earlier attempt is waited for, not made twice.
+            let existing = service
+                .list(Some(cid))
+                .await
+                .map_err(|error| failed(error.to_string()))?;
+            let request_id = match existing.into_iter().next() {
+                Some(status) => status.request_id,
+                None => {
+                    let name = format!("{}: {file}", exported.metadata.name);
+                    service
+                        .add(cid, &name, &origins)
+                        .await
+                        .map_err(|error| failed(error.to_string()))?
+                        .request_id
+                }
+            };
+            service
+                .wait_pinned(cid, &request_id, publish.pin_wait, &mut |_| {})
+                .await
+                .map_err(|error| {
+                    failed(format!("the pinning service has not pinned it: {error}"))
+                })?;
+        }
+        done.push("pinned by the pinning service".into());
+    }
+    Ok(done.join("; "))
 }
 
 /// Mints the item unless the chain has its token already, and never sends a second

@@ -118,7 +118,7 @@ fn a_mint_killed_anywhere_on_anvil_ends_in_exactly_one_token() {
 }
 
 #[test]
-fn an_ipfs_node_down_during_publish_keeps_the_item_and_resume_publishes_it() {
+fn an_ipfs_node_down_during_publish_keeps_the_item_and_resume_publishes_and_pins_it() {
     let data = tempfile::tempdir().unwrap();
     let (item, _) = exported_item(data.path());
     let nobody = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -131,17 +131,27 @@ fn an_ipfs_node_down_during_publish_keeps_the_item_and_resume_publishes_it() {
     );
     assert!(!failed.status.success());
     let message = stderr(&failed);
-    assert!(
-        message.contains("could not be published to the IPFS node"),
-        "{message}"
-    );
+    assert!(message.contains("could not be published"), "{message}");
     assert!(message.contains("kiln-cli resume"), "{message}");
     let outbox = kiln(data.path(), &["outbox"]);
     assert_eq!(outbox[0]["state"], "stored", "{outbox}");
     assert!(outbox[0]["last_error"].is_string(), "{outbox}");
 
+    // The node is back, and a pinning service that pins on it is configured as well.
     let node = kiln_testkit::ipfs_node();
-    let resumed = kiln(data.path(), &["resume", "--node", &node.api]);
+    let service = kiln_testkit::PinningService::start(&node.api);
+    let resumed = kiln(
+        data.path(),
+        &[
+            "resume",
+            "--node",
+            &node.api,
+            "--pinning-service",
+            &service.url,
+            "--token",
+            &service.token,
+        ],
+    );
     assert_eq!(
         resumed["finished"].as_array().unwrap().len(),
         1,
@@ -152,16 +162,28 @@ fn an_ipfs_node_down_during_publish_keeps_the_item_and_resume_publishes_it() {
         .unwrap()
         .to_owned();
     let metadata: kiln_ipfs::Cid = token_uri.trim_start_matches("ipfs://").parse().unwrap();
-    let pinned = tokio::runtime::Builder::new_current_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .unwrap()
+        .unwrap();
+    let pinned = runtime
         .block_on(node.client().is_pinned(&metadata))
         .unwrap();
     assert!(
         pinned,
         "the node does not hold the metadata the token names"
     );
+    let service_client = kiln_ipfs::PinningClient::new(&service.url, &service.token).unwrap();
+    let pins = runtime
+        .block_on(service_client.list(Some(&metadata)))
+        .unwrap();
+    assert_eq!(
+        pins.len(),
+        1,
+        "the service was asked to pin the metadata {} times",
+        pins.len()
+    );
+    assert_eq!(pins[0].status, kiln_ipfs::PinState::Pinned);
 }
 
 #[test]
