@@ -131,8 +131,9 @@ fn on_progress(bar: &ProgressBar, event: Progress) {
 /// `submitted:recorded` (the transaction written down, not yet sent).
 fn stop_here_if_asked(point: &str) {
     if std::env::var("KILN_FAULT").is_ok_and(|fault| fault == point) {
-        let _ = std::process::Command::new("kill")
-            .args(["-KILL", &std::process::id().to_string()])
+        // bash's own `kill`: minimal systems have no kill binary.
+        let _ = std::process::Command::new("bash")
+            .args(["-c", &format!("kill -KILL {}", std::process::id())])
             .status();
         loop {
             std::thread::park();

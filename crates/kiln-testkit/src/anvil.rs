@@ -77,8 +77,9 @@ impl Anvil {
             return;
         }
         // The script stops anvil when it is told to end (SIGTERM; a SIGKILL would orphan it).
-        let _ = Command::new("kill")
-            .arg(self.daemon.id().to_string())
+        // bash's own `kill`: minimal systems have no kill binary.
+        let _ = Command::new("bash")
+            .args(["-c", &format!("kill {}", self.daemon.id())])
             .stderr(Stdio::null())
             .status();
         let _ = self.daemon.wait();
