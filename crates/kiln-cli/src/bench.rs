@@ -391,6 +391,7 @@ fn mint_bench(model: &crate::generate::ModelArgs, items: usize, json: bool) -> a
             &mut store,
             &chain,
             &Publish::default(),
+            None,
             |event| match event {
                 Progress::Started(_) => {}
                 Progress::Finished(Step::Stored) => lap(2),

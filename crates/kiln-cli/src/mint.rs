@@ -8,7 +8,9 @@ use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use kiln_chain::{Address, B256, Chain, TokenId};
 use kiln_ipfs::{KuboClient, PinningClient};
-use kiln_mint::{ItemId, Outbox, OutboxItem, Progress, Publish, Step, advance, read_exported};
+use kiln_mint::{
+    ItemId, Outbox, OutboxItem, Progress, Publish, Step, Verifier, advance, read_exported,
+};
 use serde::Serialize;
 
 use crate::chain::{Access, Connected, NetworkArgs, connect, on_chain};
@@ -93,8 +95,8 @@ fn outbox(data_dir: &DataDir) -> anyhow::Result<Outbox> {
 }
 
 /// The step bar: one position per step after export.
-fn step_bar() -> ProgressBar {
-    let bar = ProgressBar::new(4).with_style(
+fn step_bar(steps: u64) -> ProgressBar {
+    let bar = ProgressBar::new(steps).with_style(
         ProgressStyle::with_template("{bar:20} {pos}/{len} {msg}").expect("a valid template"),
     );
     bar.set_message("queued");
@@ -110,6 +112,7 @@ fn on_progress(bar: &ProgressBar, event: Progress) {
                 Step::Published => "publishing",
                 Step::Submitted => "sending the mint transaction",
                 Step::Confirmed | Step::Exported => "waiting for the token",
+                Step::Verified => "verifying: files by CID, the generator re-run",
             });
             format!("{step}:started")
         }
@@ -147,10 +150,11 @@ async fn finish_item(
     id: ItemId,
     connected: &Connected,
     publish: &Publish,
+    verifier: Option<&Verifier<'_>>,
     data_dir: &DataDir,
 ) -> anyhow::Result<Minted> {
     let mut store = data_dir.blockstore()?;
-    let bar = step_bar();
+    let bar = step_bar(if verifier.is_some() { 5 } else { 4 });
     let network = connected.network_name();
     let item = on_chain!(connected, |chain| advance(
         outbox,
@@ -158,6 +162,7 @@ async fn finish_item(
         &mut store,
         chain,
         publish,
+        verifier,
         |event| { on_progress(&bar, event) }
     )
     .await);
@@ -201,7 +206,13 @@ fn print_minted(out: &mut dyn std::io::Write, minted: &Minted) -> std::io::Resul
 }
 
 pub fn run_mint(args: &MintArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
-    let minted = mint_dir(&args.dir, &args.network, &args.publish.publish()?, data_dir)?;
+    let minted = mint_dir(
+        &args.dir,
+        &args.network,
+        &args.publish.publish()?,
+        None,
+        data_dir,
+    )?;
     output::print(json, &minted, |out| print_minted(out, &minted))
 }
 
@@ -210,6 +221,7 @@ fn mint_dir(
     dir: &Path,
     network: &NetworkArgs,
     publish: &Publish,
+    verifier: Option<&Verifier<'_>>,
     data_dir: &DataDir,
 ) -> anyhow::Result<Minted> {
     let exported = read_exported(dir)?;
@@ -227,7 +239,7 @@ fn mint_dir(
             exported.glb_sha256,
             exported.metadata_sha256,
         )?;
-        finish_item(&outbox, id, &connected, publish, data_dir).await
+        finish_item(&outbox, id, &connected, publish, verifier, data_dir).await
     })
 }
 
@@ -247,6 +259,10 @@ pub struct CreateArgs {
     network: NetworkArgs,
     #[command(flatten)]
     publish: PublishArgs,
+    /// After the mint, verify the token as anyone would (files by CID, the generator re-run);
+    /// the outbox records the item as verified.
+    #[arg(long)]
+    verify: bool,
 }
 
 #[derive(Serialize)]
@@ -278,10 +294,21 @@ pub fn run_create(args: &CreateArgs, data_dir: &DataDir, json: bool) -> anyhow::
     let export_args =
         crate::export::ExportArgs::for_create(&args.prompt, args.seed, out_dir, args.model.clone());
     let exported = crate::export::export(&export_args, data_dir)?;
+    let generator = if args.verify {
+        Some(crate::verify::LocalGenerator::new(&args.model)?)
+    } else {
+        None
+    };
+    // Offline: everything verification reads was just written to the blockstore.
+    let verifier = generator.as_ref().map(|generator| Verifier {
+        gateways: None,
+        generator,
+    });
     let minted = mint_dir(
         &exported.out_dir,
         &args.network,
         &args.publish.publish()?,
+        verifier.as_ref(),
         data_dir,
     )?;
     let created = Created {
@@ -345,7 +372,7 @@ pub fn run_resume(args: &ResumeArgs, data_dir: &DataDir, json: bool) -> anyhow::
         };
         let finished = runtime.block_on(async {
             let connected = connect(&network, data_dir, Access::Send).await?;
-            finish_item(&outbox, item.id, &connected, &publish, data_dir).await
+            finish_item(&outbox, item.id, &connected, &publish, None, data_dir).await
         });
         match finished {
             Ok(minted) => report.finished.push(minted),

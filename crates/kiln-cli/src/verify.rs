@@ -27,9 +27,18 @@ pub struct VerifyArgs {
 }
 
 /// The generator this Kiln has, as verification runs it.
-struct LocalGenerator<'a> {
+pub struct LocalGenerator<'a> {
     model: &'a ModelArgs,
     weights_sha256: String,
+}
+
+impl<'a> LocalGenerator<'a> {
+    pub fn new(model: &'a ModelArgs) -> anyhow::Result<Self> {
+        Ok(Self {
+            weights_sha256: model.weights()?.sha256,
+            model,
+        })
+    }
 }
 
 impl Regenerate for LocalGenerator<'_> {
@@ -55,11 +64,7 @@ impl Regenerate for LocalGenerator<'_> {
 }
 
 pub fn run(args: &VerifyArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
-    let weights = args.model.weights()?;
-    let generator = LocalGenerator {
-        model: &args.model,
-        weights_sha256: weights.sha256.clone(),
-    };
+    let generator = LocalGenerator::new(&args.model)?;
     let client = args.gateways.client()?;
     let mut store = data_dir.blockstore()?;
     let runtime = crate::runtime()?;

@@ -3,7 +3,7 @@
 //! - [`Outbox`]: one row per item and the step it reached, in SQLite; every step is written
 //!   down before it starts and after it ends, so a restarted process knows where each item
 //!   stands.
-//! - [`Step`]: exported → stored → published → submitted → confirmed.
+//! - [`Step`]: exported → stored → published → submitted → confirmed (→ verified, when asked).
 //! - [`advance`]: runs an item's remaining steps. Each step is idempotent, files are pinned
 //!   before the mint, the chain is asked for the token before anything is sent, and a
 //!   transaction written down before it left is looked for instead of sent again.
@@ -17,5 +17,5 @@ mod steps;
 mod verify;
 
 pub use outbox::{ItemId, Outbox, OutboxError, OutboxItem, Step, StepEvent};
-pub use steps::{ExportedItem, MintError, Progress, Publish, advance, read_exported};
+pub use steps::{ExportedItem, MintError, Progress, Publish, Verifier, advance, read_exported};
 pub use verify::{Check, Content, GEOMETRY_TOLERANCE, Regenerate, Verification, verify};

@@ -55,15 +55,18 @@ pub enum Step {
     Submitted,
     /// The token exists on the chain.
     Confirmed,
+    /// The token verified: files by CID, digests, and the generator re-run (when asked for).
+    Verified,
 }
 
 impl Step {
-    pub const ALL: [Step; 5] = [
+    pub const ALL: [Step; 6] = [
         Step::Exported,
         Step::Stored,
         Step::Published,
         Step::Submitted,
         Step::Confirmed,
+        Step::Verified,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -73,6 +76,7 @@ impl Step {
             Step::Published => "published",
             Step::Submitted => "submitted",
             Step::Confirmed => "confirmed",
+            Step::Verified => "verified",
         }
     }
 
@@ -137,7 +141,7 @@ pub struct OutboxItem {
 
 impl OutboxItem {
     pub fn is_done(&self) -> bool {
-        self.state == Step::Confirmed
+        self.state >= Step::Confirmed
     }
 }
 
@@ -252,7 +256,7 @@ impl Outbox {
 
     /// Items that have not reached a token yet, oldest first.
     pub fn unfinished(&self) -> Result<Vec<OutboxItem>, OutboxError> {
-        self.items_where("state != 'confirmed'", params![])
+        self.items_where("state NOT IN ('confirmed', 'verified')", params![])
     }
 
     /// Every item, oldest first.
@@ -581,7 +585,8 @@ mod tests {
     fn steps_come_in_order() {
         assert_eq!(Step::Exported.next(), Some(Step::Stored));
         assert_eq!(Step::Submitted.next(), Some(Step::Confirmed));
-        assert_eq!(Step::Confirmed.next(), None);
+        assert_eq!(Step::Confirmed.next(), Some(Step::Verified));
+        assert_eq!(Step::Verified.next(), None);
         for step in Step::ALL {
             assert_eq!(step.as_str().parse::<Step>().unwrap(), step);
         }

@@ -31,6 +31,8 @@ pub enum MintError {
     },
     #[error(transparent)]
     Chain(#[from] ChainError),
+    #[error("the token did not verify: {0}")]
+    Unverified(String),
     #[error("{file} could not be published: {detail}; the item is kept, `kiln-cli resume` retries")]
     Publish { file: &'static str, detail: String },
     #[error(
@@ -123,6 +125,13 @@ pub struct Publish {
     pub pin_wait: std::time::Duration,
 }
 
+/// What the optional last step, verification, runs with.
+pub struct Verifier<'a> {
+    /// Gateways for what the local blockstore lacks (none: the blockstore only).
+    pub gateways: Option<&'a kiln_ipfs::GatewayClient>,
+    pub generator: &'a dyn crate::Regenerate,
+}
+
 /// What [`advance`] tells its caller as it goes (progress bars, the client's status line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
@@ -141,6 +150,7 @@ pub async fn advance<C: Chain>(
     store: &mut Blockstore,
     chain: &C,
     publish: &Publish,
+    verifier: Option<&Verifier<'_>>,
     mut progress: impl FnMut(Progress) + Send,
 ) -> Result<OutboxItem, MintError> {
     loop {
@@ -148,6 +158,10 @@ pub async fn advance<C: Chain>(
         let Some(step) = item.state.next() else {
             return Ok(item);
         };
+        // Verification is the one step that runs only when asked for.
+        if step == Step::Verified && verifier.is_none() {
+            return Ok(item);
+        }
         progress(Progress::Started(step));
         outbox.started(id, step)?;
         let outcome = match step {
@@ -159,10 +173,14 @@ pub async fn advance<C: Chain>(
             Step::Submitted | Step::Confirmed => mint(outbox, &item, chain, &mut progress)
                 .await
                 .map(|()| None),
+            Step::Verified => match verifier {
+                Some(verifier) => verify_item(&item, store, chain, verifier).await.map(Some),
+                None => Ok(None),
+            },
         };
         match outcome {
             Ok(detail) => {
-                if step < Step::Submitted {
+                if step < Step::Submitted || step == Step::Verified {
                     outbox.finished(id, step, detail.as_deref())?;
                 }
                 progress(Progress::Finished(step.max(outbox.get(id)?.state)));
@@ -172,6 +190,32 @@ pub async fn advance<C: Chain>(
                 return Err(error);
             }
         }
+    }
+}
+
+/// Runs [`crate::verify`] on the item's token; every check must pass.
+async fn verify_item<C: Chain>(
+    item: &OutboxItem,
+    store: &mut Blockstore,
+    chain: &C,
+    verifier: &Verifier<'_>,
+) -> Result<String, MintError> {
+    let token = item.token_id.unwrap_or(TokenId(item.glb_sha256));
+    let mut content = crate::Content {
+        store,
+        gateways: verifier.gateways,
+    };
+    let verification = crate::verify(token, chain, &mut content, verifier.generator).await;
+    let failed: Vec<String> = verification
+        .checks
+        .iter()
+        .filter(|check| !check.ok)
+        .map(|check| format!("{}: {}", check.name, check.detail))
+        .collect();
+    if failed.is_empty() {
+        Ok(format!("{} checks passed", verification.checks.len()))
+    } else {
+        Err(MintError::Unverified(failed.join("; ")))
     }
 }
 

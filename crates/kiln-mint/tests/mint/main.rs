@@ -86,6 +86,7 @@ impl World {
             &mut self.store,
             &self.chain,
             &Publish::default(),
+            None,
             |_| {},
         ))
     }
@@ -114,6 +115,7 @@ fn an_exported_item_becomes_a_token_with_its_files_pinned_first() {
         &mut world.store,
         &world.chain,
         &Publish::default(),
+        None,
         |p| seen.push(p),
     ))
     .unwrap();
