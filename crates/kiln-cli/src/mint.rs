@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use kiln_chain::{Address, B256, Chain, TokenId};
-use kiln_ipfs::{KuboClient, PinningClient};
 use kiln_mint::{
     ItemId, Outbox, OutboxItem, Progress, Publish, Step, Verifier, advance, read_exported,
 };
@@ -30,26 +29,9 @@ pub struct MintArgs {
 /// Where the files go before the mint.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PublishArgs {
-    /// An IPFS node's RPC API to put the files on (imported and pinned) before minting, e.g.
-    /// http://127.0.0.1:5001. Without it they stay in the local blockstore.
-    #[arg(long, value_name = "URL", env = "KILN_IPFS_API")]
-    node: Option<String>,
-    /// An IPFS Pinning Service API base to have the files pinned by before minting.
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "KILN_PINNING_SERVICE",
-        requires = "token"
-    )]
-    pinning_service: Option<String>,
-    /// The pinning service's access token.
-    #[arg(
-        long,
-        value_name = "TOKEN",
-        env = "KILN_PINNING_TOKEN",
-        hide_env_values = true
-    )]
-    token: Option<String>,
+    /// Without a node or a pinning service the files stay in the local blockstore.
+    #[command(flatten)]
+    targets: crate::publish::IpfsTargets,
     /// Seconds to wait for the pinning service before leaving the item for `resume`.
     #[arg(long, default_value_t = 120)]
     pin_wait: u64,
@@ -57,13 +39,9 @@ pub struct PublishArgs {
 
 impl PublishArgs {
     fn publish(&self) -> anyhow::Result<Publish> {
-        let pinning = match (&self.pinning_service, &self.token) {
-            (Some(endpoint), Some(token)) => Some(PinningClient::new(endpoint, token)?),
-            _ => None,
-        };
         Ok(Publish {
-            node: self.node.as_deref().map(KuboClient::new).transpose()?,
-            pinning,
+            node: self.targets.node()?,
+            pinning: self.targets.pinning()?,
             pin_wait: std::time::Duration::from_secs(self.pin_wait),
         })
     }

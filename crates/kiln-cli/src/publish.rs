@@ -14,6 +14,22 @@ use crate::output;
 pub struct PublishArgs {
     cid: Cid,
 
+    #[command(flatten)]
+    target: IpfsTargets,
+
+    /// The name the pin gets at the pinning service.
+    #[arg(long, default_value = "kiln item")]
+    name: String,
+
+    /// Seconds to wait for the pinning service to finish pinning.
+    #[arg(long, default_value_t = 120)]
+    wait: u64,
+}
+
+/// Where files are published: an IPFS node and/or a pinning service (`publish`, and the mint
+/// outbox's publish step).
+#[derive(Debug, Clone, clap::Args)]
+pub struct IpfsTargets {
     /// The RPC API of an IPFS node (Kubo or compatible), e.g. http://127.0.0.1:5001.
     #[arg(long, value_name = "URL", env = "KILN_IPFS_API")]
     node: Option<String>,
@@ -35,14 +51,23 @@ pub struct PublishArgs {
         hide_env_values = true
     )]
     token: Option<String>,
+}
 
-    /// The name the pin gets at the pinning service.
-    #[arg(long, default_value = "kiln item")]
-    name: String,
+impl IpfsTargets {
+    pub fn is_empty(&self) -> bool {
+        self.node.is_none() && self.pinning_service.is_none()
+    }
 
-    /// Seconds to wait for the pinning service to finish pinning.
-    #[arg(long, default_value_t = 120)]
-    wait: u64,
+    pub fn node(&self) -> anyhow::Result<Option<KuboClient>> {
+        Ok(self.node.as_deref().map(KuboClient::new).transpose()?)
+    }
+
+    pub fn pinning(&self) -> anyhow::Result<Option<PinningClient>> {
+        Ok(match (&self.pinning_service, &self.token) {
+            (Some(endpoint), Some(token)) => Some(PinningClient::new(endpoint, token)?),
+            _ => None,
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -56,7 +81,7 @@ struct Published {
 }
 
 pub fn run(args: &PublishArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
-    if args.node.is_none() && args.pinning_service.is_none() {
+    if args.target.is_empty() {
         bail!(
             "nowhere to publish: give --node URL (an IPFS node's RPC API) and/or --pinning-service URL --token TOKEN"
         );
@@ -74,8 +99,7 @@ pub fn run(args: &PublishArgs, data_dir: &DataDir, json: bool) -> anyhow::Result
         pin_state: None,
     };
     let mut origins = Vec::new();
-    if let Some(api) = &args.node {
-        let node = KuboClient::new(api)?;
+    if let Some(node) = args.target.node()? {
         let spinner = crate::progress::spinner("publishing to the node");
         let published = runtime.block_on(node.publish(&store, &args.cid));
         spinner.finish_and_clear();
@@ -86,8 +110,7 @@ pub fn run(args: &PublishArgs, data_dir: &DataDir, json: bool) -> anyhow::Result
         }
         report.node = Some(node.api_url().to_string());
     }
-    if let (Some(endpoint), Some(token)) = (&args.pinning_service, &args.token) {
-        let service = PinningClient::new(endpoint, token)?;
+    if let Some(service) = args.target.pinning()? {
         let spinner = crate::progress::spinner("pinning service");
         let created = runtime.block_on(service.add(&args.cid, &args.name, &origins))?;
         report.pin_request = Some(created.request_id.clone());
