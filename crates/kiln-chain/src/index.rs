@@ -60,6 +60,11 @@ pub enum IndexError {
         asked_chain: u64,
         asked_contract: Address,
     },
+    #[error("cannot create the index's folder {path}: {source}")]
+    Folder {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
     #[error("the index holds a value it did not write ({0}); delete the file to rebuild it")]
     Corrupt(String),
     #[error(transparent)]
@@ -110,8 +115,10 @@ impl Index {
     /// Opens (or creates) the index of `deployment` in the SQLite file at `path`.
     pub fn open(path: &Path, deployment: Deployment) -> Result<Self, IndexError> {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|error| IndexError::Corrupt(error.to_string()))?;
+            std::fs::create_dir_all(parent).map_err(|source| IndexError::Folder {
+                path: parent.to_owned(),
+                source,
+            })?;
         }
         Self::with_connection(Connection::open(path)?, deployment)
     }
