@@ -87,31 +87,14 @@ impl Sandbox {
     /// deployed.
     pub fn open(data_dir: &Path) -> Result<Self, ChainError> {
         let path = data_dir.join(SANDBOX_FILE);
-        let failed = |detail: String| ChainError::Sandbox {
-            path: path.display().to_string(),
-            detail,
-        };
-        match std::fs::read(&path) {
-            Ok(bytes) => {
-                let state: State = serde_json::from_slice(&bytes).map_err(|error| {
-                    failed(format!(
-                        "{error}; the file is kept as it is: move it aside to start a new sandbox world"
-                    ))
-                })?;
-                if state.format != STATE_FORMAT {
-                    return Err(failed(format!(
-                        "it is in format {} and this Kiln reads format {STATE_FORMAT}: move it aside to start a new sandbox world",
-                        state.format
-                    )));
-                }
-                Self::from_state(state, Some(path))
-            }
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                std::fs::create_dir_all(data_dir).map_err(|e| failed(e.to_string()))?;
-                Self::genesis(Some(path))
-            }
-            Err(error) => Err(failed(error.to_string())),
+        if path.exists() {
+            return Self::from_state(read_state(&path)?, Some(path));
         }
+        std::fs::create_dir_all(data_dir).map_err(|error| ChainError::Sandbox {
+            path: path.display().to_string(),
+            detail: error.to_string(),
+        })?;
+        Self::genesis(Some(path))
     }
 
     /// A sandbox that lives only as long as this value (tests and benchmarks).
@@ -213,6 +196,27 @@ impl Sandbox {
         })?;
         Ok((outcome.result, outcome.state))
     }
+}
+
+/// Reads a persisted sandbox; a file it cannot use is left as it is.
+fn read_state(path: &Path) -> Result<State, ChainError> {
+    let failed = |detail: String| ChainError::Sandbox {
+        path: path.display().to_string(),
+        detail,
+    };
+    let bytes = std::fs::read(path).map_err(|error| failed(error.to_string()))?;
+    let state: State = serde_json::from_slice(&bytes).map_err(|error| {
+        failed(format!(
+            "{error}; the file is kept as it is: move it aside to start a new sandbox world"
+        ))
+    })?;
+    if state.format != STATE_FORMAT {
+        return Err(failed(format!(
+            "it is in format {} and this Kiln reads format {STATE_FORMAT}: move it aside to start a new sandbox world",
+            state.format
+        )));
+    }
+    Ok(state)
 }
 
 /// Runs a future that never waits on I/O (the sandbox's own) to completion without a runtime.
@@ -372,17 +376,8 @@ impl Chain for Sandbox {
             .unwrap_or_default();
         let block_hash =
             keccak256([parent.as_slice(), &number.to_be_bytes(), hash.as_slice()].concat());
-        // Keep the state unchanged if the world cannot be saved, so memory and disk agree.
-        let mut next = State {
-            format: state.format,
-            chain_id: state.chain_id,
-            dev_key: state.dev_key,
-            db: state.db.clone(),
-            blocks: state.blocks.clone(),
-            deployment: state.deployment,
-        };
-        next.db.commit(changes);
-        next.blocks.push(Block {
+        state.db.commit(changes);
+        state.blocks.push(Block {
             hash: block_hash,
             tx: Some(Tx {
                 hash,
@@ -391,8 +386,13 @@ impl Chain for Sandbox {
                 logs: logs.clone(),
             }),
         });
-        self.persist(&next)?;
-        *state = next;
+        if let Err(error) = self.persist(&state) {
+            // Memory must not run ahead of disk: go back to the world the file still holds.
+            if let Some(path) = &self.path {
+                *state = read_state(path)?;
+            }
+            return Err(error);
+        }
         Ok(Sent {
             outcome: TxOutcome {
                 hash,
