@@ -330,7 +330,10 @@ struct MintBench {
 fn mint_bench(model: &crate::generate::ModelArgs, items: usize, json: bool) -> anyhow::Result<()> {
     use kiln_chain::{Chain, Sandbox};
     use kiln_gen::data::Sampler;
-    use kiln_mint::{Outbox, Progress, Publish, Step, advance, read_exported};
+    use kiln_mint::{
+        Generate, ItemFiles, Outbox, Progress, Publish, Recipe, Step, Steps, advance,
+        export_generated,
+    };
 
     if items == 0 {
         bail!("--items must be at least 1");
@@ -344,43 +347,51 @@ fn mint_bench(model: &crate::generate::ModelArgs, items: usize, json: bool) -> a
     let runtime = crate::runtime()?;
     let mut sampler = Sampler::new(11);
 
-    const STEPS: [&str; 7] = [
-        "generate (load the model, run it)",
-        "export (GLB, thumbnail, CIDs, blockstore)",
-        "store and pin (outbox step)",
+    const STEPS: [&str; 11] = [
+        "generate (run the model)",
+        "GLB",
+        "thumbnail (render, PNG)",
+        "CIDs of GLB and thumbnail",
+        "metadata (canonical JSON, CID)",
+        "journal the recipe, write the files",
+        "store and pin in the blockstore",
         "publish (none configured)",
         "sign and write down the transaction",
         "run the EVM and persist the sandbox",
         "write down the token",
     ];
+    let generator = crate::verify::LocalGenerator::new(model)?;
+    let publish = Publish::default();
+    let steps = Steps::publish(&publish);
     let mut spent = [Duration::ZERO; STEPS.len()];
     let bar = ProgressBar::new(items as u64).with_message("minting");
     let started = Instant::now();
     for n in 0..items {
         let description = sampler.any_description();
         let prompt = sampler.caption(&description);
-        let export_args = crate::export::ExportArgs::for_create(
+        let recipe = Recipe::new(
             &prompt,
             n as u64,
-            folder.path().join("items").join(n.to_string()),
-            model.clone(),
+            &generator.weights_sha256(),
+            1_795_000_000,
         );
-        let export_started = Instant::now();
-        let exported = crate::export::export(&export_args, &data_dir)?;
-        spent[0] += exported.generate_time;
-        spent[1] += export_started
-            .elapsed()
-            .saturating_sub(exported.generate_time);
+        let generate_started = Instant::now();
+        let generated = generator
+            .generate(&prompt, n as u64)
+            .map_err(anyhow::Error::msg)?;
+        spent[0] += generate_started.elapsed();
+        let files = ItemFiles::make(&recipe, &generated)?;
+        spent[1] += files.timings.glb;
+        spent[2] += files.timings.thumbnail;
+        spent[3] += files.timings.cids;
+        spent[4] += files.timings.metadata;
 
-        let item = read_exported(&exported.out_dir)?;
-        let id = outbox.enqueue(
-            &exported.out_dir,
-            "sandbox",
-            deployment,
-            item.glb_sha256,
-            item.metadata_sha256,
-        )?;
         let mut mark = Instant::now();
+        let dir = folder.path().join("items").join(n.to_string());
+        let id = outbox.order(&dir, "sandbox", deployment, &recipe)?;
+        let id = export_generated(&outbox, id, &dir, &files, &mut |_| {})?;
+        spent[5] += mark.elapsed();
+        mark = Instant::now();
         let mut lap = |slot: usize| {
             spent[slot] += mark.elapsed();
             mark = Instant::now();
@@ -390,15 +401,14 @@ fn mint_bench(model: &crate::generate::ModelArgs, items: usize, json: bool) -> a
             id,
             &mut store,
             &chain,
-            &Publish::default(),
-            None,
+            &steps,
             |event| match event {
                 Progress::Started(_) => {}
-                Progress::Finished(Step::Stored) => lap(2),
-                Progress::Finished(Step::Published) => lap(3),
-                Progress::Recorded(_) => lap(4),
-                Progress::Landed => lap(5),
-                Progress::Finished(Step::Confirmed) => lap(6),
+                Progress::Finished(Step::Stored) => lap(6),
+                Progress::Finished(Step::Published) => lap(7),
+                Progress::Recorded(_) => lap(8),
+                Progress::Landed => lap(9),
+                Progress::Finished(Step::Confirmed) => lap(10),
                 Progress::Finished(_) => {}
             },
         ))?;
@@ -429,13 +439,13 @@ fn mint_bench(model: &crate::generate::ModelArgs, items: usize, json: bool) -> a
         )?;
         writeln!(
             out,
-            "{:<44} {:>9} {:>7} {:>9}",
+            "{:<40} {:>9} {:>7} {:>9}",
             "step", "seconds", "share", "ms/item"
         )?;
         for row in &report.steps {
             writeln!(
                 out,
-                "{:<44} {:>9.2} {:>6.1}% {:>9.1}",
+                "{:<40} {:>9.2} {:>6.1}% {:>9.2}",
                 row.step,
                 row.seconds,
                 row.share * 100.0,

@@ -2,19 +2,18 @@
 //! `model.glb`, `thumbnail.png` and `metadata.json` (canonical JSON whose URIs are the CIDs of the
 //! other two) — added and pinned in the local blockstore, ready to mint.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use kiln_asset::metadata::{ItemFacts, MAX_JSON_INTEGER};
-use kiln_asset::{ItemMetadata, ItemUri, Sha256Hex};
 use kiln_gen::GenerateOptions;
-use kiln_ipfs::{Cid, ImportProfile, file_cid};
+use kiln_ipfs::ImportProfile;
+use kiln_mint::{ItemFiles, Recipe};
 use serde::Serialize;
 
 use crate::data_dir::DataDir;
-use crate::generate::{GeneratedItem, ModelArgs, generate_item};
-use crate::{files, output};
+use crate::generate::{ModelArgs, generate_item};
+use crate::output;
 
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
@@ -63,9 +62,6 @@ pub struct Exported {
     vertices: usize,
     triangles: usize,
     unknown_words: Vec<String>,
-    /// Loading the model and running it (what `bench mint` tells apart from the rest).
-    #[serde(skip)]
-    pub generate_time: std::time::Duration,
 }
 
 #[derive(Serialize)]
@@ -75,59 +71,60 @@ struct FileReport {
     bytes: usize,
 }
 
-const STEPS: [&str; 6] = [
-    "generating",
-    "writing the GLB",
-    "rendering the thumbnail",
-    "computing CIDs",
-    "writing metadata",
-    "storing in the blockstore",
-];
-
-impl ExportArgs {
-    /// What `kiln-cli create` exports: the defaults, stored in the blockstore.
-    pub fn for_create(prompt: &str, seed: u64, out_dir: PathBuf, model: ModelArgs) -> Self {
+impl Exported {
+    /// What is reported of `files`, written into `out_dir`.
+    pub fn of(out_dir: &Path, files: &ItemFiles, stored: bool, unknown_words: &[String]) -> Self {
+        let [glb, thumbnail, metadata] = files.files().map(|(name, bytes, cid)| FileReport {
+            path: out_dir.join(name),
+            cid: cid.to_string(),
+            bytes: bytes.len(),
+        });
         Self {
-            prompt: prompt.to_owned(),
-            seed,
-            out_dir,
-            model,
-            height: None,
-            profile: ImportProfile::Legacy,
-            external_url: None,
-            no_store: false,
+            out_dir: out_dir.to_owned(),
+            name: files.metadata.name.clone(),
+            glb,
+            thumbnail,
+            metadata,
+            metadata_sha256: kiln_asset::Sha256Hex::of(&files.metadata_json).to_string(),
+            stored,
+            vertices: files.vertices,
+            triangles: files.triangles,
+            unknown_words: unknown_words.to_vec(),
         }
     }
 }
 
-pub fn run(args: &ExportArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
-    let report = export(args, data_dir)?;
-    print(json, &report)
+const STEPS: [&str; 4] = [
+    "generating",
+    "making the GLB, thumbnail and metadata",
+    "writing the files",
+    "storing in the blockstore",
+];
+
+/// The metadata's creation time: now, or `SOURCE_DATE_EPOCH` (reproducible builds'
+/// convention: a fixed time makes an export bit-exact).
+pub fn created_unix() -> anyhow::Result<i64> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(epoch) => epoch
+            .trim()
+            .parse()
+            .context("SOURCE_DATE_EPOCH must be whole seconds since 1970"),
+        Err(_) => Ok(std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .context("the system clock is before 1970")?
+            .as_secs() as i64),
+    }
 }
 
-/// Generates the item and writes its three files; stored and pinned unless told not to.
-pub fn export(args: &ExportArgs, data_dir: &DataDir) -> anyhow::Result<Exported> {
-    let started = std::time::Instant::now();
-    if args.seed > MAX_JSON_INTEGER {
-        bail!(
-            "seed {} is above {MAX_JSON_INTEGER}, the largest a JSON number holds exactly; pick a smaller seed",
-            args.seed
-        );
-    }
-    if let Some(height) = args.height
-        && !(height.is_finite() && (0.01..=1000.0).contains(&height))
-    {
-        bail!("--height must be between 0.01 and 1000 metres");
-    }
-    let external_url = args
-        .external_url
-        .as_deref()
-        .map(|url| {
-            ItemUri::normalise(url)
-                .map(|(uri, _)| uri)
-                .with_context(|| format!("--external-url {url}"))
-        })
-        .transpose()?;
+pub fn run(args: &ExportArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
+    let mut recipe = Recipe {
+        height: args.height,
+        profile: args.profile,
+        external_url: args.external_url.clone(),
+        ..Recipe::new(&args.prompt, args.seed, "", created_unix()?)
+    };
+    // Refused before the model runs.
+    recipe.check()?;
     let bar = ProgressBar::new(STEPS.len() as u64).with_style(
         ProgressStyle::with_template("{bar:20} {pos}/{len} {msg}").expect("the template is valid"),
     );
@@ -135,122 +132,32 @@ pub fn export(args: &ExportArgs, data_dir: &DataDir) -> anyhow::Result<Exported>
         bar.set_position(index as u64);
         bar.set_message(STEPS[index]);
     };
-
     step(0);
-    let GeneratedItem {
-        generated,
-        weights_sha256,
-        backend: _,
-    } = generate_item(
+    let item = generate_item(
         &args.prompt,
         args.seed,
         &args.model,
         &GenerateOptions::default(),
     )?;
-    let generate_time = started.elapsed();
-    let mut mesh = generated.mesh;
-    if args.height.is_some() {
-        mesh.stand_on_ground(args.height);
-    }
-    let name = generated.description.to_string();
-
+    recipe.weights_sha256 = item.weights_sha256;
     step(1);
-    let glb = kiln_asset::write_glb(&mesh, &name);
+    let files = ItemFiles::make(&recipe, &item.generated)?;
     step(2);
-    let png = kiln_asset::thumbnail_png(&mesh);
-    step(3);
-    let cid_of = |bytes: &[u8]| -> anyhow::Result<Cid> { Ok(file_cid(bytes, args.profile)?.root) };
-    let glb_cid = cid_of(&glb)?;
-    let png_cid = cid_of(&png)?;
-
-    step(4);
-    let created_unix = match std::env::var("SOURCE_DATE_EPOCH") {
-        // Reproducible builds' convention: a fixed creation time makes the export bit-exact.
-        Ok(epoch) => epoch
-            .trim()
-            .parse()
-            .context("SOURCE_DATE_EPOCH must be whole seconds since 1970")?,
-        Err(_) => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .context("the system clock is before 1970")?
-            .as_secs() as i64,
-    };
-    let metadata = ItemMetadata::for_item(&ItemFacts {
-        prompt: &args.prompt,
-        seed: args.seed,
-        description: &generated.description,
-        generator_version: env!("CARGO_PKG_VERSION"),
-        weights_sha256: weights_sha256
-            .parse::<Sha256Hex>()
-            .context("the weights' sha256")?,
-        glb: &glb,
-        vertices: mesh.vertex_count(),
-        triangles: mesh.triangle_count(),
-        bounds: mesh.bounds(),
-        created_unix,
-        ipfs_profile: args.profile,
-        glb_uri: ItemUri::ipfs(glb_cid),
-        image_uri: ItemUri::ipfs(png_cid),
-        external_url,
-    })?;
-    let metadata_json = metadata.to_canonical_json();
-    let metadata_cid = cid_of(&metadata_json)?;
-
-    std::fs::create_dir_all(&args.out_dir)
-        .with_context(|| format!("cannot create {}", args.out_dir.display()))?;
-    let report = |file: &str, bytes: &[u8], cid: Cid| FileReport {
-        path: args.out_dir.join(file),
-        cid: cid.to_string(),
-        bytes: bytes.len(),
-    };
-    let glb_report = report("model.glb", &glb, glb_cid);
-    let thumbnail_report = report("thumbnail.png", &png, png_cid);
-    let metadata_report = report("metadata.json", &metadata_json, metadata_cid);
     // The three files belong together: all are replaced, or none (the metadata last, so a
     // reader that sees it sees the files it names).
-    files::write_all_or_none(&[
-        (&glb_report.path, &glb),
-        (&thumbnail_report.path, &png),
-        (&metadata_report.path, &metadata_json),
-    ])?;
-
-    step(5);
+    files.write(&args.out_dir)?;
     if !args.no_store {
-        let mut store = data_dir.blockstore()?;
-        for (bytes, cid, file) in [
-            (&glb, glb_cid, "model.glb"),
-            (&png, png_cid, "thumbnail.png"),
-            (&metadata_json, metadata_cid, "metadata.json"),
-        ] {
-            let added = store.add_file_pinned(
-                bytes.as_slice(),
-                args.profile,
-                &format!("{name}: {file}"),
-            )?;
-            if added.root != cid {
-                bail!(
-                    "the blockstore computed {} for {file}, not {cid}",
-                    added.root
-                );
-            }
-        }
+        step(3);
+        files.store(&mut data_dir.blockstore()?)?;
     }
     bar.finish_and_clear();
-
-    let report = Exported {
-        out_dir: args.out_dir.clone(),
-        name: metadata.name.clone(),
-        glb: glb_report,
-        thumbnail: thumbnail_report,
-        metadata: metadata_report,
-        metadata_sha256: Sha256Hex::of(&metadata_json).to_string(),
-        stored: !args.no_store,
-        vertices: mesh.vertex_count(),
-        triangles: mesh.triangle_count(),
-        unknown_words: generated.unknown_words,
-        generate_time,
-    };
-    Ok(report)
+    let report = Exported::of(
+        &args.out_dir,
+        &files,
+        !args.no_store,
+        &item.generated.unknown_words,
+    );
+    print(json, &report)
 }
 
 pub fn print(json: bool, report: &Exported) -> anyhow::Result<()> {

@@ -2,13 +2,14 @@
 //! token through the mint outbox (kiln-mint), a journal in the data directory, so that a crash
 //! or a closed laptop loses nothing and never pays twice.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use kiln_chain::{Address, B256, Chain, TokenId};
 use kiln_mint::{
-    ItemId, Outbox, OutboxItem, Progress, Publish, Step, Verifier, advance, read_exported,
+    ItemFiles, ItemId, Outbox, OutboxItem, Progress, Publish, Recipe, Step, Steps, advance,
+    export_generated, read_exported,
 };
 use serde::Serialize;
 
@@ -24,6 +25,19 @@ pub struct MintArgs {
     network: NetworkArgs,
     #[command(flatten)]
     publish: PublishArgs,
+    #[command(flatten)]
+    check: VerifyAfter,
+}
+
+/// The optional last step.
+#[derive(Debug, Clone, clap::Args)]
+pub struct VerifyAfter {
+    /// After the mint, verify the token as anyone would (files by CID, the generator re-run);
+    /// the outbox records the item as verified.
+    #[arg(long)]
+    verify: bool,
+    #[command(flatten)]
+    model: crate::generate::ModelArgs,
 }
 
 /// Where the files go before the mint.
@@ -51,6 +65,9 @@ impl PublishArgs {
 pub struct ResumeArgs {
     #[command(flatten)]
     publish: PublishArgs,
+    /// Also verify the items that finish (and those minted but not verified yet).
+    #[command(flatten)]
+    check: VerifyAfter,
 }
 
 /// A minted (or already minted) item, as `mint` and `resume` report it.
@@ -72,9 +89,10 @@ fn outbox(data_dir: &DataDir) -> anyhow::Result<Outbox> {
     Outbox::open(&path).with_context(|| format!("cannot open the mint outbox {}", path.display()))
 }
 
-/// The step bar: one position per step after export.
-fn step_bar(steps: u64) -> ProgressBar {
-    let bar = ProgressBar::new(steps).with_style(
+/// The step bar: one position per step.
+fn step_bar(verify: bool) -> ProgressBar {
+    let steps = Step::ALL.len() - usize::from(!verify);
+    let bar = ProgressBar::new(steps as u64).with_style(
         ProgressStyle::with_template("{bar:20} {pos}/{len} {msg}").expect("a valid template"),
     );
     bar.set_message("queued");
@@ -86,16 +104,23 @@ fn on_progress(bar: &ProgressBar, event: Progress) {
     let label = match event {
         Progress::Started(step) => {
             bar.set_message(match step {
+                Step::Generated => "generating",
+                Step::Exported => "writing the files",
                 Step::Stored => "storing and pinning the files",
                 Step::Published => "publishing",
                 Step::Submitted => "sending the mint transaction",
-                Step::Confirmed | Step::Exported => "waiting for the token",
+                Step::Confirmed => "waiting for the token",
                 Step::Verified => "verifying: files by CID, the generator re-run",
             });
             format!("{step}:started")
         }
         Progress::Finished(step) => {
-            bar.set_position(Step::ALL.iter().position(|s| *s == step).unwrap_or(0) as u64);
+            bar.set_position(
+                Step::ALL
+                    .iter()
+                    .position(|s| *s == step)
+                    .map_or(0, |i| i + 1) as u64,
+            );
             format!("{step}:finished")
         }
         Progress::Recorded(_) => {
@@ -127,21 +152,19 @@ async fn finish_item(
     outbox: &Outbox,
     id: ItemId,
     connected: &Connected,
-    publish: &Publish,
-    verifier: Option<&Verifier<'_>>,
+    steps: &Steps<'_>,
     data_dir: &DataDir,
+    bar: &ProgressBar,
 ) -> anyhow::Result<Minted> {
     let mut store = data_dir.blockstore()?;
-    let bar = step_bar(if verifier.is_some() { 5 } else { 4 });
     let network = connected.network_name();
     let item = on_chain!(connected, |chain| advance(
         outbox,
         id,
         &mut store,
         chain,
-        publish,
-        verifier,
-        |event| { on_progress(&bar, event) }
+        steps,
+        |event| { on_progress(bar, event) }
     )
     .await);
     bar.finish_and_clear();
@@ -150,7 +173,7 @@ async fn finish_item(
     let token_id = item.token_id.context("a confirmed item has a token")?;
     let token_uri = on_chain!(connected, |chain| chain.token_uri(token_id).await)?;
     Ok(Minted {
-        item: id,
+        item: item.id,
         network,
         chain_id: item.chain_id,
         contract: item.contract,
@@ -184,41 +207,43 @@ fn print_minted(out: &mut dyn std::io::Write, minted: &Minted) -> std::io::Resul
 }
 
 pub fn run_mint(args: &MintArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
-    let minted = mint_dir(
-        &args.dir,
-        &args.network,
-        &args.publish.publish()?,
-        None,
-        data_dir,
-    )?;
-    output::print(json, &minted, |out| print_minted(out, &minted))
-}
-
-/// Queues the exported item in `dir` and runs it to its token.
-fn mint_dir(
-    dir: &Path,
-    network: &NetworkArgs,
-    publish: &Publish,
-    verifier: Option<&Verifier<'_>>,
-    data_dir: &DataDir,
-) -> anyhow::Result<Minted> {
-    let exported = read_exported(dir)?;
-    let dir =
-        std::fs::canonicalize(dir).with_context(|| format!("cannot resolve {}", dir.display()))?;
+    let exported = read_exported(&args.dir)?;
+    let dir = std::fs::canonicalize(&args.dir)
+        .with_context(|| format!("cannot resolve {}", args.dir.display()))?;
+    let publish = args.publish.publish()?;
+    let generator = args.check.generator()?;
+    let steps = Steps {
+        generator: generator.as_ref().map(|g| g as &dyn kiln_mint::Generate),
+        verify: args.check.verify,
+        ..Steps::publish(&publish)
+    };
     let outbox = outbox(data_dir)?;
-    let runtime = crate::runtime()?;
-    runtime.block_on(async {
-        let connected = connect(network, data_dir, Access::Send).await?;
+    let bar = step_bar(args.check.verify);
+    let minted = crate::runtime()?.block_on(async {
+        let connected = connect(&args.network, data_dir, Access::Send).await?;
         let deployment = on_chain!(&connected, |chain| chain.deployment())?;
         let id = outbox.enqueue(
             &dir,
-            &network.network,
+            &args.network.network,
             deployment,
             exported.glb_sha256,
             exported.metadata_sha256,
         )?;
-        finish_item(&outbox, id, &connected, publish, verifier, data_dir).await
-    })
+        finish_item(&outbox, id, &connected, &steps, data_dir, &bar).await
+    })?;
+    output::print(json, &minted, |out| print_minted(out, &minted))
+}
+
+impl VerifyAfter {
+    /// The model, when verification needs it; `resume` also takes it when the weights are
+    /// there, for items written down before their files were made.
+    fn generator(&self) -> anyhow::Result<Option<crate::verify::LocalGenerator<'_>>> {
+        match crate::verify::LocalGenerator::new(&self.model) {
+            Ok(generator) => Ok(Some(generator)),
+            Err(error) if self.verify => Err(error),
+            Err(_) => Ok(None),
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -269,26 +294,45 @@ pub fn run_create(args: &CreateArgs, data_dir: &DataDir, json: bool) -> anyhow::
             .join("items")
             .join(format!("{}-{}", args.seed, slug.join("-")))
     });
-    let export_args =
-        crate::export::ExportArgs::for_create(&args.prompt, args.seed, out_dir, args.model.clone());
-    let exported = crate::export::export(&export_args, data_dir)?;
-    let generator = if args.verify {
-        Some(crate::verify::LocalGenerator::new(&args.model)?)
-    } else {
-        None
-    };
-    // Offline: everything verification reads was just written to the blockstore.
-    let verifier = generator.as_ref().map(|generator| Verifier {
-        gateways: None,
-        generator,
-    });
-    let minted = mint_dir(
-        &exported.out_dir,
-        &args.network,
-        &args.publish.publish()?,
-        verifier.as_ref(),
-        data_dir,
+    let mut recipe = Recipe::new(&args.prompt, args.seed, "", crate::export::created_unix()?);
+    recipe.check()?;
+    let publish = args.publish.publish()?;
+    let bar = step_bar(args.verify);
+    on_progress(&bar, Progress::Started(Step::Generated));
+    let item = crate::generate::generate_item(
+        &args.prompt,
+        args.seed,
+        &args.model,
+        &kiln_gen::GenerateOptions::default(),
     )?;
+    recipe.weights_sha256 = item.weights_sha256;
+    let files = ItemFiles::make(&recipe, &item.generated)?;
+    let generator = crate::verify::LocalGenerator::new(&args.model)?;
+    let steps = Steps {
+        generator: Some(&generator),
+        verify: args.verify,
+        ..Steps::publish(&publish)
+    };
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("cannot create {}", out_dir.display()))?;
+    let out_dir = std::fs::canonicalize(&out_dir)
+        .with_context(|| format!("cannot resolve {}", out_dir.display()))?;
+    let outbox = outbox(data_dir)?;
+    let minted = crate::runtime()?.block_on(async {
+        let connected = connect(&args.network, data_dir, Access::Send).await?;
+        let deployment = on_chain!(&connected, |chain| chain.deployment())?;
+        // Written down before the files exist: if the process stops now, `resume` makes them
+        // again from the recipe.
+        let id = outbox.order(&out_dir, &args.network.network, deployment, &recipe)?;
+        on_progress(&bar, Progress::Finished(Step::Generated));
+        on_progress(&bar, Progress::Started(Step::Exported));
+        let id = export_generated(&outbox, id, &out_dir, &files, &mut |event| {
+            on_progress(&bar, event)
+        })?;
+        finish_item(&outbox, id, &connected, &steps, data_dir, &bar).await
+    })?;
+    let exported =
+        crate::export::Exported::of(&out_dir, &files, true, &item.generated.unknown_words);
     let created = Created {
         export: exported,
         mint: minted,
@@ -334,8 +378,21 @@ struct Resumed {
 
 pub fn run_resume(args: &ResumeArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
     let publish = args.publish.publish()?;
+    let generator = args.check.generator()?;
+    let steps = Steps {
+        generator: generator.as_ref().map(|g| g as &dyn kiln_mint::Generate),
+        verify: args.check.verify,
+        ..Steps::publish(&publish)
+    };
     let outbox = outbox(data_dir)?;
-    let unfinished: Vec<OutboxItem> = outbox.unfinished()?;
+    let unfinished: Vec<OutboxItem> = if args.check.verify {
+        let all = outbox.all()?;
+        all.into_iter()
+            .filter(|item| item.state < Step::Verified)
+            .collect()
+    } else {
+        outbox.unfinished()?
+    };
     let runtime = crate::runtime()?;
     let mut report = Resumed {
         finished: Vec::new(),
@@ -348,9 +405,10 @@ pub fn run_resume(args: &ResumeArgs, data_dir: &DataDir, json: bool) -> anyhow::
             contract: Some(item.contract),
             confirmations: 1,
         };
+        let bar = step_bar(args.check.verify);
         let finished = runtime.block_on(async {
             let connected = connect(&network, data_dir, Access::Send).await?;
-            finish_item(&outbox, item.id, &connected, &publish, None, data_dir).await
+            finish_item(&outbox, item.id, &connected, &steps, data_dir, &bar).await
         });
         match finished {
             Ok(minted) => report.finished.push(minted),

@@ -4,7 +4,7 @@
 use anyhow::bail;
 use kiln_chain::TokenId;
 use kiln_gen::GenerateOptions;
-use kiln_mint::{Content, Regenerate, verify};
+use kiln_mint::{Content, Generate, verify};
 
 use crate::chain::{Access, NetworkArgs, connect, on_chain};
 use crate::data_dir::DataDir;
@@ -41,25 +41,15 @@ impl<'a> LocalGenerator<'a> {
     }
 }
 
-impl Regenerate for LocalGenerator<'_> {
+impl Generate for LocalGenerator<'_> {
     fn weights_sha256(&self) -> String {
         self.weights_sha256.clone()
     }
 
-    fn regenerate(&self, prompt: &str, seed: u64, height: f32) -> Result<Vec<u8>, String> {
-        let item = generate_item(prompt, seed, self.model, &GenerateOptions::default())
-            .map_err(|error| format!("{error:#}"))?;
-        let mut mesh = item.generated.mesh;
-        // Items stand at their prompt's height unless exported with --height; the metadata
-        // records the height to a tenth of a millimetre.
-        let (min, max) = mesh.bounds();
-        if ((max[1] - min[1]) - height).abs() > 2e-4 {
-            mesh.stand_on_ground(Some(height));
-        }
-        Ok(kiln_asset::write_glb(
-            &mesh,
-            &item.generated.description.to_string(),
-        ))
+    fn generate(&self, prompt: &str, seed: u64) -> Result<kiln_gen::Generated, String> {
+        generate_item(prompt, seed, self.model, &GenerateOptions::default())
+            .map(|item| item.generated)
+            .map_err(|error| format!("{error:#}"))
     }
 }
 

@@ -3,7 +3,10 @@
 //! - [`Outbox`]: one row per item and the step it reached, in SQLite; every step is written
 //!   down before it starts and after it ends, so a restarted process knows where each item
 //!   stands.
-//! - [`Step`]: exported → stored → published → submitted → confirmed (→ verified, when asked).
+//! - [`ItemFiles`]: an item's GLB, thumbnail and canonical metadata, made from the model's
+//!   output and a [`Recipe`] (prompt, seed, weights, creation time) that makes them again.
+//! - [`Step`]: generated → exported → stored → published → submitted → confirmed (→ verified,
+//!   when asked).
 //! - [`advance`]: runs an item's remaining steps. Each step is idempotent, files are pinned
 //!   before the mint, the chain is asked for the token before anything is sent, and a
 //!   transaction written down before it left is looked for instead of sent again.
@@ -12,10 +15,17 @@
 //!
 //! Joins kiln-asset, kiln-ipfs and kiln-chain. No Bevy here.
 
+mod export;
 mod outbox;
 mod steps;
 mod verify;
 
+pub use export::{
+    ExportError, ExportTimings, GLB_FILE, Generate, ItemFiles, METADATA_FILE, Recipe,
+    THUMBNAIL_FILE, regenerate_glb, write_all_or_none,
+};
 pub use outbox::{ItemId, Outbox, OutboxError, OutboxItem, Step, StepEvent};
-pub use steps::{ExportedItem, MintError, Progress, Publish, Verifier, advance, read_exported};
-pub use verify::{Check, Content, GEOMETRY_TOLERANCE, Regenerate, Verification, verify};
+pub use steps::{
+    ExportedItem, MintError, Progress, Publish, Steps, advance, export_generated, read_exported,
+};
+pub use verify::{Check, Content, GEOMETRY_TOLERANCE, Verification, verify};

@@ -8,18 +8,21 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use kiln_chain::{Address, B256, Deployment, SignedTx, TokenId};
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS items (
+use crate::Recipe;
+
+/// The items table. Its digests are empty while an item is only generated: its files, and so
+/// their digests, do not exist yet; its recipe makes them.
+const ITEMS_TABLE: &str = "(
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     item_dir TEXT NOT NULL,
     network TEXT NOT NULL,
     chain_id INTEGER NOT NULL,
     contract BLOB NOT NULL,
-    glb_sha256 BLOB NOT NULL,
-    metadata_sha256 BLOB NOT NULL,
+    glb_sha256 BLOB,
+    metadata_sha256 BLOB,
     state TEXT NOT NULL,
     tx_hash BLOB,
     tx_nonce INTEGER,
@@ -29,8 +32,11 @@ CREATE TABLE IF NOT EXISTS items (
     last_error TEXT,
     created_ms INTEGER NOT NULL,
     updated_ms INTEGER NOT NULL,
+    recipe TEXT,
     UNIQUE (chain_id, contract, glb_sha256)
-);
+)";
+
+const STEPS_TABLE: &str = "
 CREATE TABLE IF NOT EXISTS steps (
     item INTEGER NOT NULL REFERENCES items (id),
     step TEXT NOT NULL,
@@ -41,11 +47,17 @@ CREATE TABLE IF NOT EXISTS steps (
 CREATE INDEX IF NOT EXISTS steps_by_item ON steps (item, at_ms);
 ";
 
+/// `PRAGMA user_version` of the current layout. 0 was the first (no recipes, digests required).
+const SCHEMA_VERSION: i64 = 2;
+
 /// The steps an item goes through, in order; an item's state is the last step it finished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
-    /// Its three files are in a folder (written by `kiln-cli export`).
+    /// The model made the object, and its recipe (prompt, seed, weights, creation time) is
+    /// written down: the files can be made again, byte for byte, from that alone.
+    Generated,
+    /// Its three files are in a folder (written by `kiln-cli export` or from the recipe).
     Exported,
     /// The files are in the local blockstore, pinned, their CIDs checked.
     Stored,
@@ -60,7 +72,8 @@ pub enum Step {
 }
 
 impl Step {
-    pub const ALL: [Step; 6] = [
+    pub const ALL: [Step; 7] = [
+        Step::Generated,
         Step::Exported,
         Step::Stored,
         Step::Published,
@@ -71,6 +84,7 @@ impl Step {
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Step::Generated => "generated",
             Step::Exported => "exported",
             Step::Stored => "stored",
             Step::Published => "published",
@@ -115,7 +129,7 @@ impl fmt::Display for ItemId {
 }
 
 /// One item in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutboxItem {
     pub id: ItemId,
     pub item_dir: PathBuf,
@@ -123,8 +137,11 @@ pub struct OutboxItem {
     pub network: String,
     pub chain_id: u64,
     pub contract: Address,
-    pub glb_sha256: B256,
-    pub metadata_sha256: B256,
+    /// The digests of its files; `None` while it is only generated.
+    pub glb_sha256: Option<B256>,
+    pub metadata_sha256: Option<B256>,
+    /// What its files are made from, for an item that went through `generated`.
+    pub recipe: Option<Recipe>,
     /// The last step finished.
     pub state: Step,
     /// The mint transaction, once signed.
@@ -164,6 +181,10 @@ pub enum OutboxError {
     Corrupt(String),
     #[error("there is no item {0} in the mint outbox: `kiln-cli outbox` lists them")]
     NoSuchItem(ItemId),
+    #[error(
+        "the mint outbox was written by a newer Kiln (layout {0}, this one knows {SCHEMA_VERSION}): update Kiln"
+    )]
+    Newer(i64),
 }
 
 /// The outbox of a data directory.
@@ -193,13 +214,13 @@ impl Outbox {
         Self::with_connection(Connection::open_in_memory()?)
     }
 
-    fn with_connection(db: Connection) -> Result<Self, OutboxError> {
+    fn with_connection(mut db: Connection) -> Result<Self, OutboxError> {
         db.busy_timeout(std::time::Duration::from_secs(10))?;
         // Every write is on disk before the call returns: a step written down survives a
         // power cut, not just a crash.
         db.pragma_update(None, "journal_mode", "WAL")?;
         db.pragma_update(None, "synchronous", "FULL")?;
-        db.execute_batch(SCHEMA)?;
+        migrate(&mut db)?;
         Ok(Self { db: Mutex::new(db) })
     }
 
@@ -246,6 +267,92 @@ impl Outbox {
             |row| row.get(0),
         )?;
         Ok(ItemId(id))
+    }
+
+    /// Writes down a generated item by its recipe, before its files are made: the item is
+    /// `generated`, and its files can be made again from the recipe if the process stops.
+    pub fn order(
+        &self,
+        item_dir: &Path,
+        network: &str,
+        deployment: Deployment,
+        recipe: &Recipe,
+    ) -> Result<ItemId, OutboxError> {
+        let recipe = serde_json::to_string(recipe)
+            .map_err(|error| OutboxError::Corrupt(format!("a recipe: {error}")))?;
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let now = now_ms() as i64;
+        tx.execute(
+            "INSERT INTO items (item_dir, network, chain_id, contract, state, recipe, created_ms, updated_ms)
+             VALUES (?1, ?2, ?3, ?4, 'generated', ?5, ?6, ?6)",
+            params![
+                item_dir.to_string_lossy(),
+                network,
+                deployment.chain_id as i64,
+                deployment.address.as_slice(),
+                recipe,
+                now,
+            ],
+        )?;
+        let id = ItemId(tx.last_insert_rowid());
+        self.log(&tx, id, Step::Generated, "finished", None)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Writes down that a generated item's files are in its folder, with their digests: the
+    /// item is `exported`. When the same object is in the outbox already (the same prompt and
+    /// seed made twice), this order is folded into that item, whose id is returned.
+    pub fn exported(
+        &self,
+        id: ItemId,
+        glb_sha256: B256,
+        metadata_sha256: B256,
+    ) -> Result<ItemId, OutboxError> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let existing: Option<i64> = tx
+            .query_row(
+                "SELECT other.id FROM items AS other JOIN items AS this
+                 ON other.chain_id = this.chain_id AND other.contract = this.contract
+                 WHERE this.id = ?1 AND other.id != ?1 AND other.glb_sha256 = ?2",
+                params![id.0, glb_sha256.as_slice()],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let survivor = match existing {
+            Some(other) => {
+                tx.execute("DELETE FROM steps WHERE item = ?1", [id.0])?;
+                tx.execute("DELETE FROM items WHERE id = ?1", [id.0])?;
+                let detail =
+                    format!("made again by a later order (item {id}), folded into this one");
+                self.log(
+                    &tx,
+                    ItemId(other),
+                    Step::Exported,
+                    "finished",
+                    Some(&detail),
+                )?;
+                ItemId(other)
+            }
+            None => {
+                tx.execute(
+                    "UPDATE items SET state = 'exported', glb_sha256 = ?2, metadata_sha256 = ?3,
+                     last_error = NULL, updated_ms = ?4 WHERE id = ?1",
+                    params![
+                        id.0,
+                        glb_sha256.as_slice(),
+                        metadata_sha256.as_slice(),
+                        now_ms() as i64
+                    ],
+                )?;
+                self.log(&tx, id, Step::Exported, "finished", None)?;
+                id
+            }
+        };
+        tx.commit()?;
+        Ok(survivor)
     }
 
     pub fn get(&self, id: ItemId) -> Result<OutboxItem, OutboxError> {
@@ -407,13 +514,69 @@ impl Outbox {
         let db = self.db();
         let sql = format!(
             "SELECT id, item_dir, network, chain_id, contract, glb_sha256, metadata_sha256, state,
-                    tx_hash, tx_nonce, token_id, block, gas_used, last_error, created_ms, updated_ms
+                    tx_hash, tx_nonce, token_id, block, gas_used, last_error, created_ms, updated_ms,
+                    recipe
              FROM items WHERE {condition} ORDER BY id"
         );
         let mut statement = db.prepare(&sql)?;
         let rows = statement.query_map(values, read_row)?;
         rows.map(|row| row?).collect()
     }
+}
+
+/// Brings the database to the current layout: creates it, or rebuilds the items table of the
+/// first layout (SQLite cannot relax NOT NULL in place), in one transaction.
+fn migrate(db: &mut Connection) -> Result<(), OutboxError> {
+    let version: i64 = db.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(OutboxError::Newer(version));
+    }
+    if version == SCHEMA_VERSION {
+        return Ok(());
+    }
+    // SQLite's way to rebuild a table that others refer to: references unchecked while it
+    // happens (this switch only works outside a transaction), checked again before commit.
+    db.pragma_update(None, "foreign_keys", false)?;
+    let rebuilt = rebuild(db);
+    db.pragma_update(None, "foreign_keys", true)?;
+    rebuilt
+}
+
+fn rebuild(db: &mut Connection) -> Result<(), OutboxError> {
+    let tx = db.transaction()?;
+    let has_items: bool = tx.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'items'",
+        [],
+        |row| row.get(0),
+    )?;
+    if has_items {
+        tx.execute_batch(&format!(
+            "CREATE TABLE items_next {ITEMS_TABLE};
+             INSERT INTO items_next (id, item_dir, network, chain_id, contract, glb_sha256,
+                 metadata_sha256, state, tx_hash, tx_nonce, token_id, block, gas_used, last_error,
+                 created_ms, updated_ms)
+             SELECT id, item_dir, network, chain_id, contract, glb_sha256, metadata_sha256, state,
+                 tx_hash, tx_nonce, token_id, block, gas_used, last_error, created_ms, updated_ms
+             FROM items;
+             DROP TABLE items;
+             ALTER TABLE items_next RENAME TO items;"
+        ))?;
+    } else {
+        tx.execute_batch(&format!("CREATE TABLE items {ITEMS_TABLE};"))?;
+    }
+    tx.execute_batch(STEPS_TABLE)?;
+    let dangling: i64 =
+        tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |row| {
+            row.get(0)
+        })?;
+    if dangling > 0 {
+        return Err(OutboxError::Corrupt(format!(
+            "{dangling} step records name no item"
+        )));
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
 }
 
 /// Reads a row of `items`; the inner result is our own decoding of what SQLite returned.
@@ -427,8 +590,8 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<OutboxItem, OutboxError>> 
     let network: String = row.get(2)?;
     let chain_id: i64 = row.get(3)?;
     let contract: Vec<u8> = row.get(4)?;
-    let glb: Vec<u8> = row.get(5)?;
-    let metadata: Vec<u8> = row.get(6)?;
+    let glb: Option<Vec<u8>> = row.get(5)?;
+    let metadata: Option<Vec<u8>> = row.get(6)?;
     let state: String = row.get(7)?;
     let tx_hash: Option<Vec<u8>> = row.get(8)?;
     let tx_nonce: Option<i64> = row.get(9)?;
@@ -438,6 +601,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<OutboxItem, OutboxError>> 
     let last_error: Option<String> = row.get(13)?;
     let created_ms: i64 = row.get(14)?;
     let updated_ms: i64 = row.get(15)?;
+    let recipe: Option<String> = row.get(16)?;
     Ok((|| {
         Ok(OutboxItem {
             id,
@@ -446,8 +610,14 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<OutboxItem, OutboxError>> 
             chain_id: chain_id as u64,
             contract: Address::try_from(contract.as_slice())
                 .map_err(|_| OutboxError::Corrupt("a contract address".into()))?,
-            glb_sha256: b256(glb)?,
-            metadata_sha256: b256(metadata)?,
+            glb_sha256: glb.map(b256).transpose()?,
+            metadata_sha256: metadata.map(b256).transpose()?,
+            recipe: recipe
+                .map(|text| {
+                    serde_json::from_str(&text)
+                        .map_err(|error| OutboxError::Corrupt(format!("a recipe: {error}")))
+                })
+                .transpose()?,
             state: state.parse()?,
             tx_hash: tx_hash.map(b256).transpose()?,
             tx_nonce: tx_nonce.map(|n| n as u64),
@@ -582,7 +752,69 @@ mod tests {
     }
 
     #[test]
+    fn an_outbox_of_the_first_layout_is_brought_forward_with_its_items() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.sqlite");
+        {
+            let db = Connection::open(&path).unwrap();
+            db.execute_batch(
+                "CREATE TABLE items (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, item_dir TEXT NOT NULL,
+                    network TEXT NOT NULL, chain_id INTEGER NOT NULL, contract BLOB NOT NULL,
+                    glb_sha256 BLOB NOT NULL, metadata_sha256 BLOB NOT NULL, state TEXT NOT NULL,
+                    tx_hash BLOB, tx_nonce INTEGER, token_id BLOB, block INTEGER, gas_used INTEGER,
+                    last_error TEXT, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,
+                    UNIQUE (chain_id, contract, glb_sha256));
+                 CREATE TABLE steps (item INTEGER NOT NULL REFERENCES items (id), step TEXT NOT NULL,
+                    phase TEXT NOT NULL, at_ms INTEGER NOT NULL, detail TEXT);",
+            )
+            .unwrap();
+            db.execute(
+                "INSERT INTO items (item_dir, network, chain_id, contract, glb_sha256,
+                 metadata_sha256, state, created_ms, updated_ms)
+                 VALUES ('/items/old', 'sandbox', 7, ?1, ?2, ?3, 'stored', 1, 2)",
+                params![
+                    Address::repeat_byte(9).as_slice(),
+                    B256::repeat_byte(1).as_slice(),
+                    B256::repeat_byte(2).as_slice()
+                ],
+            )
+            .unwrap();
+            db.execute(
+                "INSERT INTO steps VALUES (1, 'stored', 'finished', 2, NULL)",
+                [],
+            )
+            .unwrap();
+        }
+        let outbox = Outbox::open(&path).unwrap();
+        let old = outbox.get(ItemId(1)).unwrap();
+        assert_eq!(old.state, Step::Stored);
+        assert_eq!(old.glb_sha256, Some(B256::repeat_byte(1)));
+        assert_eq!(old.recipe, None);
+        assert_eq!(outbox.events(ItemId(1)).unwrap().len(), 1);
+        // The new layout takes generated items, and the old item keeps its place.
+        let recipe = Recipe::new("a chair", 1, &"ab".repeat(32), 0);
+        let new = outbox
+            .order(Path::new("/items/new"), "sandbox", deployment(), &recipe)
+            .unwrap();
+        assert_eq!(new, ItemId(2));
+        drop(outbox);
+        let outbox = Outbox::open(&path).unwrap();
+        assert_eq!(outbox.all().unwrap().len(), 2);
+
+        let db = Connection::open(&path).unwrap();
+        db.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(db);
+        assert!(matches!(
+            Outbox::open(&path),
+            Err(OutboxError::Newer(version)) if version == SCHEMA_VERSION + 1
+        ));
+    }
+
+    #[test]
     fn steps_come_in_order() {
+        assert_eq!(Step::Generated.next(), Some(Step::Exported));
         assert_eq!(Step::Exported.next(), Some(Step::Stored));
         assert_eq!(Step::Submitted.next(), Some(Step::Confirmed));
         assert_eq!(Step::Confirmed.next(), Some(Step::Verified));

@@ -8,7 +8,7 @@ use kiln_asset::{ItemMetadata, ItemUri, Limits, Sha256Hex};
 use kiln_chain::{B256, Chain, ChainError, MintRequest, SignedTx, TokenId, TxStatus};
 use kiln_ipfs::{Blockstore, Cid, ImportProfile, KuboClient, PinningClient, StoreError, raw_cid};
 
-use crate::{ItemId, Outbox, OutboxError, OutboxItem, Step};
+use crate::{Generate, ItemFiles, ItemId, Outbox, OutboxError, OutboxItem, Step};
 
 /// Why an item stopped on its way; it stays in the outbox at the step it reached.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +39,16 @@ pub enum MintError {
         "token {token} (this GLB) was minted with other metadata (sha256 {theirs}): this item cannot be minted again"
     )]
     TakenByOther { token: TokenId, theirs: B256 },
+    #[error("item {id}'s files could not be made: {source}")]
+    Export {
+        id: ItemId,
+        #[source]
+        source: crate::ExportError,
+    },
+    #[error(
+        "item {0} needs the model ({1}), and none was given: run it where the model's weights are"
+    )]
+    NoGenerator(ItemId, &'static str),
 }
 
 /// An exported item's files, read and checked to belong together.
@@ -125,11 +135,29 @@ pub struct Publish {
     pub pin_wait: std::time::Duration,
 }
 
-/// What the optional last step, verification, runs with.
-pub struct Verifier<'a> {
-    /// Gateways for what the local blockstore lacks (none: the blockstore only).
+/// What the steps run with besides the outbox, the blockstore and the chain.
+#[derive(Clone, Copy)]
+pub struct Steps<'a> {
+    pub publish: &'a Publish,
+    /// The model: it makes the files of an item written down as generated, and verification
+    /// runs it again.
+    pub generator: Option<&'a dyn Generate>,
+    /// Verify each token once it is confirmed (the optional last step; needs the generator).
+    pub verify: bool,
+    /// Gateways for what the local blockstore lacks when verifying (none: the blockstore only).
     pub gateways: Option<&'a kiln_ipfs::GatewayClient>,
-    pub generator: &'a dyn crate::Regenerate,
+}
+
+impl<'a> Steps<'a> {
+    /// Publish as configured, no model, no verification.
+    pub fn publish(publish: &'a Publish) -> Self {
+        Self {
+            publish,
+            generator: None,
+            verify: false,
+            gateways: None,
+        }
+    }
 }
 
 /// What [`advance`] tells its caller as it goes (progress bars, the client's status line).
@@ -146,11 +174,10 @@ pub enum Progress {
 /// Runs the item's remaining steps until it has its token; the item as it ends up.
 pub async fn advance<C: Chain>(
     outbox: &Outbox,
-    id: ItemId,
+    mut id: ItemId,
     store: &mut Blockstore,
     chain: &C,
-    publish: &Publish,
-    verifier: Option<&Verifier<'_>>,
+    steps: &Steps<'_>,
     mut progress: impl FnMut(Progress) + Send,
 ) -> Result<OutboxItem, MintError> {
     loop {
@@ -159,24 +186,31 @@ pub async fn advance<C: Chain>(
             return Ok(item);
         };
         // Verification is the one step that runs only when asked for.
-        if step == Step::Verified && verifier.is_none() {
+        if step == Step::Verified && !steps.verify {
             return Ok(item);
+        }
+        if step == Step::Exported {
+            // Its files are made again from the recipe; the order may fold into an item that
+            // has the same object.
+            let generator = steps.generator.ok_or(MintError::NoGenerator(
+                id,
+                "its files are made from its recipe",
+            ))?;
+            id = export_again(outbox, &item, generator, &mut progress)?;
+            continue;
         }
         progress(Progress::Started(step));
         outbox.started(id, step)?;
         let outcome = match step {
-            Step::Exported => unreachable!("no step leads to exported"),
+            Step::Generated | Step::Exported => unreachable!("handled before"),
             Step::Stored => store_files(&item, store).map(|()| None),
-            Step::Published => publish_files(&item, store, publish).await.map(Some),
+            Step::Published => publish_files(&item, store, steps.publish).await.map(Some),
             // Submitting writes itself down (before the transaction leaves) and goes on to
             // confirm in the same breath.
             Step::Submitted | Step::Confirmed => mint(outbox, &item, chain, &mut progress)
                 .await
                 .map(|()| None),
-            Step::Verified => match verifier {
-                Some(verifier) => verify_item(&item, store, chain, verifier).await.map(Some),
-                None => Ok(None),
-            },
+            Step::Verified => verify_item(&item, store, chain, steps).await.map(Some),
         };
         match outcome {
             Ok(detail) => {
@@ -193,19 +227,85 @@ pub async fn advance<C: Chain>(
     }
 }
 
+/// Makes the files of an item that is only generated from its recipe, writes them into its
+/// folder and writes down that it is exported; the item's id from then on.
+fn export_again(
+    outbox: &Outbox,
+    item: &OutboxItem,
+    generator: &dyn Generate,
+    progress: &mut impl FnMut(Progress),
+) -> Result<ItemId, MintError> {
+    let recipe = item.recipe.as_ref().ok_or_else(|| {
+        OutboxError::Corrupt(format!("item {} is generated but has no recipe", item.id))
+    })?;
+    progress(Progress::Started(Step::Exported));
+    outbox.started(item.id, Step::Exported)?;
+    let files = ItemFiles::regenerate(recipe, generator).map_err(|source| MintError::Export {
+        id: item.id,
+        source,
+    });
+    match files {
+        Ok(files) => export_generated(outbox, item.id, &item.item_dir, &files, progress),
+        Err(error) => {
+            outbox.failed(item.id, Step::Exported, &error.to_string())?;
+            Err(error)
+        }
+    }
+}
+
+/// Writes the files of a generated item into `dir` and writes down that it is exported (the
+/// caller that still holds the model's output, e.g. `create`, skips running the model again).
+/// Returns the item's id from then on: an order of an object the outbox has already is folded
+/// into that item.
+pub fn export_generated(
+    outbox: &Outbox,
+    id: ItemId,
+    dir: &Path,
+    files: &ItemFiles,
+    progress: &mut impl FnMut(Progress),
+) -> Result<ItemId, MintError> {
+    if let Err(source) = files.write(dir) {
+        let error = MintError::Export { id, source };
+        outbox.failed(id, Step::Exported, &error.to_string())?;
+        return Err(error);
+    }
+    let id = outbox.exported(id, files.glb_sha256(), files.metadata_sha256())?;
+    progress(Progress::Finished(Step::Exported));
+    Ok(id)
+}
+
+/// The digests of an item's files; an item past `exported` has them.
+fn digests(item: &OutboxItem) -> Result<(B256, B256), MintError> {
+    match (item.glb_sha256, item.metadata_sha256) {
+        (Some(glb), Some(metadata)) => Ok((glb, metadata)),
+        _ => Err(OutboxError::Corrupt(format!(
+            "item {} is {} but has no file digests",
+            item.id, item.state
+        ))
+        .into()),
+    }
+}
+
 /// Runs [`crate::verify`] on the item's token; every check must pass.
 async fn verify_item<C: Chain>(
     item: &OutboxItem,
     store: &mut Blockstore,
     chain: &C,
-    verifier: &Verifier<'_>,
+    steps: &Steps<'_>,
 ) -> Result<String, MintError> {
-    let token = item.token_id.unwrap_or(TokenId(item.glb_sha256));
+    let generator = steps.generator.ok_or(MintError::NoGenerator(
+        item.id,
+        "verification runs it again",
+    ))?;
+    let token = match item.token_id {
+        Some(token) => token,
+        None => TokenId(digests(item)?.0),
+    };
     let mut content = crate::Content {
         store,
-        gateways: verifier.gateways,
+        gateways: steps.gateways,
     };
-    let verification = crate::verify(token, chain, &mut content, verifier.generator).await;
+    let verification = crate::verify(token, chain, &mut content, generator).await;
     let failed: Vec<String> = verification
         .checks
         .iter()
@@ -221,14 +321,15 @@ async fn verify_item<C: Chain>(
 
 /// Adds the three files to the blockstore, pinned, and checks the CIDs the metadata names.
 fn store_files(item: &OutboxItem, store: &mut Blockstore) -> Result<(), MintError> {
+    let (glb_sha256, metadata_sha256) = digests(item)?;
     let exported = read_exported(&item.item_dir)?;
-    if exported.glb_sha256 != item.glb_sha256 {
+    if exported.glb_sha256 != glb_sha256 {
         return Err(MintError::Changed {
             dir: item.item_dir.clone(),
             what: "model.glb",
         });
     }
-    if exported.metadata_sha256 != item.metadata_sha256 {
+    if exported.metadata_sha256 != metadata_sha256 {
         return Err(MintError::Changed {
             dir: item.item_dir.clone(),
             what: "metadata.json",
@@ -348,10 +449,11 @@ async fn mint<C: Chain>(
     chain: &C,
     progress: &mut (impl FnMut(Progress) + Send),
 ) -> Result<(), MintError> {
-    let token = TokenId(item.glb_sha256);
+    let (glb_sha256, metadata_sha256) = digests(item)?;
+    let token = TokenId(glb_sha256);
     // A token minted by an earlier run whose confirmation was never written down.
     if let Some(record) = chain.token(token).await? {
-        if record.metadata_sha256 != item.metadata_sha256 {
+        if record.metadata_sha256 != metadata_sha256 {
             return Err(MintError::TakenByOther {
                 token,
                 theirs: record.metadata_sha256,
@@ -386,8 +488,8 @@ async fn mint<C: Chain>(
         }
     }
     let request = MintRequest {
-        glb_sha256: item.glb_sha256,
-        metadata_sha256: item.metadata_sha256,
+        glb_sha256,
+        metadata_sha256,
         to: None,
     };
     let receipt = chain

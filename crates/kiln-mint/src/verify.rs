@@ -28,16 +28,6 @@ pub struct Verification {
     pub checks: Vec<Check>,
 }
 
-/// The generator, as verification needs it: which weights it has, and a run of it.
-pub trait Regenerate {
-    /// sha256 of the weights it runs, in hex.
-    fn weights_sha256(&self) -> String;
-
-    /// Generates `prompt` with `seed`, standing `height` metres tall, and returns the GLB it
-    /// would publish.
-    fn regenerate(&self, prompt: &str, seed: u64, height: f32) -> Result<Vec<u8>, String>;
-}
-
 /// Where file bytes come from: the local blockstore first, then trustless gateways, every
 /// block checked against its CID either way.
 pub struct Content<'a> {
@@ -87,7 +77,7 @@ pub async fn verify<C: Chain>(
     token: TokenId,
     chain: &C,
     content: &mut Content<'_>,
-    generator: &dyn Regenerate,
+    generator: &dyn crate::Generate,
 ) -> Verification {
     let mut report = Report { checks: Vec::new() };
     let record = match chain.token(token).await {
@@ -236,8 +226,7 @@ pub async fn verify<C: Chain>(
         return report.done();
     }
     let height = (provenance.bounding_box.max[1] - provenance.bounding_box.min[1]) as f32;
-    let outcome = generator
-        .regenerate(&provenance.prompt, provenance.seed, height)
+    let outcome = crate::regenerate_glb(generator, &provenance.prompt, provenance.seed, height)
         .and_then(|regenerated| compare(&glb, &regenerated));
     report.check("re-generated mesh", outcome);
     report.done()

@@ -118,6 +118,56 @@ fn a_mint_killed_anywhere_on_anvil_ends_in_exactly_one_token() {
 }
 
 #[test]
+fn a_create_killed_before_its_files_exist_is_made_again_from_its_recipe_by_resume() {
+    for point in [
+        "generated:finished",
+        "exported:started",
+        "exported:finished",
+    ] {
+        let data = tempfile::tempdir().unwrap();
+        let item_dir = data.path().join("item");
+        let killed = std::process::Command::new(env!("CARGO_BIN_EXE_kiln-cli"))
+            .args(["create", "a tall red chair", "--seed", "5", "--out-dir"])
+            .arg(&item_dir)
+            .env("KILN_DATA_DIR", data.path())
+            .env("KILN_FAULT", point)
+            .output()
+            .unwrap();
+        assert_eq!(
+            killed.status.signal(),
+            Some(9),
+            "{point}: the create was not killed: {}",
+            stderr(&killed)
+        );
+        let outbox = kiln(data.path(), &["outbox"]);
+        let expected = if point == "exported:finished" {
+            "exported"
+        } else {
+            "generated"
+        };
+        assert_eq!(outbox[0]["state"], expected, "{point}: {outbox}");
+
+        let resumed = kiln(data.path(), &["resume", "--verify"]);
+        assert_eq!(
+            resumed["finished"].as_array().unwrap().len(),
+            1,
+            "{point}: {resumed}"
+        );
+        let outbox = kiln(data.path(), &["outbox"]);
+        assert_eq!(outbox.as_array().unwrap().len(), 1, "{point}: {outbox}");
+        assert_eq!(outbox[0]["state"], "verified", "{point}: {outbox}");
+        let glb = std::fs::read(item_dir.join("model.glb")).unwrap();
+        assert_eq!(
+            outbox[0]["token_id"],
+            format!("0x{}", kiln_asset::Sha256Hex::of(&glb)),
+            "{point}: the token is not the GLB in the item's folder"
+        );
+        let pins = kiln(data.path(), &["store", "pins"]);
+        assert_eq!(pins.as_array().unwrap().len(), 3, "{point}: {pins}");
+    }
+}
+
+#[test]
 fn an_ipfs_node_down_during_publish_keeps_the_item_and_resume_publishes_and_pins_it() {
     let data = tempfile::tempdir().unwrap();
     let (item, _) = exported_item(data.path());

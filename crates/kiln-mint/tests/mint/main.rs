@@ -7,7 +7,10 @@ use kiln_asset::metadata::ItemFacts;
 use kiln_asset::{ItemMetadata, ItemUri, Sha256Hex};
 use kiln_chain::{Chain, Sandbox, SignedTx, TokenId};
 use kiln_ipfs::{Blockstore, ImportProfile, file_cid, raw_cid};
-use kiln_mint::{ItemId, MintError, Outbox, Progress, Publish, Step, advance, read_exported};
+use kiln_mint::{
+    Generate, ItemFiles, ItemId, MintError, Outbox, Progress, Publish, Recipe, Step, Steps,
+    advance, export_generated, read_exported,
+};
 
 /// Writes an item's three files as `kiln-cli export` does (the GLB's bytes made up: the mint
 /// path hashes files, it does not read meshes).
@@ -85,8 +88,7 @@ impl World {
             id,
             &mut self.store,
             &self.chain,
-            &Publish::default(),
-            None,
+            &Steps::publish(&Publish::default()),
             |_| {},
         ))
     }
@@ -114,14 +116,13 @@ fn an_exported_item_becomes_a_token_with_its_files_pinned_first() {
         id,
         &mut world.store,
         &world.chain,
-        &Publish::default(),
-        None,
+        &Steps::publish(&Publish::default()),
         |p| seen.push(p),
     ))
     .unwrap();
     assert_eq!(item.state, Step::Confirmed);
     let token = item.token_id.unwrap();
-    assert_eq!(token, TokenId(item.glb_sha256));
+    assert_eq!(token, TokenId(item.glb_sha256.unwrap()));
     let record = block_on(world.chain.token(token)).unwrap().unwrap();
     let exported = read_exported(&item.item_dir).unwrap();
     assert_eq!(
@@ -258,4 +259,147 @@ fn changed_files_and_a_glb_minted_with_other_metadata_stop_the_item_where_it_is(
     let error = world.advance(id).unwrap_err();
     assert!(matches!(error, MintError::TakenByOther { .. }), "{error:?}");
     assert_eq!(world.outbox.get(id).unwrap().state, Step::Published);
+}
+
+/// A stand-in for the model: a tetrahedron whose size follows the seed, named after the prompt.
+struct Tetrahedra {
+    weights_sha256: String,
+}
+
+impl Generate for Tetrahedra {
+    fn weights_sha256(&self) -> String {
+        self.weights_sha256.clone()
+    }
+
+    fn generate(&self, prompt: &str, seed: u64) -> Result<kiln_gen::Generated, String> {
+        let parsed = kiln_gen::parse(prompt).map_err(|error| error.to_string())?;
+        let size = 1.0 + seed as f32;
+        let positions = vec![
+            [0.0, 0.0, 0.0],
+            [size, 0.0, 0.0],
+            [0.0, 0.0, size],
+            [0.0, size, 0.0],
+        ];
+        let mut mesh = kiln_gen::Mesh {
+            colours: vec![[200, 30, 30]; 4],
+            positions,
+            normals: Vec::new(),
+            primitives: vec![kiln_gen::MeshPrimitive {
+                material: kiln_gen::vocab::Material::Wood,
+                indices: vec![0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3],
+            }],
+        };
+        mesh.compute_normals();
+        Ok(kiln_gen::Generated {
+            mesh,
+            description: parsed.description,
+            unknown_words: parsed.unknown_words,
+            timings: Default::default(),
+        })
+    }
+}
+
+#[test]
+fn a_generated_item_gets_its_files_from_its_recipe_after_a_crash_and_a_second_order_folds_in() {
+    let mut world = world();
+    let generator = Tetrahedra {
+        weights_sha256: "ab".repeat(32),
+    };
+    let recipe = Recipe::new("a red chair", 2, &generator.weights_sha256, 1_795_000_000);
+    let dir = world.items.join("ordered");
+    let deployment = world.chain.deployment().unwrap();
+    // The process stops after writing the order down and before making the files.
+    let id = world
+        .outbox
+        .order(&dir, "sandbox", deployment, &recipe)
+        .unwrap();
+    let ordered = world.outbox.get(id).unwrap();
+    assert_eq!(ordered.state, Step::Generated);
+    assert_eq!(ordered.recipe.as_ref(), Some(&recipe));
+    assert_eq!(ordered.glb_sha256, None);
+    assert!(!dir.exists());
+
+    // Resuming needs the model; without it the item waits, unharmed.
+    let error = world.advance(id).unwrap_err();
+    assert!(matches!(error, MintError::NoGenerator(..)), "{error}");
+    assert_eq!(world.outbox.get(id).unwrap().state, Step::Generated);
+
+    let publish = Publish::default();
+    let steps = Steps {
+        generator: Some(&generator),
+        verify: true,
+        ..Steps::publish(&publish)
+    };
+    let item = block_on(advance(
+        &world.outbox,
+        id,
+        &mut world.store,
+        &world.chain,
+        &steps,
+        |_| {},
+    ))
+    .unwrap();
+    assert_eq!(item.state, Step::Verified);
+    let exported = read_exported(&dir).unwrap();
+    let expected = ItemFiles::regenerate(&recipe, &generator).unwrap();
+    assert_eq!(exported.glb, expected.glb, "the files made again differ");
+    assert_eq!(exported.metadata_json, expected.metadata_json);
+    assert_eq!(item.token_id, Some(TokenId(expected.glb_sha256())));
+    let phases: Vec<String> = world
+        .outbox
+        .events(id)
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{} {}", e.step, e.phase))
+        .collect();
+    assert_eq!(
+        phases[..4],
+        [
+            "generated finished",
+            "exported started",
+            "exported finished",
+            "stored started"
+        ]
+    );
+
+    // The same prompt and seed made again: the second order folds into the first item.
+    let again = world
+        .outbox
+        .order(&world.items.join("again"), "sandbox", deployment, &recipe)
+        .unwrap();
+    assert_ne!(again, id);
+    let folded = export_generated(
+        &world.outbox,
+        again,
+        &world.items.join("again"),
+        &expected,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(folded, id);
+    assert_eq!(world.outbox.all().unwrap().len(), 1);
+    assert!(world.outbox.get(again).is_err());
+
+    // Files made with other weights cannot be made again here.
+    let other = Recipe {
+        weights_sha256: "cd".repeat(32),
+        seed: 3,
+        ..recipe
+    };
+    let stranded = world
+        .outbox
+        .order(&world.items.join("other"), "sandbox", deployment, &other)
+        .unwrap();
+    let error = block_on(advance(
+        &world.outbox,
+        stranded,
+        &mut world.store,
+        &world.chain,
+        &steps,
+        |_| {},
+    ))
+    .unwrap_err();
+    assert!(error.to_string().contains("weights"), "{error}");
+    assert_eq!(world.outbox.get(stranded).unwrap().state, Step::Generated);
+    assert!(world.outbox.get(stranded).unwrap().last_error.is_some());
 }
