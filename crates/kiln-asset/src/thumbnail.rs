@@ -17,20 +17,61 @@ type Vec3 = [f32; 3];
 /// Renders `mesh` as a `size`×`size` picture.
 pub fn render_thumbnail(mesh: &Mesh, size: u32) -> RgbImage {
     let side = size * SUPERSAMPLING;
-    let mut colour = vec![[0.0f32; 3]; (side * side) as usize];
-    let mut depth = vec![f32::INFINITY; (side * side) as usize];
-    for y in 0..side {
-        let t = y as f32 / side as f32;
-        // A soft vertical gradient, light grey to a little darker at the bottom (linear light).
-        let shade = 0.62 - 0.14 * t;
-        for x in 0..side {
-            colour[(y * side + x) as usize] = [shade, shade, shade * 1.02];
-        }
-    }
     let camera = Camera::framing(mesh, side);
+    let triangles = set_up_triangles(mesh, &camera, side);
+    // The picture is drawn in bands of sample rows small enough to stay in the CPU's cache,
+    // each band resolved to pixels as soon as it is drawn. Every sample still sees the
+    // triangles in the same order, so the picture is the one a whole-frame buffer would give.
+    let band_rows = BAND_PIXEL_ROWS * SUPERSAMPLING;
+    let mut colour = vec![[0.0f32; 3]; (band_rows * side) as usize];
+    let mut depth = vec![f32::INFINITY; (band_rows * side) as usize];
+    let mut image = RgbImage::new(size, size);
+    let pixels: &mut [u8] = &mut image;
+    for (band, band_pixels) in pixels
+        .chunks_mut((BAND_PIXEL_ROWS * size * 3) as usize)
+        .enumerate()
+    {
+        let top = band as u32 * band_rows;
+        let bottom = (top + band_rows).min(side) - 1;
+        depth.fill(f32::INFINITY);
+        for triangle in &triangles {
+            if triangle.max_y < top || triangle.min_y > bottom {
+                continue;
+            }
+            triangle.draw(
+                triangle.min_y.max(top)..=triangle.max_y.min(bottom),
+                top,
+                side,
+                &mut colour,
+                &mut depth,
+            );
+        }
+        resolve(top, side, &colour, &depth, band_pixels);
+    }
+    image
+}
+
+/// Output pixel rows drawn at a time (64 KiB of samples per pixel row at 512 pixels).
+const BAND_PIXEL_ROWS: u32 = 8;
+
+/// A front-facing triangle, projected and shaded at its corners, ready to draw.
+struct Triangle {
+    edges: [Edge; 3],
+    inverse_area: f32,
+    depths: [f32; 3],
+    shades: [Vec3; 3],
+    min_x: u32,
+    max_x: u32,
+    min_y: u32,
+    max_y: u32,
+}
+
+fn set_up_triangles(mesh: &Mesh, camera: &Camera, side: u32) -> Vec<Triangle> {
     let key = normalize([-0.45, 0.8, 0.55]);
     let fill = normalize([0.6, 0.3, -0.4]);
+    let half = normalize(add(key, camera.towards_viewer));
     let projected: Vec<(Vec3, f32)> = mesh.positions.iter().map(|&p| camera.project(p)).collect();
+    let mut triangles = Vec::with_capacity(mesh.triangle_count());
     for primitive in &mesh.primitives {
         let (metallic, specular) = match primitive.material {
             Material::Metal | Material::Gold | Material::Silver => (true, 0.6),
@@ -39,8 +80,26 @@ pub fn render_thumbnail(mesh: &Mesh, size: u32) -> RgbImage {
             }
             _ => (false, 0.08),
         };
-        for triangle in primitive.indices.chunks_exact(3) {
-            let [a, b, c] = [triangle[0], triangle[1], triangle[2]].map(|i| i as usize);
+        let shade = |vertex: usize| {
+            let normal = mesh.normals.get(vertex).copied().unwrap_or([0.0, 1.0, 0.0]);
+            let albedo = mesh
+                .colours
+                .get(vertex)
+                .copied()
+                .unwrap_or([200, 200, 200])
+                .map(to_linear);
+            let diffuse =
+                0.28 + 0.75 * dot(normal, key).max(0.0) + 0.25 * dot(normal, fill).max(0.0);
+            let highlight = dot(normal, half).max(0.0);
+            let highlight = highlight * highlight;
+            let highlight = highlight * highlight;
+            let highlight = highlight * highlight * highlight * specular;
+            let tint = if metallic { albedo } else { [1.0; 3] };
+            let base = if metallic { 0.55 } else { 1.0 };
+            [0, 1, 2].map(|i| albedo[i] * diffuse * base + tint[i] * highlight)
+        };
+        for corners in primitive.indices.chunks_exact(3) {
+            let [a, b, c] = [corners[0], corners[1], corners[2]].map(|i| i as usize);
             if a >= projected.len() || b >= projected.len() || c >= projected.len() {
                 continue;
             }
@@ -56,67 +115,154 @@ pub fn render_thumbnail(mesh: &Mesh, size: u32) -> RgbImage {
             if min_x > max_x || min_y > max_y {
                 continue;
             }
-            let shade = |vertex: usize| {
-                let normal = mesh.normals.get(vertex).copied().unwrap_or([0.0, 1.0, 0.0]);
-                let albedo = mesh
-                    .colours
-                    .get(vertex)
-                    .copied()
-                    .unwrap_or([200, 200, 200])
-                    .map(to_linear);
-                let diffuse =
-                    0.28 + 0.75 * dot(normal, key).max(0.0) + 0.25 * dot(normal, fill).max(0.0);
-                let half = normalize(add(key, camera.towards_viewer));
-                let highlight = dot(normal, half).max(0.0);
-                let highlight = highlight * highlight;
-                let highlight = highlight * highlight;
-                let highlight = highlight * highlight * highlight * specular;
-                let tint = if metallic { albedo } else { [1.0; 3] };
-                let base = if metallic { 0.55 } else { 1.0 };
-                [0, 1, 2].map(|i| albedo[i] * diffuse * base + tint[i] * highlight)
+            triangles.push(Triangle {
+                edges: [Edge::new(pb, pc), Edge::new(pc, pa), Edge::new(pa, pb)],
+                inverse_area: 1.0 / area,
+                depths: [pa[2], pb[2], pc[2]],
+                shades: [shade(a), shade(b), shade(c)],
+                min_x,
+                max_x,
+                min_y,
+                max_y,
+            });
+        }
+    }
+    triangles
+}
+
+impl Triangle {
+    /// Draws the sample rows `rows` of the triangle into a band of samples starting at `top`.
+    fn draw(
+        &self,
+        rows: std::ops::RangeInclusive<u32>,
+        top: u32,
+        side: u32,
+        colour: &mut [Vec3],
+        depth: &mut [f32],
+    ) {
+        let [sa, sb, sc] = self.shades;
+        let [za, zb, zc] = self.depths;
+        for y in rows {
+            let py = y as f32 + 0.5;
+            // Only the span of the row inside all three edges is visited; the test per sample
+            // below still decides, so the span only needs to be wide enough.
+            let Some((from, to)) = self
+                .edges
+                .iter()
+                .try_fold((self.min_x, self.max_x), |span, e| e.clip(span, py))
+            else {
+                continue;
             };
-            let (sa, sb, sc) = (shade(a), shade(b), shade(c));
-            for y in min_y..=max_y {
-                for x in min_x..=max_x {
-                    let p = [x as f32 + 0.5, y as f32 + 0.5, 0.0];
-                    let (wa, wb, wc) = (edge(pb, pc, p), edge(pc, pa, p), edge(pa, pb, p));
-                    if wa < 0.0 || wb < 0.0 || wc < 0.0 {
-                        continue;
-                    }
-                    let (wa, wb, wc) = (wa / area, wb / area, wc / area);
-                    let z = wa * pa[2] + wb * pb[2] + wc * pc[2];
-                    let pixel = (y * side + x) as usize;
-                    if z < depth[pixel] {
-                        depth[pixel] = z;
-                        colour[pixel] = [0, 1, 2].map(|i| wa * sa[i] + wb * sb[i] + wc * sc[i]);
-                    }
+            let row = ((y - top) * side) as usize;
+            for x in from..=to {
+                let px = x as f32 + 0.5;
+                let [wa, wb, wc] = self.edges.map(|e| e.at(px, py));
+                if wa < 0.0 || wb < 0.0 || wc < 0.0 {
+                    continue;
+                }
+                let (wa, wb, wc) = (
+                    wa * self.inverse_area,
+                    wb * self.inverse_area,
+                    wc * self.inverse_area,
+                );
+                let z = wa * za + wb * zb + wc * zc;
+                let sample = row + x as usize;
+                if z < depth[sample] {
+                    depth[sample] = z;
+                    colour[sample] = [0, 1, 2].map(|i| wa * sa[i] + wb * sb[i] + wc * sc[i]);
                 }
             }
         }
     }
-    // Average each block of samples, then back to sRGB (gamma 2 through √, exactly rounded).
-    let mut image = RgbImage::new(size, size);
-    for (x, y, pixel) in image.enumerate_pixels_mut() {
-        let mut sum = [0.0f32; 3];
+}
+
+/// Averages each block of samples of the band starting at sample row `top` into `pixels`
+/// (RGB), back to sRGB (gamma 2 through √, exactly rounded); samples nothing covered show the
+/// background, a soft vertical gradient from light grey to a little darker (linear light).
+fn resolve(top: u32, side: u32, colour: &[Vec3], depth: &[f32], pixels: &mut [u8]) {
+    const _: () = assert!(SUPERSAMPLING == 2, "the mean below is × 0.25");
+    let size = (side / SUPERSAMPLING) as usize;
+    let mut sums = vec![0.0f32; size * 3];
+    for (row, out) in pixels.chunks_exact_mut(size * 3).enumerate() {
+        sums.fill(0.0);
         for dy in 0..SUPERSAMPLING {
-            for dx in 0..SUPERSAMPLING {
-                let sample =
-                    colour[((y * SUPERSAMPLING + dy) * side + x * SUPERSAMPLING + dx) as usize];
-                for i in 0..3 {
-                    sum[i] += sample[i];
+            let band_row = row as u32 * SUPERSAMPLING + dy;
+            let shade = 0.62 - 0.14 * ((top + band_row) as f32 / side as f32);
+            let background = [shade, shade, shade * 1.02];
+            let start = (band_row * side) as usize;
+            let colours = &colour[start..start + side as usize];
+            let depths = &depth[start..start + side as usize];
+            for (x, sum) in sums.chunks_exact_mut(3).enumerate() {
+                for dx in 0..SUPERSAMPLING as usize {
+                    let sample = x * SUPERSAMPLING as usize + dx;
+                    let value = if depths[sample] == f32::INFINITY {
+                        background
+                    } else {
+                        colours[sample]
+                    };
+                    for i in 0..3 {
+                        sum[i] += value[i];
+                    }
                 }
             }
         }
-        let samples = (SUPERSAMPLING * SUPERSAMPLING) as f32;
-        pixel.0 =
-            sum.map(|channel| ((channel / samples).clamp(0.0, 1.0).sqrt() * 255.0 + 0.5) as u8);
+        // × 0.25 is exactly ÷ 4; the value is within [0.5, 255.5], so the integer conversion
+        // needs no saturation (and the loop vectorises).
+        for (pixel, sum) in out.iter_mut().zip(&sums) {
+            *pixel = ((sum * 0.25).clamp(0.0, 1.0).sqrt() * 255.0 + 0.5) as i32 as u8;
+        }
     }
-    image
+}
+
+/// A triangle edge as a line function on screen, `w(x, y) = dx·x + dy·y + c`: positive on the
+/// triangle's side (the same value as [`edge`], arranged to be cheap per sample and per row).
+#[derive(Clone, Copy)]
+struct Edge {
+    dx: f32,
+    dy: f32,
+    c: f32,
+}
+
+impl Edge {
+    fn new(a: Vec3, b: Vec3) -> Self {
+        let (dx, dy) = (b[1] - a[1], a[0] - b[0]);
+        Self {
+            dx,
+            dy,
+            c: -(dx * a[0] + dy * a[1]),
+        }
+    }
+
+    fn at(self, x: f32, y: f32) -> f32 {
+        self.dx * x + self.dy * y + self.c
+    }
+
+    /// Narrows the columns `span` of the row at `y` (sample centres at x + 0.5) to those that
+    /// may be on the inner side of this edge, one column of slack each way; `None` if none.
+    fn clip(self, (from, to): (u32, u32), y: f32) -> Option<(u32, u32)> {
+        let rest = self.dy * y + self.c;
+        if self.dx == 0.0 {
+            return (rest >= 0.0).then_some((from, to));
+        }
+        // dx·(x + 0.5) + rest ≥ 0 at the boundary column x = −rest/dx − 0.5.
+        let boundary = -rest / self.dx - 0.5;
+        if self.dx > 0.0 {
+            let first = (boundary.floor() - 1.0).max(from as f32);
+            (first <= to as f32).then(|| (first as u32, to))
+        } else {
+            let last = (boundary.ceil() + 1.0).min(to as f32);
+            (last >= from as f32).then(|| (from, last as u32))
+        }
+    }
 }
 
 /// The thumbnail as PNG bytes.
 pub fn thumbnail_png(mesh: &Mesh) -> Vec<u8> {
-    let image = render_thumbnail(mesh, THUMBNAIL_SIZE);
+    encode_png(&render_thumbnail(mesh, THUMBNAIL_SIZE))
+}
+
+/// A rendered thumbnail as PNG bytes.
+pub fn encode_png(image: &RgbImage) -> Vec<u8> {
     let mut png = Vec::new();
     image::codecs::png::PngEncoder::new(&mut png)
         .write_image(

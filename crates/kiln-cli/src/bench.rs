@@ -347,10 +347,11 @@ fn mint_bench(model: &crate::generate::ModelArgs, items: usize, json: bool) -> a
     let runtime = crate::runtime()?;
     let mut sampler = Sampler::new(11);
 
-    const STEPS: [&str; 11] = [
+    const STEPS: [&str; 12] = [
         "generate (run the model)",
         "GLB",
-        "thumbnail (render, PNG)",
+        "thumbnail: render",
+        "thumbnail: PNG",
         "CIDs of GLB and thumbnail",
         "metadata (canonical JSON, CID)",
         "journal the recipe, write the files",
@@ -382,15 +383,16 @@ fn mint_bench(model: &crate::generate::ModelArgs, items: usize, json: bool) -> a
         spent[0] += generate_started.elapsed();
         let files = ItemFiles::make(&recipe, &generated)?;
         spent[1] += files.timings.glb;
-        spent[2] += files.timings.thumbnail;
-        spent[3] += files.timings.cids;
-        spent[4] += files.timings.metadata;
+        spent[2] += files.timings.thumbnail_render;
+        spent[3] += files.timings.thumbnail_png;
+        spent[4] += files.timings.cids;
+        spent[5] += files.timings.metadata;
 
         let mut mark = Instant::now();
         let dir = folder.path().join("items").join(n.to_string());
         let id = outbox.order(&dir, "sandbox", deployment, &recipe)?;
         let id = export_generated(&outbox, id, &dir, &files, &mut |_| {})?;
-        spent[5] += mark.elapsed();
+        spent[6] += mark.elapsed();
         mark = Instant::now();
         let mut lap = |slot: usize| {
             spent[slot] += mark.elapsed();
@@ -404,11 +406,11 @@ fn mint_bench(model: &crate::generate::ModelArgs, items: usize, json: bool) -> a
             &steps,
             |event| match event {
                 Progress::Started(_) => {}
-                Progress::Finished(Step::Stored) => lap(6),
-                Progress::Finished(Step::Published) => lap(7),
-                Progress::Recorded(_) => lap(8),
-                Progress::Landed => lap(9),
-                Progress::Finished(Step::Confirmed) => lap(10),
+                Progress::Finished(Step::Stored) => lap(7),
+                Progress::Finished(Step::Published) => lap(8),
+                Progress::Recorded(_) => lap(9),
+                Progress::Landed => lap(10),
+                Progress::Finished(Step::Confirmed) => lap(11),
                 Progress::Finished(_) => {}
             },
         ))?;

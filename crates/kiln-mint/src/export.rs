@@ -131,7 +131,8 @@ impl Recipe {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ExportTimings {
     pub glb: Duration,
-    pub thumbnail: Duration,
+    pub thumbnail_render: Duration,
+    pub thumbnail_png: Duration,
     pub cids: Duration,
     pub metadata: Duration,
 }
@@ -175,8 +176,10 @@ impl ItemFiles {
         let name = generated.description.to_string();
         let glb = kiln_asset::write_glb(&mesh, &name);
         took(&mut timings.glb);
-        let thumbnail = kiln_asset::thumbnail_png(&mesh);
-        took(&mut timings.thumbnail);
+        let picture = kiln_asset::render_thumbnail(&mesh, kiln_asset::THUMBNAIL_SIZE);
+        took(&mut timings.thumbnail_render);
+        let thumbnail = kiln_asset::encode_png(&picture);
+        took(&mut timings.thumbnail_png);
         let cid_of = |bytes: &[u8]| {
             file_cid(bytes, recipe.profile)
                 .map(|file| file.root)
