@@ -248,10 +248,10 @@ impl Edge {
         let boundary = -rest / self.dx - 0.5;
         if self.dx > 0.0 {
             let first = (boundary.floor() - 1.0).max(from as f32);
-            (first <= to as f32).then(|| (first as u32, to))
+            (first <= to as f32).then_some((first as u32, to))
         } else {
             let last = (boundary.ceil() + 1.0).min(to as f32);
-            (last >= from as f32).then(|| (from, last as u32))
+            (last >= from as f32).then_some((from, last as u32))
         }
     }
 }
