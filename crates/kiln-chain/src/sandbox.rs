@@ -4,6 +4,7 @@
 //! hardfork, as a real node: gas and events match anvil's (the integration tests check).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::{Mutex, MutexGuard, RwLock};
 
 use alloy::consensus::{SignableTransaction, TxEip1559};
@@ -42,6 +43,24 @@ pub struct Sandbox {
     deployment: RwLock<Option<Deployment>>,
     /// Where the sandbox persists; `None` for a throwaway sandbox.
     path: Option<PathBuf>,
+    /// The file as this value last read or wrote it: another process (the CLI beside the
+    /// client) may have changed it since, and then it is read again before it is used.
+    stamp: std::sync::atomic::AtomicU64,
+}
+
+/// What tells one version of the sandbox file from another (each save renames a new file over
+/// the old one), as a hash of its modification time, length and inode; 0 when it cannot be read.
+fn file_stamp(path: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let Ok(meta) = std::fs::metadata(path) else {
+        return 0;
+    };
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    meta.modified().ok().hash(&mut hasher);
+    meta.len().hash(&mut hasher);
+    #[cfg(unix)]
+    std::os::unix::fs::MetadataExt::ino(&meta).hash(&mut hasher);
+    hasher.finish().max(1)
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -88,7 +107,10 @@ impl Sandbox {
     pub fn open(data_dir: &Path) -> Result<Self, ChainError> {
         let path = data_dir.join(SANDBOX_FILE);
         if path.exists() {
-            return Self::from_state(read_state(&path)?, Some(path));
+            let stamp = file_stamp(&path);
+            let sandbox = Self::from_state(read_state(&path)?, Some(path))?;
+            sandbox.stamp.store(stamp, Ordering::SeqCst);
+            return Ok(sandbox);
         }
         std::fs::create_dir_all(data_dir).map_err(|error| ChainError::Sandbox {
             path: path.display().to_string(),
@@ -145,6 +167,7 @@ impl Sandbox {
             state: Mutex::new(state),
             signer,
             path,
+            stamp: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -154,6 +177,46 @@ impl Sandbox {
         self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The state, read again first if another process saved the file since this one last
+    /// read or wrote it.
+    fn fresh(&self) -> Result<MutexGuard<'_, State>, ChainError> {
+        let mut state = self.lock();
+        if let Some(path) = &self.path {
+            // Compared while holding the state's lock, so one reader reads the file again.
+            let now = file_stamp(path);
+            if now != 0 && now != self.stamp.load(Ordering::SeqCst) {
+                *state = read_state(path)?;
+                *self
+                    .deployment
+                    .write()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()) = state.deployment;
+                self.stamp.store(now, Ordering::SeqCst);
+            }
+        }
+        Ok(state)
+    }
+
+    /// Holds other processes' transactions off this sandbox until dropped (an advisory lock on
+    /// a file beside it), so two writers never save over each other.
+    fn writer_lock(&self) -> Result<Option<std::fs::File>, ChainError> {
+        let Some(path) = &self.path else {
+            return Ok(None);
+        };
+        let lock_path = path.with_extension("lock");
+        let failed = |error: std::io::Error| ChainError::Sandbox {
+            path: lock_path.display().to_string(),
+            detail: format!("cannot lock the sandbox for a transaction: {error}"),
+        };
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(failed)?;
+        file.lock().map_err(failed)?;
+        Ok(Some(file))
     }
 
     /// Writes the state next to its file and renames it over, so a crash leaves the old or
@@ -169,7 +232,9 @@ impl Sandbox {
         let bytes = serde_json::to_vec(state).map_err(|e| failed(e.to_string()))?;
         let temporary = path.with_extension("json.partial");
         write_synced(&temporary, &bytes).map_err(|e| failed(e.to_string()))?;
-        std::fs::rename(&temporary, path).map_err(|e| failed(e.to_string()))
+        std::fs::rename(&temporary, path).map_err(|e| failed(e.to_string()))?;
+        self.stamp.store(file_stamp(path), Ordering::SeqCst);
+        Ok(())
     }
 
     fn run(
@@ -270,7 +335,8 @@ impl Chain for Sandbox {
     }
 
     async fn attach(&self, deployment: Deployment) -> Result<(), ChainError> {
-        let mut state = self.lock();
+        let _writer = self.writer_lock()?;
+        let mut state = self.fresh()?;
         let has_code = state
             .db
             .cache
@@ -294,7 +360,7 @@ impl Chain for Sandbox {
     }
 
     async fn call(&self, to: Address, data: Bytes) -> Result<Bytes, ChainError> {
-        let mut state = self.lock();
+        let mut state = self.fresh()?;
         let tx = TxEnv {
             caller: Address::ZERO,
             kind: TxKind::Call(to),
@@ -317,7 +383,8 @@ impl Chain for Sandbox {
         data: Bytes,
         record: impl FnOnce(SignedTx) -> Result<(), ChainError> + Send,
     ) -> Result<Sent, ChainError> {
-        let mut state = self.lock();
+        let _writer = self.writer_lock()?;
+        let mut state = self.fresh()?;
         let from = self.signer.address();
         let nonce = state
             .db
@@ -408,7 +475,7 @@ impl Chain for Sandbox {
     }
 
     async fn transaction(&self, hash: B256) -> Result<TxStatus, ChainError> {
-        let state = self.lock();
+        let state = self.fresh()?;
         let found = state.blocks.iter().enumerate().find_map(|(number, block)| {
             let tx = block.tx.as_ref().filter(|tx| tx.hash == hash)?;
             Some(Sent {
@@ -438,7 +505,7 @@ impl Chain for Sandbox {
     }
 
     async fn head(&self) -> Result<BlockRef, ChainError> {
-        let state = self.lock();
+        let state = self.fresh()?;
         let number = state.blocks.len() as u64 - 1;
         Ok(BlockRef {
             number,
@@ -447,7 +514,7 @@ impl Chain for Sandbox {
     }
 
     async fn block_hash(&self, number: u64) -> Result<Option<B256>, ChainError> {
-        let state = self.lock();
+        let state = self.fresh()?;
         Ok(usize::try_from(number)
             .ok()
             .and_then(|n| state.blocks.get(n))
@@ -456,7 +523,7 @@ impl Chain for Sandbox {
 
     async fn logs(&self, from: u64, to: u64) -> Result<Vec<ChainLog>, ChainError> {
         let contract = self.deployment()?.address;
-        let state = self.lock();
+        let state = self.fresh()?;
         let mut found = Vec::new();
         let last = to.min(state.blocks.len() as u64 - 1);
         for number in from..=last {

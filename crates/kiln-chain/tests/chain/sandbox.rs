@@ -56,6 +56,33 @@ fn the_sandbox_world_survives_a_restart() {
 }
 
 #[test]
+fn two_processes_on_one_sandbox_see_each_others_transactions_and_lose_none() {
+    let dir = tempfile::tempdir().unwrap();
+    block_on(async {
+        // The client and the CLI each hold the sandbox of one data directory.
+        let client = Sandbox::open(dir.path()).unwrap();
+        let cli = Sandbox::open(dir.path()).unwrap();
+        let first = cli.mint(Item::new(1).request()).await.unwrap();
+        assert!(
+            client.token(first.token_id).await.unwrap().is_some(),
+            "the client does not see the CLI's mint"
+        );
+        let second = client.mint(Item::new(2).request()).await.unwrap();
+        assert_eq!(second.tx.block.number, first.tx.block.number + 1);
+        // The CLI's next transaction builds on the client's, and neither is lost.
+        let third = cli.mint(Item::new(3).request()).await.unwrap();
+        assert_eq!(third.tx.block.number, second.tx.block.number + 1);
+        let reopened = Sandbox::open(dir.path()).unwrap();
+        for minted in [first, second, third] {
+            assert!(
+                reopened.token(minted.token_id).await.unwrap().is_some(),
+                "a token was lost"
+            );
+        }
+    });
+}
+
+#[test]
 fn a_damaged_sandbox_file_is_refused_with_what_to_do_and_left_as_it_is() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(SANDBOX_FILE);
