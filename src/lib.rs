@@ -3,6 +3,9 @@
 //! Each feature of the client is one Bevy plugin in its own module; [`ClientPlugins`] is the
 //! whole client, and this file is its table of contents.
 
+mod chain;
+mod content;
+mod items;
 mod net;
 mod options;
 mod player;
@@ -14,13 +17,20 @@ use bevy::app::PluginGroupBuilder;
 use bevy::prelude::*;
 use bevy::window::{PresentMode, WindowResolution};
 
+pub use chain::{ChainPlugin, WorldTokens};
+pub use content::{IpfsSource, SOURCE as IPFS_SOURCE};
+pub use items::{
+    Item, ItemLoadError, ItemPart, ItemView, ItemsPlugin, PlacedItem, bevy_mesh, placement_transform,
+};
 pub use options::{ClientOptions, WindowSize};
 pub use player::{MovementMode, Player};
 pub use world::{Plot, PlotCoord, PlotGrid};
 
 /// The client's own features, without Bevy's engine plugins (tests add `MinimalPlugins` and the
-/// one they need).
-pub struct ClientPlugins;
+/// ones they need), on the data directory `data_dir`.
+pub struct ClientPlugins {
+    pub data_dir: kiln_mint::DataDir,
+}
 
 impl PluginGroup for ClientPlugins {
     fn build(self) -> PluginGroupBuilder {
@@ -28,6 +38,10 @@ impl PluginGroup for ClientPlugins {
             .add(world::plugin)
             .add(player::plugin)
             .add(net::plugin)
+            .add(ChainPlugin {
+                data_dir: self.data_dir,
+            })
+            .add(ItemsPlugin)
             .add(topbar::plugin)
     }
 }
@@ -35,8 +49,20 @@ impl PluginGroup for ClientPlugins {
 /// Builds and runs the client window until it is closed (or, with `--screenshot`, until the
 /// picture is written).
 pub fn run(options: ClientOptions) -> AppExit {
+    let data_dir = match kiln_mint::DataDir::open(options.data_dir.clone()) {
+        Ok(data_dir) => data_dir,
+        Err(error) => {
+            eprintln!("kiln: {error}");
+            return AppExit::error();
+        }
+    };
     let mut app = App::new();
     let screenshot_mode = options.screenshot.is_some();
+    // `ipfs://` must be known before the asset server starts.
+    app.register_asset_source(
+        IPFS_SOURCE,
+        IpfsSource::local(data_dir.blockstore_path()).builder(),
+    );
     app.add_plugins(
         DefaultPlugins.set(WindowPlugin {
             primary_window: Some(Window {
@@ -55,7 +81,7 @@ pub fn run(options: ClientOptions) -> AppExit {
         }),
     )
     .add_plugins(bevy_egui::EguiPlugin::default())
-    .add_plugins(ClientPlugins);
+    .add_plugins(ClientPlugins { data_dir });
     if let Some(path) = options.screenshot {
         app.add_plugins(screenshot::ScreenshotPlugin {
             path,

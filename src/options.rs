@@ -21,6 +21,11 @@ pub struct ClientOptions {
     /// Window size in pixels, as WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x720")]
     pub size: WindowSize,
+
+    /// Where Kiln keeps its state (blockstore, outbox, sandbox chain, keys), shared with
+    /// `kiln-cli`. Default: the platform data directory, e.g. ~/.local/share/kiln.
+    #[arg(long, env = "KILN_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// A path the screenshot can be written to. Its folder must exist, so that a typo fails at once

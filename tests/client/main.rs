@@ -1,3 +1,4 @@
 //! The client binary as players and tests run it: headless under Xvfb on Mesa's lavapipe.
 
+mod items;
 mod screenshot;

@@ -5,6 +5,9 @@
 use gltf_json as json;
 use json::validation::Checked;
 
+use kiln_gen::vocab::Material;
+use kiln_gen::{Mesh, MeshPrimitive};
+
 use crate::limits::{LimitError, Limits, check_json_shape};
 use crate::shorten;
 
@@ -292,6 +295,274 @@ pub fn glb_positions(bytes: &[u8], limits: &Limits) -> Result<Vec<[f32; 3]>, Glb
         }
     }
     Ok(positions)
+}
+
+/// The mesh of a GLB, after the same checks [`inspect_glb`] makes: what the client shows of an
+/// item. Every triangle-list primitive of every mesh becomes one primitive of the result (node
+/// transforms are not applied: Kiln's GLBs have none), its material read from the material's
+/// name (Kiln writes one material per class; an unknown name reads as plastic). Vertex colours
+/// (COLOR_0: float, or normalised 8- or 16-bit) are read as glTF's linear RGB and stored as
+/// sRGB; without them the vertices are light grey. Normals missing anywhere are computed.
+pub fn read_glb(bytes: &[u8], limits: &Limits) -> Result<Mesh, GlbError> {
+    inspect_glb(bytes, limits)?;
+    let (json_chunk, bin_chunk) = chunks(bytes)?;
+    let root: json::Root =
+        serde_json::from_slice(json_chunk).map_err(|error| GlbError::Json(error.to_string()))?;
+    let bin = bin_chunk.unwrap_or(&[]);
+    let mut mesh = Mesh::default();
+    let mut all_normals = true;
+    // Primitives that share their vertex accessors share their vertices (Kiln's do).
+    let mut vertex_sets: std::collections::HashMap<(usize, Option<usize>, Option<usize>), u32> =
+        std::collections::HashMap::new();
+    for (mesh_index, glb_mesh) in root.meshes.iter().enumerate() {
+        for primitive in &glb_mesh.primitives {
+            if !matches!(primitive.mode, Checked::Valid(json::mesh::Mode::Triangles)) {
+                return Err(malformed(format!(
+                    "mesh {mesh_index} has a primitive that is not a triangle list; Kiln reads triangle lists"
+                )));
+            }
+            let attribute = |wanted: json::mesh::Semantic| {
+                primitive
+                    .attributes
+                    .iter()
+                    .find(|(semantic, _)| **semantic == Checked::Valid(wanted.clone()))
+                    .map(|(_, accessor)| accessor.value())
+            };
+            let position = attribute(json::mesh::Semantic::Positions).ok_or_else(|| {
+                malformed(format!("a primitive of mesh {mesh_index} has no POSITION"))
+            })?;
+            let normal = attribute(json::mesh::Semantic::Normals);
+            let colour = attribute(json::mesh::Semantic::Colors(0));
+            let key = (position, normal, colour);
+            let base = match vertex_sets.get(&key) {
+                Some(base) => *base,
+                None => {
+                    let base = mesh.positions.len() as u32;
+                    let positions = read_floats::<3>(&root, bin, position)?;
+                    let count = positions.len();
+                    mesh.positions.extend(positions);
+                    match normal {
+                        Some(normal) => {
+                            let normals = read_floats::<3>(&root, bin, normal)?;
+                            if normals.len() != count {
+                                return Err(malformed(format!(
+                                    "accessor {normal} (NORMAL) has {} elements for {count} vertices",
+                                    normals.len()
+                                )));
+                            }
+                            mesh.normals.extend(normals);
+                        }
+                        None => {
+                            all_normals = false;
+                            mesh.normals
+                                .extend(std::iter::repeat_n([0.0, 1.0, 0.0], count));
+                        }
+                    }
+                    match colour {
+                        Some(colour) => {
+                            let colours = read_colours(&root, bin, colour)?;
+                            if colours.len() != count {
+                                return Err(malformed(format!(
+                                    "accessor {colour} (COLOR_0) has {} elements for {count} vertices",
+                                    colours.len()
+                                )));
+                            }
+                            mesh.colours
+                                .extend(colours.into_iter().map(|c| c.map(linear_to_srgb)));
+                        }
+                        None => mesh
+                            .colours
+                            .extend(std::iter::repeat_n([200, 200, 200], count)),
+                    }
+                    vertex_sets.insert(key, base);
+                    base
+                }
+            };
+            let vertices = root.accessors[position].count.0;
+            let indices = match primitive.indices {
+                Some(indices) => read_indices(&root, bin, indices.value())?,
+                None => (0..vertices as u32).collect(),
+            };
+            if let Some(bad) = indices.iter().find(|index| u64::from(**index) >= vertices) {
+                return Err(malformed(format!(
+                    "mesh {mesh_index} names vertex {bad} of {vertices}"
+                )));
+            }
+            let material = primitive
+                .material
+                .and_then(|material| root.materials.get(material.value()))
+                .and_then(|material| material.name.as_deref())
+                .and_then(Material::from_word)
+                .unwrap_or(Material::Plastic);
+            let indices: Vec<u32> = indices
+                .chunks_exact(3)
+                .flatten()
+                .map(|index| index + base)
+                .collect();
+            match mesh.primitives.iter_mut().find(|p| p.material == material) {
+                Some(existing) => existing.indices.extend(indices),
+                None => mesh.primitives.push(MeshPrimitive { material, indices }),
+            }
+        }
+    }
+    if !all_normals {
+        mesh.compute_normals();
+    }
+    Ok(mesh)
+}
+
+/// Where an accessor's elements lie: start, stride, count and element size in bytes (already
+/// checked to lie inside its view by [`inspect_glb`]).
+fn layout(root: &json::Root, index: usize) -> Result<(usize, usize, usize, usize), GlbError> {
+    let accessor = root
+        .accessors
+        .get(index)
+        .ok_or_else(|| malformed(format!("accessor {index} is missing")))?;
+    let (Checked::Valid(component), Checked::Valid(kind)) =
+        (&accessor.component_type, &accessor.type_)
+    else {
+        return Err(malformed(format!("accessor {index} has an unknown type")));
+    };
+    let view = accessor
+        .buffer_view
+        .and_then(|view| root.buffer_views.get(view.value()))
+        .ok_or_else(|| malformed(format!("accessor {index} has no buffer view")))?;
+    let element = component.0.size() * kind.multiplicity();
+    let stride = view.byte_stride.map_or(element, |stride| stride.0);
+    let start = view.byte_offset.map_or(0, |offset| offset.0)
+        + accessor.byte_offset.map_or(0, |offset| offset.0);
+    Ok((start as usize, stride, accessor.count.0 as usize, element))
+}
+
+/// The element bytes of an accessor, each checked to lie in the binary chunk.
+fn elements<'a>(
+    root: &json::Root,
+    bin: &'a [u8],
+    index: usize,
+) -> Result<impl Iterator<Item = Result<&'a [u8], GlbError>> + 'a, GlbError> {
+    let (start, stride, count, element) = layout(root, index)?;
+    Ok((0..count).map(move |n| {
+        let at = start + n * stride;
+        bin.get(at..at + element)
+            .ok_or_else(|| malformed(format!("accessor {index} runs past the binary chunk")))
+    }))
+}
+
+fn component_kind(
+    root: &json::Root,
+    index: usize,
+) -> (json::accessor::ComponentType, json::accessor::Type, bool) {
+    let accessor = &root.accessors[index];
+    match (&accessor.component_type, &accessor.type_) {
+        (Checked::Valid(component), Checked::Valid(kind)) => {
+            (component.0, *kind, accessor.normalized)
+        }
+        _ => (
+            json::accessor::ComponentType::F32,
+            json::accessor::Type::Scalar,
+            false,
+        ),
+    }
+}
+
+fn read_floats<const N: usize>(
+    root: &json::Root,
+    bin: &[u8],
+    index: usize,
+) -> Result<Vec<[f32; N]>, GlbError> {
+    let (component, kind, _) = component_kind(root, index);
+    if component != json::accessor::ComponentType::F32 || kind.multiplicity() != N {
+        return Err(malformed(format!(
+            "accessor {index} is not {N} floats per element"
+        )));
+    }
+    elements(root, bin, index)?
+        .map(|element| {
+            let element = element?;
+            let values: [f32; N] = std::array::from_fn(|k| {
+                f32::from_le_bytes(element[4 * k..4 * k + 4].try_into().expect("4 bytes"))
+            });
+            if values.iter().all(|value| value.is_finite()) {
+                Ok(values)
+            } else {
+                Err(malformed(format!(
+                    "accessor {index} holds a non-finite number"
+                )))
+            }
+        })
+        .collect()
+}
+
+/// COLOR_0 as linear RGB in [0, 1]: float, or normalised unsigned 8- or 16-bit; RGB or RGBA.
+fn read_colours(root: &json::Root, bin: &[u8], index: usize) -> Result<Vec<[f32; 3]>, GlbError> {
+    use json::accessor::{ComponentType, Type};
+    let (component, kind, normalized) = component_kind(root, index);
+    if !matches!(kind, Type::Vec3 | Type::Vec4) {
+        return Err(malformed(format!(
+            "accessor {index} (COLOR_0) is not RGB or RGBA"
+        )));
+    }
+    let read: fn(&[u8], usize) -> f32 = match (component, normalized) {
+        (ComponentType::F32, _) => {
+            |bytes, k| f32::from_le_bytes(bytes[4 * k..4 * k + 4].try_into().expect("4 bytes"))
+        }
+        (ComponentType::U8, true) => |bytes, k| f32::from(bytes[k]) / 255.0,
+        (ComponentType::U16, true) => {
+            |bytes, k| f32::from(u16::from_le_bytes([bytes[2 * k], bytes[2 * k + 1]])) / 65535.0
+        }
+        _ => {
+            return Err(malformed(format!(
+                "accessor {index} (COLOR_0) is neither float nor normalised 8- or 16-bit"
+            )));
+        }
+    };
+    elements(root, bin, index)?
+        .map(|element| {
+            let element = element?;
+            Ok([0, 1, 2].map(|k| {
+                let value = read(element, k);
+                if value.is_finite() {
+                    value.clamp(0.0, 1.0)
+                } else {
+                    0.0
+                }
+            }))
+        })
+        .collect()
+}
+
+/// Triangle indices: unsigned 8-, 16- or 32-bit scalars.
+fn read_indices(root: &json::Root, bin: &[u8], index: usize) -> Result<Vec<u32>, GlbError> {
+    use json::accessor::{ComponentType, Type};
+    let (component, kind, _) = component_kind(root, index);
+    if kind != Type::Scalar {
+        return Err(malformed(format!(
+            "accessor {index} (indices) is not scalar"
+        )));
+    }
+    let read: fn(&[u8]) -> u32 = match component {
+        ComponentType::U8 => |bytes| u32::from(bytes[0]),
+        ComponentType::U16 => |bytes| u32::from(u16::from_le_bytes([bytes[0], bytes[1]])),
+        ComponentType::U32 => |bytes| u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]),
+        _ => {
+            return Err(malformed(format!(
+                "accessor {index} (indices) is not an unsigned integer"
+            )));
+        }
+    };
+    elements(root, bin, index)?
+        .map(|element| element.map(read))
+        .collect()
+}
+
+/// glTF's linear colour channel back to the sRGB byte Kiln meshes hold.
+fn linear_to_srgb(linear: f32) -> u8 {
+    let c = if linear <= 0.003_130_8 {
+        linear * 12.92
+    } else {
+        1.055 * linear.powf(1.0 / 2.4) - 0.055
+    };
+    (c.clamp(0.0, 1.0) * 255.0).round() as u8
 }
 
 /// The JSON chunk and the optional binary chunk, with every length checked.

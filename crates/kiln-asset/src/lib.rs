@@ -15,7 +15,7 @@ pub mod metadata;
 mod thumbnail;
 
 pub use glb::write_glb;
-pub use inspect::{GlbError, GlbSummary, glb_positions, inspect_glb};
+pub use inspect::{GlbError, GlbSummary, glb_positions, inspect_glb, read_glb};
 pub use limits::{LimitError, Limits, check_json_shape};
 pub use metadata::{ItemMetadata, ItemUri, MetadataError, Sha256Hex};
 pub use thumbnail::{THUMBNAIL_SIZE, encode_png, render_thumbnail, thumbnail_png};

@@ -139,7 +139,7 @@ impl GatewayClient {
         &self,
         root: &Cid,
         store: &mut Blockstore,
-        progress: &mut dyn FnMut(u64),
+        progress: &mut (dyn FnMut(u64) + Send),
     ) -> Result<FetchReport, GatewayError> {
         if is_complete(store, root)? {
             return Ok(FetchReport {
@@ -195,7 +195,7 @@ impl GatewayClient {
         gateway: &reqwest::Url,
         root: &Cid,
         store: &mut Blockstore,
-        progress: &mut dyn FnMut(u64),
+        progress: &mut (dyn FnMut(u64) + Send),
     ) -> Result<u64, Skip> {
         let body = self
             .get(gateway, root, "car", CAR_TYPE, MAX_CAR_IN_MEMORY)
@@ -232,7 +232,7 @@ impl GatewayClient {
         gateway: &reqwest::Url,
         root: &Cid,
         store: &mut Blockstore,
-        progress: &mut dyn FnMut(u64),
+        progress: &mut (dyn FnMut(u64) + Send),
         fetched: &mut u64,
     ) -> Result<(), Skip> {
         let mut pending = vec![*root];

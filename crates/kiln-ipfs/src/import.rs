@@ -41,6 +41,14 @@ pub fn raw_cid(bytes: &[u8]) -> Cid {
     Cid::new_v1(RAW, Code::Sha2_256.digest(bytes))
 }
 
+/// The raw CID of content whose sha256 is `digest`: what the Kiln contract derives a token's
+/// metadata URI from, here without the content.
+pub fn raw_cid_of_sha256(digest: [u8; 32]) -> Cid {
+    let multihash = cid::multihash::Multihash::wrap(u64::from(Code::Sha2_256), &digest)
+        .expect("a 32-byte digest fits a 64-byte multihash");
+    Cid::new_v1(RAW, multihash)
+}
+
 /// The UnixFS CID of everything `reader` yields, without keeping any block.
 pub fn file_cid(reader: impl Read, profile: ImportProfile) -> Result<ImportedFile, ImportError> {
     import_file(reader, profile, |_| {})
@@ -188,5 +196,18 @@ impl DagBuilder {
         self.blocks += 1;
         emit(Block::hashed_here(cid, data));
         entry
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_raw_cid_of_a_digest_is_the_raw_cid_of_its_content() {
+        let bytes = b"a metadata document";
+        let digest: [u8; 32] = Code::Sha2_256.digest(bytes).digest().try_into().unwrap();
+        assert_eq!(raw_cid_of_sha256(digest), raw_cid(bytes));
+        assert_ne!(raw_cid_of_sha256([0; 32]), raw_cid(bytes));
     }
 }

@@ -29,7 +29,7 @@ pub use gateway::{
     DEFAULT_GATEWAYS, FailureReason, FetchReport, GatewayClient, GatewayError, GatewayFailure,
 };
 pub use http::RetryPolicy;
-pub use import::{ImportError, ImportedFile, file_cid, import_file, raw_cid};
+pub use import::{ImportError, ImportedFile, file_cid, import_file, raw_cid, raw_cid_of_sha256};
 pub use kubo::{KuboClient, KuboError, NodeIdentity};
 pub use pinning::{PinRequest, PinState, PinStatus, PinningClient, PinningError};
 pub use profile::{ImportProfile, UnknownProfile};

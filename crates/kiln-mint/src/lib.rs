@@ -15,11 +15,13 @@
 //!
 //! Joins kiln-asset, kiln-ipfs and kiln-chain. No Bevy here.
 
+mod data_dir;
 mod export;
 mod outbox;
 mod steps;
 mod verify;
 
+pub use data_dir::{DataDir, DataDirError};
 pub use export::{
     ExportError, ExportTimings, GLB_FILE, Generate, ItemFiles, METADATA_FILE, Recipe,
     THUMBNAIL_FILE, regenerate_glb, write_all_or_none,

@@ -1,0 +1,108 @@
+//! The data directory: one folder per user that holds everything Kiln keeps between runs — the
+//! blockstore, the mint outbox, the sandbox chain, the keystore and the chain indexes. The CLI
+//! and the client open the same one, so what one makes the other sees.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use kiln_chain::Deployment;
+use kiln_ipfs::{Blockstore, StoreError};
+
+use crate::{Outbox, OutboxError};
+
+/// Why the data directory cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DataDirError {
+    #[error(
+        "cannot find a home directory for Kiln's data: choose a folder with --data-dir DIR or KILN_DATA_DIR"
+    )]
+    NoHome,
+    #[error(
+        "data directory {0} is a file, not a folder: choose another with --data-dir DIR or KILN_DATA_DIR"
+    )]
+    NotAFolder(PathBuf),
+    #[error(
+        "cannot create the data directory {path} ({source}): choose another with --data-dir DIR or KILN_DATA_DIR"
+    )]
+    Create { path: PathBuf, source: io::Error },
+    #[error("cannot read the data directory {path}: {source}")]
+    Read { path: PathBuf, source: io::Error },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataDir {
+    path: PathBuf,
+}
+
+impl DataDir {
+    /// Opens `chosen` (from `--data-dir` or `KILN_DATA_DIR`), or the platform's data directory,
+    /// creating it when it does not exist yet.
+    pub fn open(chosen: Option<PathBuf>) -> Result<Self, DataDirError> {
+        let path = match chosen {
+            Some(path) => path,
+            None => directories::ProjectDirs::from("", "", "kiln")
+                .map(|dirs| dirs.data_dir().to_owned())
+                .ok_or(DataDirError::NoHome)?,
+        };
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => return Err(DataDirError::NotAFolder(path)),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(&path).map_err(|source| DataDirError::Create {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+            Err(source) => return Err(DataDirError::Read { path, source }),
+        }
+        Ok(Self { path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn blockstore_path(&self) -> PathBuf {
+        self.path.join("blocks.sqlite")
+    }
+
+    /// The local blockstore, created on first use.
+    pub fn blockstore(&self) -> Result<Blockstore, StoreError> {
+        Blockstore::open(&self.blockstore_path())
+    }
+
+    pub fn outbox_path(&self) -> PathBuf {
+        self.path.join("outbox.sqlite")
+    }
+
+    /// The mint outbox, created on first use.
+    pub fn outbox(&self) -> Result<Outbox, OutboxError> {
+        Outbox::open(&self.outbox_path())
+    }
+
+    /// Where the event index of `deployment` lives: one file per chain and contract.
+    pub fn index_path(&self, deployment: Deployment) -> PathBuf {
+        self.path.join("chain").join(format!(
+            "index-{}-{}.sqlite",
+            deployment.chain_id, deployment.address
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_folder_is_made_and_a_file_in_its_place_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let chosen = dir.path().join("nested/data");
+        let data = DataDir::open(Some(chosen.clone())).unwrap();
+        assert!(chosen.is_dir());
+        assert_eq!(data.outbox_path(), chosen.join("outbox.sqlite"));
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"x").unwrap();
+        let error = DataDir::open(Some(file)).unwrap_err();
+        assert!(error.to_string().contains("is a file"), "{error}");
+    }
+}

@@ -1,0 +1,142 @@
+//! `ipfs://` as a Bevy asset source: `asset_server.load("ipfs://<cid>")` reads the file from the
+//! local blockstore, or first fetches its blocks from the configured gateways into the
+//! blockstore, each block checked against its CID (a gateway cannot slip in other bytes).
+//! A file larger than kiln-asset's limit for a GLB is refused as it is read, before any
+//! loader decodes it.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bevy::asset::io::{AssetReader, AssetReaderError, AssetSourceBuilder, PathStream, VecReader};
+use kiln_asset::Limits;
+use kiln_ipfs::{Blockstore, Cid, GatewayClient, StoreError};
+
+/// Where `ipfs://` files come from.
+#[derive(Clone)]
+pub struct IpfsSource {
+    /// The data directory's blockstore file: read first, and where fetched blocks go.
+    pub blockstore: PathBuf,
+    /// Gateways for what the blockstore lacks; `None`: the blockstore only.
+    pub gateways: Option<Arc<GatewayClient>>,
+    /// Runs the gateway requests (reqwest needs a tokio runtime; Bevy's tasks are not one).
+    pub runtime: Option<Arc<tokio::runtime::Runtime>>,
+    /// Files above `limits.glb_bytes` are refused.
+    pub limits: Limits,
+}
+
+/// The asset source id: `ipfs://…` paths.
+pub const SOURCE: &str = "ipfs";
+
+impl IpfsSource {
+    /// The blockstore only.
+    pub fn local(blockstore: PathBuf) -> Self {
+        Self {
+            blockstore,
+            gateways: None,
+            runtime: None,
+            limits: Limits::default(),
+        }
+    }
+
+    /// The asset source to register with `App::register_asset_source(SOURCE, …)` before
+    /// `AssetPlugin`.
+    pub fn builder(self) -> AssetSourceBuilder {
+        AssetSourceBuilder::new(move || Box::new(self.clone()))
+    }
+
+    /// The whole file `cid`, fetched from the gateways first if the blockstore lacks blocks.
+    pub async fn read_file(&self, cid: Cid) -> Result<Vec<u8>, String> {
+        match self.read_local(&cid) {
+            Err(StoreError::Missing { .. }) => {}
+            other => return other.map_err(|error| error.to_string()),
+        }
+        let (Some(gateways), Some(runtime)) = (&self.gateways, &self.runtime) else {
+            return Err(format!(
+                "{cid} is not in the local blockstore and no IPFS gateway is configured: add gateways in the settings"
+            ));
+        };
+        let (done, fetched) = tokio::sync::oneshot::channel();
+        let gateways = Arc::clone(gateways);
+        let path = self.blockstore.clone();
+        runtime.spawn(async move {
+            let outcome = match Blockstore::open(&path) {
+                Ok(mut store) => gateways
+                    .fetch_dag(&cid, &mut store, &mut |_| {})
+                    .await
+                    .map(|_| ())
+                    .map_err(|error| error.to_string()),
+                Err(error) => Err(error.to_string()),
+            };
+            let _ = done.send(outcome);
+        });
+        fetched
+            .await
+            .map_err(|_| "the gateway fetch stopped".to_owned())??;
+        self.read_local(&cid).map_err(|error| error.to_string())
+    }
+
+    fn read_local(&self, cid: &Cid) -> Result<Vec<u8>, StoreError> {
+        let store = Blockstore::open(&self.blockstore)?;
+        let mut bytes = LimitedBuffer {
+            bytes: Vec::new(),
+            limit: self.limits.glb_bytes,
+        };
+        store.read_file(cid, &mut bytes)?;
+        Ok(bytes.bytes)
+    }
+}
+
+/// A buffer that refuses to grow past `limit` bytes, so an oversized file stops being read
+/// as soon as it is too large.
+struct LimitedBuffer {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl io::Write for LimitedBuffer {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if self.bytes.len() + data.len() > self.limit {
+            return Err(io::Error::other(format!(
+                "the file is larger than {} bytes, the most Kiln reads for an item",
+                self.limit
+            )));
+        }
+        self.bytes.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn failed(error: String) -> AssetReaderError {
+    AssetReaderError::Io(Arc::new(io::Error::other(error)))
+}
+
+impl AssetReader for IpfsSource {
+    async fn read<'a>(&'a self, path: &'a Path) -> Result<VecReader, AssetReaderError> {
+        let cid: Cid = path
+            .to_str()
+            .and_then(|text| text.trim_matches('/').parse().ok())
+            .ok_or_else(|| failed(format!("{} is not a CID", path.display())))?;
+        Ok(VecReader::new(self.read_file(cid).await.map_err(failed)?))
+    }
+
+    async fn read_meta<'a>(&'a self, path: &'a Path) -> Result<VecReader, AssetReaderError> {
+        // IPFS files carry no Bevy meta files: the loaders' defaults apply.
+        Err(AssetReaderError::NotFound(path.to_owned()))
+    }
+
+    async fn read_directory<'a>(
+        &'a self,
+        path: &'a Path,
+    ) -> Result<Box<PathStream>, AssetReaderError> {
+        Err(AssetReaderError::NotFound(path.to_owned()))
+    }
+
+    async fn is_directory<'a>(&'a self, _path: &'a Path) -> Result<bool, AssetReaderError> {
+        Ok(false)
+    }
+}
