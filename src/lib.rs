@@ -5,6 +5,7 @@
 
 mod chain;
 mod content;
+mod creator;
 mod items;
 mod net;
 mod options;
@@ -19,17 +20,20 @@ use bevy::window::{PresentMode, WindowResolution};
 
 pub use chain::{ChainPlugin, WorldTokens};
 pub use content::{IpfsSource, SOURCE as IPFS_SOURCE};
+pub use creator::{Creator, CreatorPlugin, CreatorStart, Generation, ModelState};
 pub use items::{
-    Item, ItemLoadError, ItemPart, ItemView, ItemsPlugin, PlacedItem, bevy_mesh, placement_transform,
+    Item, ItemLoadError, ItemPart, ItemView, ItemsPlugin, PlacedItem, bevy_mesh,
+    placement_transform,
 };
 pub use options::{ClientOptions, WindowSize};
-pub use player::{MovementMode, Player};
+pub use player::{Aim, MovementMode, Player};
 pub use world::{Plot, PlotCoord, PlotGrid};
 
 /// The client's own features, without Bevy's engine plugins (tests add `MinimalPlugins` and the
 /// ones they need), on the data directory `data_dir`.
 pub struct ClientPlugins {
     pub data_dir: kiln_mint::DataDir,
+    pub creator: CreatorStart,
 }
 
 impl PluginGroup for ClientPlugins {
@@ -42,6 +46,9 @@ impl PluginGroup for ClientPlugins {
                 data_dir: self.data_dir,
             })
             .add(ItemsPlugin)
+            .add(CreatorPlugin {
+                start: self.creator,
+            })
             .add(topbar::plugin)
     }
 }
@@ -81,7 +88,13 @@ pub fn run(options: ClientOptions) -> AppExit {
         }),
     )
     .add_plugins(bevy_egui::EguiPlugin::default())
-    .add_plugins(ClientPlugins { data_dir });
+    .add_plugins(ClientPlugins {
+        data_dir,
+        creator: CreatorStart {
+            prompt: options.prompt.clone(),
+            seed: options.seed,
+        },
+    });
     if let Some(path) = options.screenshot {
         app.add_plugins(screenshot::ScreenshotPlugin {
             path,

@@ -26,6 +26,15 @@ pub struct ClientOptions {
     /// `kiln-cli`. Default: the platform data directory, e.g. ~/.local/share/kiln.
     #[arg(long, env = "KILN_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+
+    /// Open the creator with this prompt and generate it at once (with --screenshot: the
+    /// picture waits for the preview).
+    #[arg(long, value_name = "TEXT")]
+    pub prompt: Option<String>,
+
+    /// The seed for --prompt.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
 }
 
 /// A path the screenshot can be written to. Its folder must exist, so that a typo fails at once

@@ -8,8 +8,11 @@ use std::time::Duration;
 
 use bevy::prelude::*;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
-use kiln_chain::{Chain, Index, IndexedToken, Sandbox};
-use kiln_mint::DataDir;
+use kiln_chain::{Chain, Index, IndexedToken, Placement, Sandbox, TokenId};
+use kiln_gen::Generated;
+use kiln_mint::{
+    DataDir, ItemFiles, Progress, Publish, Recipe, Step, Steps, advance, export_generated,
+};
 
 /// What the chain thread tells the world.
 enum LinkEvent {
@@ -18,6 +21,50 @@ enum LinkEvent {
         head: u64,
     },
     Failed(String),
+    Mint(MintUpdate),
+    Placed(Result<TokenId, String>),
+}
+
+/// What the world asks of the chain thread.
+enum LinkCommand {
+    /// Takes a generated item through the mint outbox to its token.
+    Mint {
+        recipe: Recipe,
+        generated: Box<Generated>,
+    },
+    /// Stands one of this player's tokens on a plot (or moves or turns it).
+    Place {
+        token: TokenId,
+        placement: Placement,
+    },
+}
+
+/// The last placement this client asked for.
+#[derive(Resource, Debug, Default)]
+pub struct PlaceStatus {
+    pub running: bool,
+    /// The token placed, or why it could not be (plot taken, not yours…).
+    pub outcome: Option<Result<TokenId, String>>,
+}
+
+/// How the mint of the creator's item goes, step by step.
+#[derive(Debug, Clone)]
+pub enum MintUpdate {
+    Progress(Progress),
+    Minted(TokenId),
+    Failed(String),
+}
+
+/// The creator's last mint, as the panel shows it.
+#[derive(Resource, Debug, Default)]
+pub struct MintStatus {
+    /// Whether a mint is under way.
+    pub running: bool,
+    /// The steps finished so far, and the one under way.
+    pub finished: Vec<Step>,
+    pub current: Option<Step>,
+    /// The token, or why the mint stopped (the item waits in the outbox for `kiln-cli resume`).
+    pub outcome: Option<Result<TokenId, String>>,
 }
 
 /// The tokens of the world, as the index last read them.
@@ -30,11 +77,26 @@ pub struct WorldTokens {
     pub error: Option<String>,
 }
 
+/// The world's line to the chain thread; dropped with the world, which stops the thread.
 #[derive(Resource)]
-struct ChainLink {
+pub struct ChainLink {
     events: Receiver<LinkEvent>,
-    /// Dropped with the world, which tells the chain thread to stop.
-    _alive: Sender<()>,
+    commands: Sender<LinkCommand>,
+}
+
+impl ChainLink {
+    /// Mints `generated`, the model's output for `recipe`; [`MintStatus`] follows it.
+    pub fn mint(&self, recipe: Recipe, generated: Generated) {
+        let _ = self.commands.send(LinkCommand::Mint {
+            recipe,
+            generated: Box::new(generated),
+        });
+    }
+
+    /// Places `token` (one of this player's) on `placement`; [`PlaceStatus`] follows it.
+    pub fn place(&self, token: TokenId, placement: Placement) {
+        let _ = self.commands.send(LinkCommand::Place { token, placement });
+    }
 }
 
 /// How often the index is read again.
@@ -48,26 +110,35 @@ pub struct ChainPlugin {
 impl Plugin for ChainPlugin {
     fn build(&self, app: &mut App) {
         let (event_out, events) = crossbeam_channel::unbounded();
-        let (alive, world_alive) = crossbeam_channel::bounded(1);
+        let (commands, command_in) = crossbeam_channel::unbounded();
         let data_dir = self.data_dir.clone();
         let spawned = std::thread::Builder::new()
             .name("kiln-chain".into())
-            .spawn(move || run_link(&data_dir, &event_out, &world_alive));
+            .spawn(move || run_link(&data_dir, &event_out, &command_in));
         if let Err(error) = spawned {
             error!("the chain thread could not start: {error}");
         }
-        app.insert_resource(ChainLink {
-            events,
-            _alive: alive,
-        })
-        .init_resource::<WorldTokens>()
-        .add_systems(PreUpdate, receive_chain_events);
+        app.insert_resource(ChainLink { events, commands })
+            .init_resource::<WorldTokens>()
+            .init_resource::<MintStatus>()
+            .init_resource::<PlaceStatus>()
+            .add_systems(PreUpdate, receive_chain_events);
     }
 }
 
-fn receive_chain_events(link: Res<ChainLink>, mut world: ResMut<WorldTokens>) {
+fn receive_chain_events(
+    link: Res<ChainLink>,
+    mut world: ResMut<WorldTokens>,
+    mut mint: ResMut<MintStatus>,
+    mut place: ResMut<PlaceStatus>,
+) {
     for event in link.events.try_iter() {
         match event {
+            LinkEvent::Mint(update) => mint.apply(update),
+            LinkEvent::Placed(outcome) => {
+                place.running = false;
+                place.outcome = Some(outcome);
+            }
             LinkEvent::Synced { tokens, head } => {
                 world.tokens = tokens;
                 world.head = Some(head);
@@ -83,8 +154,40 @@ fn receive_chain_events(link: Res<ChainLink>, mut world: ResMut<WorldTokens>) {
     }
 }
 
+impl MintStatus {
+    /// Clears the last mint for a new one.
+    pub fn start(&mut self) {
+        *self = MintStatus {
+            running: true,
+            ..default()
+        };
+    }
+
+    fn apply(&mut self, update: MintUpdate) {
+        match update {
+            MintUpdate::Progress(Progress::Started(step)) => self.current = Some(step),
+            MintUpdate::Progress(Progress::Finished(step)) => {
+                if !self.finished.contains(&step) {
+                    self.finished.push(step);
+                }
+                self.current = None;
+            }
+            MintUpdate::Progress(_) => {}
+            MintUpdate::Minted(token) => {
+                self.running = false;
+                self.current = None;
+                self.outcome = Some(Ok(token));
+            }
+            MintUpdate::Failed(error) => {
+                self.running = false;
+                self.outcome = Some(Err(error));
+            }
+        }
+    }
+}
+
 /// The chain thread: opens the chain and its index, then syncs until the world goes away.
-fn run_link(data_dir: &DataDir, events: &Sender<LinkEvent>, world_alive: &Receiver<()>) {
+fn run_link(data_dir: &DataDir, events: &Sender<LinkEvent>, commands: &Receiver<LinkCommand>) {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -131,12 +234,67 @@ fn run_link(data_dir: &DataDir, events: &Sender<LinkEvent>, world_alive: &Receiv
             {
                 return; // the world is gone
             }
-            match world_alive.recv_timeout(SYNC_EVERY) {
-                Ok(()) | Err(RecvTimeoutError::Timeout) => {}
+            match commands.recv_timeout(SYNC_EVERY) {
+                Ok(LinkCommand::Mint { recipe, generated }) => {
+                    let update = match mint(data_dir, &chain, &recipe, &generated, events).await {
+                        Ok(token) => MintUpdate::Minted(token),
+                        Err(error) => MintUpdate::Failed(error),
+                    };
+                    let _ = events.send(LinkEvent::Mint(update));
+                }
+                Ok(LinkCommand::Place { token, placement }) => {
+                    let placed = chain
+                        .place(token, placement)
+                        .await
+                        .map(|_| token)
+                        .map_err(|error| error.to_string());
+                    let _ = events.send(LinkEvent::Placed(placed));
+                }
+                Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
     });
+}
+
+/// The creator's item through the mint outbox, as `kiln-cli create` takes it: written down as
+/// generated with its recipe, its files made and stored, then minted.
+async fn mint(
+    data_dir: &DataDir,
+    chain: &Sandbox,
+    recipe: &Recipe,
+    generated: &Generated,
+    events: &Sender<LinkEvent>,
+) -> Result<TokenId, String> {
+    let text = |error: &dyn std::fmt::Display| error.to_string();
+    let mut progress = |progress: Progress| {
+        let _ = events.send(LinkEvent::Mint(MintUpdate::Progress(progress)));
+    };
+    progress(Progress::Started(Step::Generated));
+    let files = ItemFiles::make(recipe, generated).map_err(|e| text(&e))?;
+    let outbox = data_dir.outbox().map_err(|e| text(&e))?;
+    let mut store = data_dir.blockstore().map_err(|e| text(&e))?;
+    let deployment = chain.deployment().map_err(|e| text(&e))?;
+    let dir = data_dir.item_dir(&recipe.prompt, recipe.seed);
+    let id = outbox
+        .order(&dir, "sandbox", deployment, recipe)
+        .map_err(|e| text(&e))?;
+    progress(Progress::Finished(Step::Generated));
+    progress(Progress::Started(Step::Exported));
+    let id = export_generated(&outbox, id, &dir, &files, &mut progress).map_err(|e| text(&e))?;
+    let publish = Publish::default();
+    let item = advance(
+        &outbox,
+        id,
+        &mut store,
+        chain,
+        &Steps::publish(&publish),
+        progress,
+    )
+    .await
+    .map_err(|e| format!("{e}; the item waits in the mint outbox (`kiln-cli resume`)"))?;
+    item.token_id
+        .ok_or_else(|| "the outbox has no token for a confirmed item".to_owned())
 }
 
 fn open(data_dir: &DataDir) -> Result<(Sandbox, Index), String> {

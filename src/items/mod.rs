@@ -25,6 +25,7 @@ impl Plugin for ItemsPlugin {
         app.init_asset::<Item>()
             .init_asset_loader::<ItemLoader>()
             .init_resource::<WorldTokens>()
+            .init_resource::<ItemMaterials>()
             .add_systems(Startup, make_looks)
             .add_systems(Update, (place_items, show_loaded_items).chain());
     }
@@ -58,8 +59,44 @@ struct ItemLooks {
     placeholder_material: Handle<StandardMaterial>,
     error: Handle<Mesh>,
     error_material: Handle<StandardMaterial>,
-    /// One material per material class; the colour comes from the vertices.
+}
+
+/// One material per material class (wood, metal, glass…); the colour comes from the vertices.
+#[derive(Resource)]
+pub struct ItemMaterials {
     classes: HashMap<Material, Handle<StandardMaterial>>,
+}
+
+impl ItemMaterials {
+    pub fn for_class(&self, class: Material) -> Handle<StandardMaterial> {
+        self.classes.get(&class).cloned().unwrap_or_default()
+    }
+}
+
+impl FromWorld for ItemMaterials {
+    fn from_world(world: &mut World) -> Self {
+        let mut materials = world.resource_mut::<Assets<StandardMaterial>>();
+        let classes = Material::ALL
+            .iter()
+            .map(|&class| {
+                let (metallic, roughness) = match class {
+                    Material::Metal | Material::Silver | Material::Gold => (0.9, 0.3),
+                    Material::Glass | Material::Crystal => (0.0, 0.05),
+                    Material::Ceramic | Material::Plastic => (0.0, 0.35),
+                    _ => (0.0, 0.8),
+                };
+                let material = StandardMaterial {
+                    // White: the vertex colours carry the item's colours.
+                    base_color: Color::WHITE,
+                    metallic,
+                    perceptual_roughness: roughness,
+                    ..default()
+                };
+                (class, materials.add(material))
+            })
+            .collect();
+        Self { classes }
+    }
 }
 
 fn make_looks(
@@ -67,25 +104,6 @@ fn make_looks(
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
-    let classes = Material::ALL
-        .iter()
-        .map(|&class| {
-            let (metallic, roughness) = match class {
-                Material::Metal | Material::Silver | Material::Gold => (0.9, 0.3),
-                Material::Glass | Material::Crystal => (0.0, 0.05),
-                Material::Ceramic | Material::Plastic => (0.0, 0.35),
-                _ => (0.0, 0.8),
-            };
-            let material = StandardMaterial {
-                // White: the vertex colours carry the item's colours.
-                base_color: Color::WHITE,
-                metallic,
-                perceptual_roughness: roughness,
-                ..default()
-            };
-            (class, materials.add(material))
-        })
-        .collect();
     commands.insert_resource(ItemLooks {
         placeholder: meshes.add(Cuboid::new(1.0, 1.0, 1.0)),
         placeholder_material: materials.add(StandardMaterial {
@@ -100,7 +118,6 @@ fn make_looks(
             emissive: LinearRgba::rgb(0.6, 0.0, 0.0),
             ..default()
         }),
-        classes,
     });
 }
 
@@ -186,6 +203,7 @@ fn show_loaded_items(
     assets: Res<AssetServer>,
     items: Res<Assets<Item>>,
     looks: Option<Res<ItemLooks>>,
+    materials: Res<ItemMaterials>,
     mut loading: Query<(Entity, &PlacedItem, &mut ItemView, &Children)>,
     stands: Query<(), With<Stand>>,
 ) {
@@ -209,12 +227,10 @@ fn show_loaded_items(
             Ok(item) => {
                 commands.entity(entity).with_children(|parent| {
                     for part in &item.parts {
-                        let material = looks
-                            .classes
-                            .get(&part.material)
-                            .cloned()
-                            .unwrap_or_default();
-                        parent.spawn((Mesh3d(part.mesh.clone()), MeshMaterial3d(material)));
+                        parent.spawn((
+                            Mesh3d(part.mesh.clone()),
+                            MeshMaterial3d(materials.for_class(part.material)),
+                        ));
                     }
                 });
                 *view = ItemView::Shown;

@@ -22,15 +22,84 @@ const SPAWN_LOOK_AT: Vec3 = Vec3::new(0.0, 0.0, 6.0);
 const MOUSE_SENSITIVITY: f32 = 0.003;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Startup, spawn_player).add_systems(
-        Update,
-        (
-            (toggle_movement_mode, move_player)
-                .chain()
-                .run_if(keyboard_is_free),
-            look_around,
-        ),
+    app.init_resource::<Aim>()
+        .add_systems(Startup, spawn_player)
+        .add_systems(
+            Update,
+            (
+                (toggle_movement_mode, move_player)
+                    .chain()
+                    .run_if(keyboard_is_free),
+                look_around,
+                aim,
+            )
+                .chain(),
+        )
+        .add_systems(bevy_egui::EguiPrimaryContextPass, draw_crosshair);
+}
+
+/// What the crosshair points at.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
+pub struct Aim {
+    /// Where the view's centre meets the ground, within reach.
+    pub ground: Option<Vec3>,
+    /// The plot there, if it is on one.
+    pub plot: Option<crate::PlotCoord>,
+}
+
+/// How far the crosshair reaches, in metres.
+const REACH: f32 = 400.0;
+
+fn aim(
+    grid: Option<Res<crate::PlotGrid>>,
+    players: Query<&GlobalTransform, With<Player>>,
+    mut aim: ResMut<Aim>,
+) {
+    let Some(grid) = grid else { return };
+    let Some(eye) = players.iter().next() else {
+        return;
+    };
+    let forward = eye.forward().as_vec3();
+    let origin = eye.translation();
+    // The ray meets the ground plane y = 0 ahead of the eye, or not at all.
+    let hit = (forward.y < -1e-4)
+        .then(|| -origin.y / forward.y)
+        .filter(|distance| *distance <= REACH)
+        .map(|distance| origin + forward * distance);
+    let now = Aim {
+        ground: hit,
+        plot: hit.and_then(|point| grid.plot_at(point)),
+    };
+    if *aim != now {
+        *aim = now;
+    }
+}
+
+/// A small cross at the centre of the view.
+fn draw_crosshair(mut contexts: bevy_egui::EguiContexts) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let centre = ctx.viewport_rect().center();
+    let painter = ctx.layer_painter(bevy_egui::egui::LayerId::new(
+        bevy_egui::egui::Order::Background,
+        "crosshair".into(),
+    ));
+    let stroke = bevy_egui::egui::Stroke::new(2.0, bevy_egui::egui::Color32::from_white_alpha(200));
+    let arm = 7.0;
+    painter.line_segment(
+        [
+            centre - bevy_egui::egui::vec2(arm, 0.0),
+            centre + bevy_egui::egui::vec2(arm, 0.0),
+        ],
+        stroke,
     );
+    painter.line_segment(
+        [
+            centre - bevy_egui::egui::vec2(0.0, arm),
+            centre + bevy_egui::egui::vec2(0.0, arm),
+        ],
+        stroke,
+    );
+    Ok(())
 }
 
 fn spawn_player(mut commands: Commands, adapter: Option<Res<RenderAdapterInfo>>) {

@@ -20,6 +20,15 @@ use bevy::render::{Render, RenderApp, RenderSystems};
 /// Frames to keep waiting for pipelines after the requested count, before taking the picture
 /// anyway (with a warning) rather than hanging.
 const PIPELINE_PATIENCE_FRAMES: u32 = 3000;
+/// How long to wait for the scene to say it is ready (a preview being generated) before
+/// taking the picture anyway.
+const SCENE_PATIENCE: Duration = Duration::from_secs(180);
+
+/// Whether what the picture is of is there yet: a feature that is still making its part of
+/// the scene (the creator's preview) sets it to false until it is; frames count only while
+/// it holds. Absent: always ready.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SceneReady(pub bool);
 
 pub struct ScreenshotPlugin {
     pub path: PathBuf,
@@ -77,9 +86,16 @@ fn count_frames_and_capture(
     mut job: ResMut<ScreenshotJob>,
     time: Res<Time<Real>>,
     waiting: Res<WaitingPipelines>,
+    ready: Option<Res<SceneReady>>,
 ) {
     if job.requested {
         return;
+    }
+    if ready.is_some_and(|ready| !ready.0) {
+        if job.started.elapsed() < SCENE_PATIENCE {
+            return;
+        }
+        warn!("taking the screenshot before the scene said it was ready");
     }
     job.rendered += 1;
     let pipelines_waiting = waiting.0.load(Ordering::Relaxed);

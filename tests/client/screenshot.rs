@@ -2,9 +2,10 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::process::{Command, Output};
 
-/// Runs `kiln` with `args` in a virtual X display (xvfb-run) on the Vulkan backend, the way CI
-/// and a headless developer machine do. Without xvfb-run it uses the caller's display.
-fn run_client(args: &[&str]) -> Output {
+/// Runs `kiln` with `args` on the data directory `data` in a virtual X display (xvfb-run) on the
+/// Vulkan backend, the way CI and a headless developer machine do. Without xvfb-run it uses the
+/// caller's display.
+pub fn run_client(data: &Path, args: &[&str]) -> Output {
     let client = env!("CARGO_BIN_EXE_kiln");
     let mut command = if which("xvfb-run") {
         let mut command = Command::new("xvfb-run");
@@ -17,7 +18,7 @@ fn run_client(args: &[&str]) -> Output {
         );
         Command::new(client)
     };
-    command.args(args);
+    command.args(args).env("KILN_DATA_DIR", data);
     if std::env::var_os("WGPU_BACKEND").is_none() {
         command.env("WGPU_BACKEND", "vulkan");
     }
@@ -29,7 +30,7 @@ fn which(program: &str) -> bool {
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
-fn describe(output: &Output) -> String {
+pub fn describe(output: &Output) -> String {
     format!(
         "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
         output.status.code(),
@@ -57,14 +58,17 @@ fn mean_colour(picture: &image::RgbImage, rows: std::ops::Range<u32>) -> [f64; 3
 fn screenshot_shows_sky_above_a_ground_of_plots() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("world.png");
-    let output = run_client(&[
-        "--screenshot",
-        path.to_str().unwrap(),
-        "--frames",
-        "10",
-        "--size",
-        "640x360",
-    ]);
+    let output = run_client(
+        &dir.path().join("data"),
+        &[
+            "--screenshot",
+            path.to_str().unwrap(),
+            "--frames",
+            "10",
+            "--size",
+            "640x360",
+        ],
+    );
     assert!(output.status.success(), "{}", describe(&output));
     let summary = String::from_utf8_lossy(&output.stdout);
     assert!(

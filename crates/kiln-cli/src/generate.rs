@@ -1,7 +1,7 @@
 //! `kiln-cli generate "<prompt>" --seed N -o out.glb`: the model, on this machine's CPU (or GPU
 //! with --gpu), from prompt to a GLB file.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use burn::backend::{NdArray, Wgpu};
@@ -55,28 +55,15 @@ impl ModelArgs {
     pub fn weights(&self) -> anyhow::Result<Weights> {
         let path = match &self.weights {
             Some(path) => path.clone(),
-            None => default_weights().with_context(|| {
+            None => kiln_gen::shipped_weights_path().with_context(|| {
                 format!(
                     "no model weights at models/kiln-gen.bin (here or in {}): train them with `kiln-cli train --config models/kiln-gen.toml`, or pass --weights PATH",
-                    source_models().display()
+                    kiln_gen::source_models().display()
                 )
             })?,
         };
         Ok(Weights::read(&path)?)
     }
-}
-
-fn source_models() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models")
-}
-
-fn default_weights() -> Option<PathBuf> {
-    [
-        PathBuf::from("models/kiln-gen.bin"),
-        source_models().join("kiln-gen.bin"),
-    ]
-    .into_iter()
-    .find(|path| path.is_file())
 }
 
 /// A generated object and what made it.

@@ -276,24 +276,10 @@ struct Created {
 
 /// `kiln-cli create`: export, then mint through the outbox.
 pub fn run_create(args: &CreateArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
-    let out_dir = args.out_dir.clone().unwrap_or_else(|| {
-        let words: String = args
-            .prompt
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let slug: Vec<&str> = words.split('-').filter(|word| !word.is_empty()).collect();
-        data_dir
-            .path()
-            .join("items")
-            .join(format!("{}-{}", args.seed, slug.join("-")))
-    });
+    let out_dir = args
+        .out_dir
+        .clone()
+        .unwrap_or_else(|| data_dir.item_dir(&args.prompt, args.seed));
     let mut recipe = Recipe::new(&args.prompt, args.seed, "", crate::export::created_unix()?);
     recipe.check()?;
     let publish = args.publish.publish()?;

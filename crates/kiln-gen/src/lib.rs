@@ -24,6 +24,7 @@ pub mod vocab;
 pub use mesh::{Mesh, MeshHealth, MeshPrimitive};
 pub use mesher::{Field, MeshError, MeshOptions, mesh_field};
 pub use model::{
-    GenerateError, GenerateOptions, Generated, Generator, Timings, Weights, WeightsError,
+    GenerateError, GenerateOptions, Generated, Generator, SHIPPED_WEIGHTS, Timings, Weights,
+    WeightsError, shipped_weights_path, source_models,
 };
 pub use prompt::{Description, ParsedPrompt, PartDescription, PromptError, parse};

@@ -80,6 +80,24 @@ impl DataDir {
         Outbox::open(&self.outbox_path())
     }
 
+    /// The folder a created item's files go into: `items/<seed>-<prompt as words>`.
+    pub fn item_dir(&self, prompt: &str, seed: u64) -> PathBuf {
+        let words: String = prompt
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let slug: Vec<&str> = words.split('-').filter(|word| !word.is_empty()).collect();
+        self.path
+            .join("items")
+            .join(format!("{seed}-{}", slug.join("-")))
+    }
+
     /// Where the event index of `deployment` lives: one file per chain and contract.
     pub fn index_path(&self, deployment: Deployment) -> PathBuf {
         self.path.join("chain").join(format!(
@@ -100,6 +118,10 @@ mod tests {
         let data = DataDir::open(Some(chosen.clone())).unwrap();
         assert!(chosen.is_dir());
         assert_eq!(data.outbox_path(), chosen.join("outbox.sqlite"));
+        assert_eq!(
+            data.item_dir("A tall, RED chair!", 7),
+            chosen.join("items/7-a-tall-red-chair")
+        );
         let file = dir.path().join("file");
         std::fs::write(&file, b"x").unwrap();
         let error = DataDir::open(Some(file)).unwrap_err();

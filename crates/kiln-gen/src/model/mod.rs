@@ -18,7 +18,7 @@ use crate::mesher::{Field, MeshError, MeshOptions, mesh_field};
 use crate::prompt::{Description, PromptError, parse};
 pub use network::{Network, NetworkConfig, OUTPUTS, QueryPoints};
 pub use tokens::{Tokens, tokenize};
-pub use weights::{Weights, WeightsError};
+pub use weights::{SHIPPED_WEIGHTS, Weights, WeightsError, shipped_weights_path, source_models};
 
 /// How finely the field is decoded and how many triangles the mesh may keep.
 #[derive(Debug, Clone, Copy, PartialEq)]

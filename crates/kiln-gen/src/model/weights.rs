@@ -5,7 +5,7 @@
 //! ([`NetworkConfig`]), then burn's binary record of the parameters in half precision (half the
 //! download for the browser; the CPU backend still computes in f32).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use burn::module::Module;
 use burn::record::{BinBytesRecorder, HalfPrecisionSettings, Recorder};
@@ -43,6 +43,32 @@ pub struct Weights {
     record: Vec<u8>,
     /// Lower-case hex sha256 of the whole file.
     pub sha256: String,
+}
+
+/// The shipped weights' file name, in `models/`.
+pub const SHIPPED_WEIGHTS: &str = "kiln-gen.bin";
+
+/// Where the shipped weights are: `models/kiln-gen.bin` in the current folder, beside the
+/// executable, or in the source tree this crate was built from (a developer's checkout); the
+/// first that exists.
+pub fn shipped_weights_path() -> Option<PathBuf> {
+    let beside_executable = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("models")));
+    [
+        Some(PathBuf::from("models")),
+        beside_executable,
+        Some(source_models()),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|folder| folder.join(SHIPPED_WEIGHTS))
+    .find(|path| path.is_file())
+}
+
+/// The `models/` folder of the source tree this crate was built from.
+pub fn source_models() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models")
 }
 
 impl Weights {

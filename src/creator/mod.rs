@@ -1,0 +1,459 @@
+//! The creator panel: type a prompt (the vocabulary as completion hints, unknown words marked),
+//! pick a seed (or roll one), override size and colour, **Generate** — the model runs on its own
+//! thread and the object appears on a turntable — and **Mint**, with each step of the mint
+//! outbox shown as it happens and errors in plain words.
+
+mod model;
+mod preview;
+
+use std::time::Duration;
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, EguiTextureHandle, egui};
+use kiln_gen::Generated;
+use kiln_gen::vocab::{Category, Colour, Material, Proportion, SizeWord, Style};
+use kiln_mint::{Recipe, Step};
+
+use crate::chain::{ChainLink, MintStatus, PlaceStatus};
+use crate::player::Aim;
+use crate::screenshot::SceneReady;
+use model::{ModelWorker, Reply, Request};
+pub use preview::{PREVIEW_SIZE, PreviewStage};
+
+/// The creator's prompt and seed at start-up (`kiln --prompt … --seed N`): generated at once.
+#[derive(Debug, Clone, Default)]
+pub struct CreatorStart {
+    pub prompt: Option<String>,
+    pub seed: u64,
+}
+
+pub struct CreatorPlugin {
+    pub start: CreatorStart,
+}
+
+impl Plugin for CreatorPlugin {
+    fn build(&self, app: &mut App) {
+        let mut creator = Creator {
+            seed: self.start.seed,
+            ..default()
+        };
+        if let Some(prompt) = &self.start.prompt {
+            creator.prompt.clone_from(prompt);
+            creator.generate_now = true;
+            // A screenshot of this start waits for the preview.
+            app.insert_resource(SceneReady(false));
+        }
+        app.insert_resource(creator)
+            .insert_resource(ModelWorker::start())
+            .add_plugins(preview::plugin)
+            .add_systems(Update, (request_generation, receive_generations).chain())
+            .add_systems(EguiPrimaryContextPass, show_creator_panel);
+    }
+}
+
+/// Where the model is, as the panel and the settings show it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum ModelState {
+    #[default]
+    Loading,
+    Ready {
+        backend: &'static str,
+        weights_sha256: String,
+    },
+    Unavailable(String),
+}
+
+/// How the last generation went.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Generation {
+    #[default]
+    Idle,
+    Running,
+    Done {
+        took: Duration,
+    },
+    Failed(String),
+}
+
+/// The creator panel's state.
+#[derive(Resource, Default)]
+pub struct Creator {
+    pub prompt: String,
+    pub seed: u64,
+    pub size: Option<SizeWord>,
+    pub colour: Option<Colour>,
+    pub model: ModelState,
+    pub generation: Generation,
+    /// The object on the turntable and the recipe that made it.
+    pub preview: Option<(Recipe, Generated)>,
+    generate_now: bool,
+    latest_request: u64,
+    /// The prompt as sent to the model (with the overrides written in).
+    pending_prompt: Option<(String, u64)>,
+}
+
+impl Creator {
+    /// The prompt with the size and colour overrides written into it, so that the recipe (and
+    /// so verification) sees exactly what the model was given.
+    pub fn full_prompt(&self) -> String {
+        let mut prompt = self.prompt.trim().to_owned();
+        for word in [self.size.map(SizeWord::name), self.colour.map(Colour::name)]
+            .into_iter()
+            .flatten()
+        {
+            prompt.push_str(", ");
+            prompt.push_str(word);
+        }
+        prompt
+    }
+
+    /// Asks for a generation of the current prompt and seed.
+    pub fn generate(&mut self) {
+        self.generate_now = true;
+    }
+}
+
+/// Every word the model knows, for the completion hints.
+fn vocabulary() -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = Category::ALL
+        .iter()
+        .flat_map(|category| category.words().iter().copied())
+        .chain(Colour::ALL.iter().flat_map(|c| c.words().iter().copied()))
+        .chain(Material::ALL.iter().flat_map(|m| m.words().iter().copied()))
+        .chain(SizeWord::ALL.iter().flat_map(|s| s.words().iter().copied()))
+        .chain(
+            Proportion::ALL
+                .iter()
+                .flat_map(|p| p.words().iter().copied()),
+        )
+        .chain(Style::ALL.iter().flat_map(|s| s.words().iter().copied()))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+fn request_generation(mut creator: ResMut<Creator>, worker: Res<ModelWorker>) {
+    if !creator.generate_now || creator.model == ModelState::Loading {
+        return;
+    }
+    creator.generate_now = false;
+    if let ModelState::Unavailable(error) = &creator.model {
+        creator.generation = Generation::Failed(error.clone());
+        return;
+    }
+    let prompt = creator.full_prompt();
+    if prompt.is_empty() {
+        creator.generation = Generation::Failed("type what to make first".into());
+        return;
+    }
+    creator.latest_request += 1;
+    let id = creator.latest_request;
+    creator.pending_prompt = Some((prompt.clone(), creator.seed));
+    creator.generation = Generation::Running;
+    worker.request(Request {
+        id,
+        prompt,
+        seed: creator.seed,
+    });
+}
+
+#[expect(clippy::too_many_arguments, reason = "a Bevy system's parameters")]
+fn receive_generations(
+    mut commands: Commands,
+    mut creator: ResMut<Creator>,
+    worker: Res<ModelWorker>,
+    mut stage: ResMut<PreviewStage>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    materials: Res<crate::items::ItemMaterials>,
+    tables: Query<(&Transform, Option<&Children>), With<preview::Turntable>>,
+    mut ready: Option<ResMut<SceneReady>>,
+) {
+    for reply in worker.replies.try_iter() {
+        match reply {
+            Reply::Ready {
+                weights_sha256,
+                backend,
+            } => {
+                creator.model = ModelState::Ready {
+                    backend,
+                    weights_sha256,
+                };
+            }
+            Reply::Unavailable(error) => {
+                warn!("the model cannot run: {error}");
+                creator.model = ModelState::Unavailable(error.clone());
+                if creator.generate_now {
+                    creator.generate_now = false;
+                    creator.generation = Generation::Failed(error);
+                    if let Some(ready) = ready.as_mut() {
+                        ready.0 = true;
+                    }
+                }
+            }
+            Reply::Generated {
+                id,
+                generated,
+                took,
+            } if id == creator.latest_request => {
+                preview::show(
+                    &mut commands,
+                    &mut stage,
+                    &generated,
+                    &mut meshes,
+                    &materials,
+                    &tables,
+                );
+                let weights = match &creator.model {
+                    ModelState::Ready { weights_sha256, .. } => weights_sha256.clone(),
+                    _ => String::new(),
+                };
+                let (prompt, seed) = creator.pending_prompt.take().unwrap_or_default();
+                let created = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |since| since.as_secs() as i64);
+                creator.preview = Some((Recipe::new(&prompt, seed, &weights, created), *generated));
+                creator.generation = Generation::Done { took };
+                if let Some(ready) = ready.as_mut() {
+                    ready.0 = true;
+                }
+            }
+            Reply::Failed { id, error } if id == creator.latest_request => {
+                creator.generation = Generation::Failed(error);
+                if let Some(ready) = ready.as_mut() {
+                    ready.0 = true;
+                }
+            }
+            Reply::Generated { .. } | Reply::Failed { .. } => {} // superseded
+        }
+    }
+}
+
+#[expect(clippy::too_many_arguments, reason = "a Bevy system's parameters")]
+fn show_creator_panel(
+    mut contexts: EguiContexts,
+    mut creator: ResMut<Creator>,
+    stage: Res<PreviewStage>,
+    mut mint: ResMut<MintStatus>,
+    mut place: ResMut<PlaceStatus>,
+    aim: Res<Aim>,
+    link: Option<Res<ChainLink>>,
+    mut texture: Local<Option<egui::TextureId>>,
+    mut words: Local<Vec<&'static str>>,
+) -> Result {
+    if words.is_empty() {
+        *words = vocabulary();
+    }
+    let preview_texture = *texture
+        .get_or_insert_with(|| contexts.add_image(EguiTextureHandle::Weak(stage.image.id())));
+    let ctx = contexts.ctx_mut()?;
+    egui::Window::new("Create")
+        .anchor(egui::Align2::RIGHT_TOP, [-12.0, 44.0])
+        .resizable(false)
+        .default_width(PREVIEW_SIZE as f32)
+        .show(ctx, |ui| {
+            let typed = ui.add(
+                egui::TextEdit::singleline(&mut creator.prompt)
+                    .hint_text("a tall red chair with gold legs")
+                    .desired_width(f32::INFINITY),
+            );
+            if typed.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter)) {
+                creator.generate();
+            }
+            prompt_feedback(ui, &mut creator, &words);
+            ui.horizontal(|ui| {
+                ui.label("Seed");
+                ui.add(
+                    egui::DragValue::new(&mut creator.seed)
+                        .range(0..=kiln_asset::metadata::MAX_JSON_INTEGER),
+                );
+                if ui.button("🎲").on_hover_text("another variation").clicked() {
+                    creator.seed = rand_seed();
+                    creator.generate();
+                }
+            });
+            ui.horizontal(|ui| {
+                let size = creator.size;
+                egui::ComboBox::from_label("size")
+                    .selected_text(size.map_or("as written", SizeWord::name))
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut creator.size, None, "as written");
+                        for word in SizeWord::ALL {
+                            ui.selectable_value(&mut creator.size, Some(*word), word.name());
+                        }
+                    });
+                let colour = creator.colour;
+                egui::ComboBox::from_label("colour")
+                    .selected_text(colour.map_or("as written", Colour::name))
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut creator.colour, None, "as written");
+                        for word in Colour::ALL {
+                            ui.selectable_value(&mut creator.colour, Some(*word), word.name());
+                        }
+                    });
+            });
+            ui.horizontal(|ui| {
+                let running = creator.generation == Generation::Running;
+                if ui
+                    .add_enabled(!running, egui::Button::new("Generate"))
+                    .clicked()
+                {
+                    creator.generate();
+                }
+                ui.label(generation_line(&creator));
+            });
+            if stage.showing {
+                ui.image((
+                    preview_texture,
+                    egui::vec2(PREVIEW_SIZE as f32, PREVIEW_SIZE as f32),
+                ));
+            }
+            if let Some((recipe, generated)) = &creator.preview {
+                ui.label(format!(
+                    "{} · {} triangles",
+                    generated.description,
+                    generated.mesh.triangle_count()
+                ));
+                let can_mint = !mint.running && link.is_some();
+                if ui
+                    .add_enabled(can_mint, egui::Button::new("Mint"))
+                    .clicked()
+                    && let Some(link) = &link
+                {
+                    mint.start();
+                    link.mint(recipe.clone(), generated.clone());
+                }
+            }
+            mint_progress(ui, &mint);
+            if let (Some(Ok(token)), Some(link)) = (&mint.outcome, &link) {
+                ui.horizontal(|ui| {
+                    let target = aim.plot;
+                    let label = match target {
+                        Some(plot) => format!("Place on plot ({}, {})", plot.x, plot.z),
+                        None => "Aim at a plot to place it".to_owned(),
+                    };
+                    if ui
+                        .add_enabled(target.is_some() && !place.running, egui::Button::new(label))
+                        .clicked()
+                        && let Some(plot) = target
+                    {
+                        place.running = true;
+                        place.outcome = None;
+                        link.place(
+                            *token,
+                            kiln_chain::Placement {
+                                x: plot.x,
+                                z: plot.z,
+                                rotation: 0,
+                            },
+                        );
+                    }
+                });
+                match &place.outcome {
+                    Some(Ok(_)) => {
+                        ui.label("placed: it stands there for everyone");
+                    }
+                    Some(Err(error)) => {
+                        ui.colored_label(egui::Color32::from_rgb(230, 90, 80), error);
+                    }
+                    None => {}
+                }
+            }
+        });
+    Ok(())
+}
+
+/// Unknown words in red, and vocabulary words that complete the word being typed.
+fn prompt_feedback(ui: &mut egui::Ui, creator: &mut Creator, words: &[&'static str]) {
+    if creator.prompt.trim().is_empty() {
+        return;
+    }
+    if let Ok(parsed) = kiln_gen::parse(&creator.full_prompt())
+        && !parsed.unknown_words.is_empty()
+    {
+        ui.colored_label(
+            egui::Color32::from_rgb(230, 90, 80),
+            format!("not in the vocabulary: {}", parsed.unknown_words.join(", ")),
+        );
+    }
+    let last = creator
+        .prompt
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
+    if last.len() < 2 {
+        return;
+    }
+    let hints: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|word| word.starts_with(&last) && *word != last)
+        .take(8)
+        .collect();
+    if hints.is_empty() {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        for hint in hints {
+            if ui.small_button(hint).clicked() {
+                let keep = creator.prompt.len() - last.len();
+                creator.prompt.truncate(keep);
+                creator.prompt.push_str(hint);
+            }
+        }
+    });
+}
+
+fn generation_line(creator: &Creator) -> String {
+    match (&creator.generation, &creator.model) {
+        (_, ModelState::Loading) => "loading the model…".into(),
+        (Generation::Running, _) => "generating…".into(),
+        (Generation::Done { took }, ModelState::Ready { backend, .. }) => {
+            format!("{:.0} ms on {backend}", took.as_secs_f64() * 1000.0)
+        }
+        (Generation::Failed(error), _) => error.clone(),
+        (_, ModelState::Unavailable(error)) => error.clone(),
+        _ => String::new(),
+    }
+}
+
+/// The mint's steps: ✓ done, … under way, ✗ where it stopped.
+fn mint_progress(ui: &mut egui::Ui, mint: &MintStatus) {
+    if !mint.running && mint.outcome.is_none() {
+        return;
+    }
+    ui.separator();
+    let failed = matches!(mint.outcome, Some(Err(_)));
+    for step in &Step::ALL[..Step::ALL.len() - 1] {
+        let mark = if mint.finished.contains(step) {
+            "✓"
+        } else if mint.current == Some(*step) {
+            if failed { "✗" } else { "…" }
+        } else {
+            "·"
+        };
+        ui.label(format!("{mark} {step}"));
+    }
+    match &mint.outcome {
+        Some(Ok(token)) => {
+            ui.label(format!("minted token {token}"));
+        }
+        Some(Err(error)) => {
+            ui.colored_label(egui::Color32::from_rgb(230, 90, 80), error);
+        }
+        None => {}
+    }
+}
+
+/// A fresh seed from the clock (variety, not secrecy).
+fn rand_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos() as u64);
+    // SplitMix64's finaliser spreads the clock's low bits over the whole seed.
+    let mut z = nanos.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (z ^ (z >> 31)) % 1_000_000
+}

@@ -1,0 +1,111 @@
+//! The model, on a thread of its own so that a generation never stalls a frame: the world asks
+//! for a prompt and seed, and hears back the object (or why there is none) a moment later.
+//! Requests that pile up while one runs are skipped but the newest: a creator typing fast
+//! gets the object of what they typed last.
+
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use burn::backend::NdArray;
+use crossbeam_channel::{Receiver, Sender};
+use kiln_gen::{GenerateOptions, Generated, Generator, Weights};
+
+/// A generation asked for.
+pub struct Request {
+    pub id: u64,
+    pub prompt: String,
+    pub seed: u64,
+}
+
+/// What the model thread says.
+pub enum Reply {
+    /// The weights are loaded.
+    Ready {
+        weights_sha256: String,
+        backend: &'static str,
+    },
+    /// The model cannot run here (no weights, damaged weights).
+    Unavailable(String),
+    Generated {
+        id: u64,
+        generated: Box<Generated>,
+        took: Duration,
+    },
+    Failed {
+        id: u64,
+        error: String,
+    },
+}
+
+/// The world's line to the model thread.
+#[derive(Resource)]
+pub struct ModelWorker {
+    requests: Sender<Request>,
+    pub replies: Receiver<Reply>,
+}
+
+impl ModelWorker {
+    /// Starts the thread; the weights load there, off the first frames.
+    pub fn start() -> Self {
+        let (requests, request_in) = crossbeam_channel::unbounded();
+        let (reply_out, replies) = crossbeam_channel::unbounded();
+        let spawned = std::thread::Builder::new()
+            .name("kiln-gen".into())
+            .spawn(move || run_model(&request_in, &reply_out));
+        if let Err(error) = spawned {
+            error!("the model thread could not start: {error}");
+        }
+        Self { requests, replies }
+    }
+
+    pub fn request(&self, request: Request) {
+        let _ = self.requests.send(request);
+    }
+}
+
+fn run_model(requests: &Receiver<Request>, replies: &Sender<Reply>) {
+    let loaded = kiln_gen::shipped_weights_path()
+        .ok_or_else(|| {
+            format!(
+                "no model weights at models/{} (here, beside Kiln, or in {})",
+                kiln_gen::SHIPPED_WEIGHTS,
+                kiln_gen::source_models().display()
+            )
+        })
+        .and_then(|path| Weights::read(&path).map_err(|error| error.to_string()))
+        .and_then(|weights| {
+            Generator::<NdArray>::new(&weights, Default::default())
+                .map_err(|error| error.to_string())
+        });
+    let generator = match loaded {
+        Ok(generator) => generator,
+        Err(error) => {
+            let _ = replies.send(Reply::Unavailable(error));
+            return;
+        }
+    };
+    let _ = replies.send(Reply::Ready {
+        weights_sha256: generator.weights_sha256().to_owned(),
+        backend: "CPU (NdArray)",
+    });
+    while let Ok(first) = requests.recv() {
+        // Only the newest request matters.
+        let request = requests.try_iter().last().unwrap_or(first);
+        let started = Instant::now();
+        let reply =
+            match generator.generate(&request.prompt, request.seed, &GenerateOptions::default()) {
+                Ok(generated) => Reply::Generated {
+                    id: request.id,
+                    generated: Box::new(generated),
+                    took: started.elapsed(),
+                },
+                Err(error) => Reply::Failed {
+                    id: request.id,
+                    error: error.to_string(),
+                },
+            };
+        if replies.send(reply).is_err() {
+            return;
+        }
+    }
+}
