@@ -10,6 +10,7 @@ mod items;
 mod net;
 mod options;
 mod player;
+mod scenario;
 mod screenshot;
 mod topbar;
 mod world;
@@ -26,7 +27,7 @@ pub use items::{
     placement_transform,
 };
 pub use options::{ClientOptions, WindowSize};
-pub use player::{Aim, MovementMode, Player};
+pub use player::{Aim, MovementMode, Player, SPAWN_LOOK_AT, SPAWN_POSITION};
 pub use world::{Plot, PlotCoord, PlotGrid};
 
 /// The client's own features, without Bevy's engine plugins (tests add `MinimalPlugins` and the
@@ -63,8 +64,15 @@ pub fn run(options: ClientOptions) -> AppExit {
             return AppExit::error();
         }
     };
+    let scenario = match options.scenario.as_deref().map(scenario::read).transpose() {
+        Ok(actions) => actions,
+        Err(error) => {
+            eprintln!("kiln: {error}");
+            return AppExit::error();
+        }
+    };
     let mut app = App::new();
-    let screenshot_mode = options.screenshot.is_some();
+    let screenshot_mode = options.screenshot.is_some() || scenario.is_some();
     // `ipfs://` must be known before the asset server starts.
     app.register_asset_source(
         IPFS_SOURCE,
@@ -95,6 +103,9 @@ pub fn run(options: ClientOptions) -> AppExit {
             seed: options.seed,
         },
     });
+    if let Some(actions) = scenario {
+        app.add_plugins(scenario::ScenarioPlugin { actions });
+    }
     if let Some(path) = options.screenshot {
         app.add_plugins(screenshot::ScreenshotPlugin {
             path,

@@ -35,6 +35,11 @@ pub struct ClientOptions {
     /// The seed for --prompt.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+
+    /// Run the actions of this TOML file (prompt, generate, mint, place, wait, screenshot) and
+    /// exit: 0 when every one succeeded, 1 with the reason when one did not.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
 }
 
 /// A path the screenshot can be written to. Its folder must exist, so that a typo fails at once

@@ -247,10 +247,17 @@ fn show_creator_panel(
     let preview_texture = *texture
         .get_or_insert_with(|| contexts.add_image(EguiTextureHandle::Weak(stage.image.id())));
     let ctx = contexts.ctx_mut()?;
+    // The panel takes at most about a third of the window's width and half its height.
+    let window = ctx.viewport_rect();
+    let side = (PREVIEW_SIZE as f32)
+        .min(window.width() * 0.3)
+        .min(window.height() * 0.45)
+        .max(96.0);
     egui::Window::new("Create")
         .anchor(egui::Align2::RIGHT_TOP, [-12.0, 44.0])
         .resizable(false)
-        .default_width(PREVIEW_SIZE as f32)
+        .default_width(side)
+        .max_width(side)
         .show(ctx, |ui| {
             let typed = ui.add(
                 egui::TextEdit::singleline(&mut creator.prompt)
@@ -274,19 +281,19 @@ fn show_creator_panel(
             });
             ui.horizontal(|ui| {
                 let size = creator.size;
-                egui::ComboBox::from_label("size")
-                    .selected_text(size.map_or("as written", SizeWord::name))
+                egui::ComboBox::from_id_salt("size")
+                    .selected_text(size.map_or("size as written", SizeWord::name))
                     .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut creator.size, None, "as written");
+                        ui.selectable_value(&mut creator.size, None, "size as written");
                         for word in SizeWord::ALL {
                             ui.selectable_value(&mut creator.size, Some(*word), word.name());
                         }
                     });
                 let colour = creator.colour;
-                egui::ComboBox::from_label("colour")
-                    .selected_text(colour.map_or("as written", Colour::name))
+                egui::ComboBox::from_id_salt("colour")
+                    .selected_text(colour.map_or("colour as written", Colour::name))
                     .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut creator.colour, None, "as written");
+                        ui.selectable_value(&mut creator.colour, None, "colour as written");
                         for word in Colour::ALL {
                             ui.selectable_value(&mut creator.colour, Some(*word), word.name());
                         }
@@ -303,10 +310,7 @@ fn show_creator_panel(
                 ui.label(generation_line(&creator));
             });
             if stage.showing {
-                ui.image((
-                    preview_texture,
-                    egui::vec2(PREVIEW_SIZE as f32, PREVIEW_SIZE as f32),
-                ));
+                ui.image((preview_texture, egui::vec2(side, side)));
             }
             if let Some((recipe, generated)) = &creator.preview {
                 ui.label(format!(
@@ -418,7 +422,7 @@ fn generation_line(creator: &Creator) -> String {
     }
 }
 
-/// The mint's steps: ✓ done, … under way, ✗ where it stopped.
+/// The mint's steps: ✔ done, ⏳ under way, ✖ where it stopped.
 fn mint_progress(ui: &mut egui::Ui, mint: &MintStatus) {
     if !mint.running && mint.outcome.is_none() {
         return;
@@ -426,12 +430,13 @@ fn mint_progress(ui: &mut egui::Ui, mint: &MintStatus) {
     ui.separator();
     let failed = matches!(mint.outcome, Some(Err(_)));
     for step in &Step::ALL[..Step::ALL.len() - 1] {
+        // Glyphs egui's own fonts have.
         let mark = if mint.finished.contains(step) {
-            "✓"
+            "✔"
         } else if mint.current == Some(*step) {
-            if failed { "✗" } else { "…" }
+            if failed { "✖" } else { "⏳" }
         } else {
-            "·"
+            "○"
         };
         ui.label(format!("{mark} {step}"));
     }

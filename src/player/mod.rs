@@ -15,8 +15,8 @@ use movement::MoveIntent;
 pub use movement::{MovementMode, Player};
 
 /// Where a new player stands: south-east of the plots, high enough to see the whole grid.
-const SPAWN_POSITION: Vec3 = Vec3::new(62.0, 30.0, 96.0);
-const SPAWN_LOOK_AT: Vec3 = Vec3::new(0.0, 0.0, 6.0);
+pub const SPAWN_POSITION: Vec3 = Vec3::new(62.0, 30.0, 96.0);
+pub const SPAWN_LOOK_AT: Vec3 = Vec3::new(0.0, 0.0, 6.0);
 
 /// Radians of turn per pixel of mouse motion.
 const MOUSE_SENSITIVITY: f32 = 0.003;

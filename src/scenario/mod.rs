@@ -1,0 +1,279 @@
+//! Scripted scenarios for tests and demos: `kiln --scenario FILE` runs a TOML list of actions
+//! through the same panels a player uses — type a prompt, generate, mint, place, wait, take a
+//! screenshot — each waiting for its outcome, and exits 0 when all succeeded, 1 with the
+//! reason when one did not.
+//!
+//! ```toml
+//! [[action]]
+//! type = "prompt"
+//! text = "a red mushroom"
+//! seed = 3
+//! [[action]]
+//! type = "generate"
+//! [[action]]
+//! type = "mint"
+//! [[action]]
+//! type = "place"
+//! x = 0
+//! z = 1
+//! [[action]]
+//! type = "screenshot"
+//! path = "world.png"
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
+use kiln_chain::{Placement, TokenId};
+use serde::Deserialize;
+
+use crate::chain::{ChainLink, MintStatus, PlaceStatus, WorldTokens};
+use crate::creator::{Creator, Generation};
+use crate::items::{ItemView, PlacedItem};
+
+/// One step of a scenario.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Action {
+    /// Types a prompt into the creator (and sets the seed, if given).
+    Prompt { text: String, seed: Option<u64> },
+    /// Generates the creator's prompt and waits for the preview.
+    Generate,
+    /// Mints the previewed item and waits for its token.
+    Mint,
+    /// Places the token just minted and waits until it stands there, shown.
+    Place {
+        x: i32,
+        z: i32,
+        #[serde(default)]
+        rotation: u16,
+    },
+    /// Lets frames pass.
+    Wait { frames: u32 },
+    /// Saves the window as a PNG and waits until it is written.
+    Screenshot { path: PathBuf },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioFile {
+    action: Vec<Action>,
+}
+
+/// Reads a scenario file, with an error that says what is wrong where.
+pub fn read(path: &Path) -> Result<Vec<Action>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("cannot read the scenario {}: {error}", path.display()))?;
+    let file: ScenarioFile = toml::from_str(&text)
+        .map_err(|error| format!("the scenario {} is not valid: {error}", path.display()))?;
+    if file.action.is_empty() {
+        return Err(format!("the scenario {} has no [[action]]", path.display()));
+    }
+    Ok(file.action)
+}
+
+/// How long one action may take before the scenario fails (a mint on a slow CPU included).
+const ACTION_PATIENCE: Duration = Duration::from_secs(300);
+
+pub struct ScenarioPlugin {
+    pub actions: Vec<Action>,
+}
+
+impl Plugin for ScenarioPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(Run {
+            actions: self.actions.clone(),
+            next: 0,
+            started: None,
+            frames_left: 0,
+            minted: None,
+            screenshot_written: None,
+        })
+        .add_systems(Last, run_scenario);
+    }
+}
+
+#[derive(Resource)]
+struct Run {
+    actions: Vec<Action>,
+    next: usize,
+    /// When the current action began; `None` before it has.
+    started: Option<Instant>,
+    frames_left: u32,
+    minted: Option<TokenId>,
+    /// Set by the screenshot observer: the outcome of the last save.
+    screenshot_written: Option<Result<(), String>>,
+}
+
+/// Whether the current action is done, still under way, or failed.
+enum Progress {
+    Done,
+    Waiting,
+    Failed(String),
+}
+
+#[expect(clippy::too_many_arguments, reason = "a Bevy system's parameters")]
+fn run_scenario(
+    mut commands: Commands,
+    mut run: ResMut<Run>,
+    mut creator: ResMut<Creator>,
+    mut mint: ResMut<MintStatus>,
+    mut place: ResMut<PlaceStatus>,
+    link: Option<Res<ChainLink>>,
+    world: Res<WorldTokens>,
+    placed: Query<(&PlacedItem, &ItemView)>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    let Some(action) = run.actions.get(run.next).cloned() else {
+        return;
+    };
+    let first = run.started.is_none();
+    if first {
+        run.started = Some(Instant::now());
+        info!("scenario: {action:?}");
+    }
+    let progress = match &action {
+        Action::Prompt { text, seed } => {
+            creator.prompt.clone_from(text);
+            if let Some(seed) = seed {
+                creator.seed = *seed;
+            }
+            Progress::Done
+        }
+        Action::Generate => {
+            if first {
+                creator.generate();
+                creator.generation = Generation::Running;
+            }
+            match &creator.generation {
+                Generation::Done { .. } if creator.preview.is_some() => Progress::Done,
+                Generation::Failed(error) => Progress::Failed(format!("generate: {error}")),
+                _ => Progress::Waiting,
+            }
+        }
+        Action::Mint => match (&link, &creator.preview) {
+            (None, _) => Progress::Failed("mint: there is no chain".into()),
+            (_, None) => Progress::Failed("mint: nothing was generated to mint".into()),
+            (Some(link), Some((recipe, generated))) => {
+                if first {
+                    mint.start();
+                    link.mint(recipe.clone(), generated.clone());
+                }
+                match &mint.outcome {
+                    Some(Ok(token)) => {
+                        run.minted = Some(*token);
+                        Progress::Done
+                    }
+                    Some(Err(error)) => Progress::Failed(format!("mint: {error}")),
+                    None => Progress::Waiting,
+                }
+            }
+        },
+        Action::Place { x, z, rotation } => match (&link, run.minted) {
+            (None, _) => Progress::Failed("place: there is no chain".into()),
+            (_, None) => Progress::Failed("place: nothing was minted to place".into()),
+            (Some(link), Some(token)) => {
+                let placement = Placement {
+                    x: *x,
+                    z: *z,
+                    rotation: *rotation,
+                };
+                if first {
+                    place.running = true;
+                    place.outcome = None;
+                    link.place(token, placement);
+                }
+                match &place.outcome {
+                    Some(Err(error)) => Progress::Failed(format!("place: {error}")),
+                    Some(Ok(_)) => {
+                        let standing = world
+                            .tokens
+                            .iter()
+                            .any(|t| t.id == token && t.placement == Some(placement));
+                        let shown = placed
+                            .iter()
+                            .find(|(item, _)| item.token == token)
+                            .map(|(_, view)| view.clone());
+                        match shown {
+                            Some(ItemView::Failed(error)) if standing => Progress::Failed(format!(
+                                "place: the item cannot be shown: {error}"
+                            )),
+                            Some(ItemView::Shown) if standing => Progress::Done,
+                            _ => Progress::Waiting,
+                        }
+                    }
+                    None => Progress::Waiting,
+                }
+            }
+        },
+        Action::Wait { frames } => {
+            if first {
+                run.frames_left = *frames;
+            }
+            if run.frames_left == 0 {
+                Progress::Done
+            } else {
+                run.frames_left -= 1;
+                Progress::Waiting
+            }
+        }
+        Action::Screenshot { path } => {
+            if first {
+                run.screenshot_written = None;
+                let path = path.clone();
+                commands.spawn(Screenshot::primary_window()).observe(
+                    move |captured: On<ScreenshotCaptured>, mut run: ResMut<Run>| {
+                        let written = captured
+                            .image
+                            .clone()
+                            .try_into_dynamic()
+                            .map_err(|error| error.to_string())
+                            .and_then(|picture| {
+                                picture
+                                    .to_rgb8()
+                                    .save_with_format(&path, image::ImageFormat::Png)
+                                    .map_err(|error| error.to_string())
+                            });
+                        run.screenshot_written = Some(written);
+                    },
+                );
+            }
+            match run.screenshot_written.take() {
+                Some(Ok(())) => Progress::Done,
+                Some(Err(error)) => Progress::Failed(format!("screenshot: {error}")),
+                None => Progress::Waiting,
+            }
+        }
+    };
+    let took = run
+        .started
+        .map(|started| started.elapsed())
+        .unwrap_or_default();
+    let progress = match progress {
+        Progress::Waiting if took > ACTION_PATIENCE => {
+            Progress::Failed(format!("{action:?} did not finish in {} s", took.as_secs()))
+        }
+        other => other,
+    };
+    match progress {
+        Progress::Waiting => {}
+        Progress::Done => {
+            println!("scenario: {action:?} done in {:.1} s", took.as_secs_f64());
+            run.next += 1;
+            run.started = None;
+            if run.next == run.actions.len() {
+                if let Some(token) = run.minted {
+                    println!("scenario: minted token {token}");
+                }
+                println!("scenario: all {} actions done", run.actions.len());
+                exit.write(AppExit::Success);
+            }
+        }
+        Progress::Failed(reason) => {
+            eprintln!("kiln: scenario action {} failed: {reason}", run.next + 1);
+            exit.write(AppExit::error());
+        }
+    }
+}
