@@ -6,6 +6,7 @@
 mod chain;
 mod content;
 mod creator;
+mod inspect;
 mod items;
 mod net;
 mod options;
@@ -20,8 +21,10 @@ use bevy::prelude::*;
 use bevy::window::{PresentMode, WindowResolution};
 
 pub use chain::{ChainPlugin, WorldTokens};
+pub use chain::{MintStatus, PlaceStatus, VerifyStatus};
 pub use content::{IpfsSource, SOURCE as IPFS_SOURCE};
 pub use creator::{Creator, CreatorPlugin, CreatorStart, Generation, ModelState};
+pub use inspect::{Selection, ray_box};
 pub use items::{
     Item, ItemLoadError, ItemPart, ItemView, ItemsPlugin, PlacedItem, bevy_mesh,
     placement_transform,
@@ -50,6 +53,7 @@ impl PluginGroup for ClientPlugins {
             .add(CreatorPlugin {
                 start: self.creator,
             })
+            .add(inspect::plugin)
             .add(topbar::plugin)
     }
 }

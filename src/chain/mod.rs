@@ -11,7 +11,8 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use kiln_chain::{Chain, Index, IndexedToken, Placement, Sandbox, TokenId};
 use kiln_gen::Generated;
 use kiln_mint::{
-    DataDir, ItemFiles, Progress, Publish, Recipe, Step, Steps, advance, export_generated,
+    Content, DataDir, Generate, ItemFiles, Progress, Publish, Recipe, Step, Steps, Verification,
+    advance, export_generated,
 };
 
 /// What the chain thread tells the world.
@@ -23,6 +24,10 @@ enum LinkEvent {
     Failed(String),
     Mint(MintUpdate),
     Placed(Result<TokenId, String>),
+    Verified {
+        token: TokenId,
+        result: Result<Verification, String>,
+    },
 }
 
 /// What the world asks of the chain thread.
@@ -37,6 +42,20 @@ enum LinkCommand {
         token: TokenId,
         placement: Placement,
     },
+    /// Checks a token as anyone could: record, files by CID, the model run again.
+    Verify {
+        token: TokenId,
+        generator: Box<dyn Generate + Send>,
+    },
+}
+
+/// The last verification this client ran.
+#[derive(Resource, Debug, Default)]
+pub struct VerifyStatus {
+    pub token: Option<TokenId>,
+    pub running: bool,
+    /// Every check with its outcome, or why none could be made.
+    pub result: Option<Result<Verification, String>>,
 }
 
 /// The last placement this client asked for.
@@ -93,6 +112,12 @@ impl ChainLink {
         });
     }
 
+    /// Verifies `token` with `generator` (the model, on its own thread); [`VerifyStatus`]
+    /// follows it.
+    pub fn verify(&self, token: TokenId, generator: Box<dyn Generate + Send>) {
+        let _ = self.commands.send(LinkCommand::Verify { token, generator });
+    }
+
     /// Places `token` (one of this player's) on `placement`; [`PlaceStatus`] follows it.
     pub fn place(&self, token: TokenId, placement: Placement) {
         let _ = self.commands.send(LinkCommand::Place { token, placement });
@@ -122,6 +147,7 @@ impl Plugin for ChainPlugin {
             .init_resource::<WorldTokens>()
             .init_resource::<MintStatus>()
             .init_resource::<PlaceStatus>()
+            .init_resource::<VerifyStatus>()
             .add_systems(PreUpdate, receive_chain_events);
     }
 }
@@ -131,6 +157,7 @@ fn receive_chain_events(
     mut world: ResMut<WorldTokens>,
     mut mint: ResMut<MintStatus>,
     mut place: ResMut<PlaceStatus>,
+    mut verify: ResMut<VerifyStatus>,
 ) {
     for event in link.events.try_iter() {
         match event {
@@ -138,6 +165,12 @@ fn receive_chain_events(
             LinkEvent::Placed(outcome) => {
                 place.running = false;
                 place.outcome = Some(outcome);
+            }
+            LinkEvent::Verified { token, result } => {
+                if verify.token == Some(token) {
+                    verify.running = false;
+                    verify.result = Some(result);
+                }
             }
             LinkEvent::Synced { tokens, head } => {
                 world.tokens = tokens;
@@ -249,6 +282,22 @@ fn run_link(data_dir: &DataDir, events: &Sender<LinkEvent>, commands: &Receiver<
                         .map(|_| token)
                         .map_err(|error| error.to_string());
                     let _ = events.send(LinkEvent::Placed(placed));
+                }
+                Ok(LinkCommand::Verify { token, generator }) => {
+                    let result = match data_dir.blockstore() {
+                        Ok(mut store) => {
+                            let mut content = Content {
+                                store: &mut store,
+                                gateways: None,
+                            };
+                            Ok(
+                                kiln_mint::verify(token, &chain, &mut content, generator.as_ref())
+                                    .await,
+                            )
+                        }
+                        Err(error) => Err(error.to_string()),
+                    };
+                    let _ = events.send(LinkEvent::Verified { token, result });
                 }
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return,

@@ -17,7 +17,8 @@ use kiln_mint::{Recipe, Step};
 use crate::chain::{ChainLink, MintStatus, PlaceStatus};
 use crate::player::Aim;
 use crate::screenshot::SceneReady;
-use model::{ModelWorker, Reply, Request};
+pub use model::ModelWorker;
+use model::{Reply, Request};
 pub use preview::{PREVIEW_SIZE, PreviewStage};
 
 /// The creator's prompt and seed at start-up (`kiln --prompt … --seed N`): generated at once.
@@ -155,6 +156,7 @@ fn request_generation(mut creator: ResMut<Creator>, worker: Res<ModelWorker>) {
         id,
         prompt,
         seed: creator.seed,
+        answer: None,
     });
 }
 

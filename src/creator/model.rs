@@ -1,7 +1,8 @@
 //! The model, on a thread of its own so that a generation never stalls a frame: the world asks
 //! for a prompt and seed, and hears back the object (or why there is none) a moment later.
-//! Requests that pile up while one runs are skipped but the newest: a creator typing fast
-//! gets the object of what they typed last.
+//! Preview requests that pile up while one runs are skipped but the newest (a creator typing
+//! fast gets the object of what they typed last); a request with its own answer channel
+//! (verification, through [`RemoteGenerator`]) is always answered.
 
 use std::time::{Duration, Instant};
 
@@ -15,6 +16,8 @@ pub struct Request {
     pub id: u64,
     pub prompt: String,
     pub seed: u64,
+    /// Where to answer; `None`: a preview, answered on the worker's replies.
+    pub answer: Option<Sender<Result<Generated, String>>>,
 }
 
 /// What the model thread says.
@@ -44,6 +47,34 @@ pub struct ModelWorker {
     pub replies: Receiver<Reply>,
 }
 
+/// The model thread as kiln-mint's [`kiln_mint::Generate`], for verification on another
+/// thread: each generation waits for the model's answer.
+pub struct RemoteGenerator {
+    requests: Sender<Request>,
+    weights_sha256: String,
+}
+
+impl kiln_mint::Generate for RemoteGenerator {
+    fn weights_sha256(&self) -> String {
+        self.weights_sha256.clone()
+    }
+
+    fn generate(&self, prompt: &str, seed: u64) -> Result<Generated, String> {
+        let (answer, answered) = crossbeam_channel::bounded(1);
+        self.requests
+            .send(Request {
+                id: 0,
+                prompt: prompt.to_owned(),
+                seed,
+                answer: Some(answer),
+            })
+            .map_err(|_| "the model has stopped".to_owned())?;
+        answered
+            .recv()
+            .map_err(|_| "the model has stopped".to_owned())?
+    }
+}
+
 impl ModelWorker {
     /// Starts the thread; the weights load there, off the first frames.
     pub fn start() -> Self {
@@ -60,6 +91,14 @@ impl ModelWorker {
 
     pub fn request(&self, request: Request) {
         let _ = self.requests.send(request);
+    }
+
+    /// The model for verification, running `weights_sha256`.
+    pub fn remote(&self, weights_sha256: &str) -> RemoteGenerator {
+        RemoteGenerator {
+            requests: self.requests.clone(),
+            weights_sha256: weights_sha256.to_owned(),
+        }
     }
 }
 
@@ -89,11 +128,21 @@ fn run_model(requests: &Receiver<Request>, replies: &Sender<Reply>) {
         backend: "CPU (NdArray)",
     });
     while let Ok(first) = requests.recv() {
-        // Only the newest request matters.
-        let request = requests.try_iter().last().unwrap_or(first);
-        let started = Instant::now();
-        let reply =
-            match generator.generate(&request.prompt, request.seed, &GenerateOptions::default()) {
+        let batch: Vec<Request> = std::iter::once(first).chain(requests.try_iter()).collect();
+        let newest_preview = batch.iter().rposition(|request| request.answer.is_none());
+        for (index, request) in batch.into_iter().enumerate() {
+            if request.answer.is_none() && Some(index) != newest_preview {
+                continue; // a preview superseded by a newer one
+            }
+            let started = Instant::now();
+            let generated = generator
+                .generate(&request.prompt, request.seed, &GenerateOptions::default())
+                .map_err(|error| error.to_string());
+            if let Some(answer) = request.answer {
+                let _ = answer.send(generated);
+                continue;
+            }
+            let reply = match generated {
                 Ok(generated) => Reply::Generated {
                     id: request.id,
                     generated: Box::new(generated),
@@ -101,11 +150,12 @@ fn run_model(requests: &Receiver<Request>, replies: &Sender<Reply>) {
                 },
                 Err(error) => Reply::Failed {
                     id: request.id,
-                    error: error.to_string(),
+                    error,
                 },
             };
-        if replies.send(reply).is_err() {
-            return;
+            if replies.send(reply).is_err() {
+                return;
+            }
         }
     }
 }

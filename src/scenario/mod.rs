@@ -29,8 +29,9 @@ use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 use kiln_chain::{Placement, TokenId};
 use serde::Deserialize;
 
-use crate::chain::{ChainLink, MintStatus, PlaceStatus, WorldTokens};
-use crate::creator::{Creator, Generation};
+use crate::chain::{ChainLink, MintStatus, PlaceStatus, VerifyStatus, WorldTokens};
+use crate::creator::{Creator, Generation, ModelState, ModelWorker};
+use crate::inspect::Selection;
 use crate::items::{ItemView, PlacedItem};
 
 /// One step of a scenario.
@@ -50,6 +51,10 @@ pub enum Action {
         #[serde(default)]
         rotation: u16,
     },
+    /// Selects the item standing on a plot (the inspector opens), waiting until it is shown.
+    Select { x: i32, z: i32 },
+    /// Verifies the selected item from the inspector and waits: every check must pass.
+    Verify,
     /// Lets frames pass.
     Wait { frames: u32 },
     /// Saves the window as a PNG and waits until it is written.
@@ -114,18 +119,36 @@ enum Progress {
     Failed(String),
 }
 
-#[expect(clippy::too_many_arguments, reason = "a Bevy system's parameters")]
+/// What the scenario drives: the panels' state.
+#[derive(bevy::ecs::system::SystemParam)]
+struct Panels<'w> {
+    creator: ResMut<'w, Creator>,
+    mint: ResMut<'w, MintStatus>,
+    place: ResMut<'w, PlaceStatus>,
+    verify: ResMut<'w, VerifyStatus>,
+    selection: ResMut<'w, Selection>,
+    link: Option<Res<'w, ChainLink>>,
+    worker: Option<Res<'w, ModelWorker>>,
+    world: Res<'w, WorldTokens>,
+}
+
 fn run_scenario(
     mut commands: Commands,
     mut run: ResMut<Run>,
-    mut creator: ResMut<Creator>,
-    mut mint: ResMut<MintStatus>,
-    mut place: ResMut<PlaceStatus>,
-    link: Option<Res<ChainLink>>,
-    world: Res<WorldTokens>,
-    placed: Query<(&PlacedItem, &ItemView)>,
+    mut panels: Panels,
+    placed: Query<(Entity, &PlacedItem, &ItemView)>,
     mut exit: MessageWriter<AppExit>,
 ) {
+    let Panels {
+        creator,
+        mint,
+        place,
+        verify,
+        selection,
+        link,
+        worker,
+        world,
+    } = &mut panels;
     let Some(action) = run.actions.get(run.next).cloned() else {
         return;
     };
@@ -194,8 +217,8 @@ fn run_scenario(
                             .any(|t| t.id == token && t.placement == Some(placement));
                         let shown = placed
                             .iter()
-                            .find(|(item, _)| item.token == token)
-                            .map(|(_, view)| view.clone());
+                            .find(|(_, item, _)| item.token == token)
+                            .map(|(_, _, view)| view.clone());
                         match shown {
                             Some(ItemView::Failed(error)) if standing => Progress::Failed(format!(
                                 "place: the item cannot be shown: {error}"
@@ -208,6 +231,69 @@ fn run_scenario(
                 }
             }
         },
+        Action::Select { x, z } => {
+            let on_plot = placed
+                .iter()
+                .find(|(_, item, _)| item.placement.x == *x && item.placement.z == *z);
+            match on_plot {
+                Some((entity, _, ItemView::Shown)) => {
+                    selection.selected = Some(entity);
+                    Progress::Done
+                }
+                Some((_, _, ItemView::Failed(error))) => {
+                    Progress::Failed(format!("select: the item cannot be shown: {error}"))
+                }
+                _ => Progress::Waiting,
+            }
+        }
+        Action::Verify => {
+            let token = selection
+                .selected
+                .and_then(|entity| placed.get(entity).ok())
+                .map(|(_, item, _)| item.token);
+            let weights = match &creator.model {
+                ModelState::Ready { weights_sha256, .. } => Some(weights_sha256.clone()),
+                ModelState::Unavailable(error) => {
+                    return fail(&mut exit, run.next, &format!("verify: {error}"));
+                }
+                ModelState::Loading => None,
+            };
+            match (token, link, worker, weights) {
+                (None, ..) => Progress::Failed("verify: nothing is selected".into()),
+                (_, None, ..) | (_, _, None, _) => {
+                    Progress::Failed("verify: there is no chain or no model".into())
+                }
+                (Some(_), _, _, None) => Progress::Waiting,
+                (Some(token), Some(link), Some(worker), Some(weights)) => {
+                    if !verify.running && verify.token != Some(token) {
+                        verify.token = Some(token);
+                        verify.running = true;
+                        verify.result = None;
+                        link.verify(token, Box::new(worker.remote(&weights)));
+                    }
+                    match &verify.result {
+                        Some(Ok(verification)) if verification.ok => {
+                            for check in &verification.checks {
+                                println!("scenario: ✔ {} {}", check.name, check.detail);
+                            }
+                            Progress::Done
+                        }
+                        Some(Ok(verification)) => Progress::Failed(format!(
+                            "verify: {}",
+                            verification
+                                .checks
+                                .iter()
+                                .filter(|check| !check.ok)
+                                .map(|check| format!("{}: {}", check.name, check.detail))
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        )),
+                        Some(Err(error)) => Progress::Failed(format!("verify: {error}")),
+                        None => Progress::Waiting,
+                    }
+                }
+            }
+        }
         Action::Wait { frames } => {
             if first {
                 run.frames_left = *frames;
@@ -271,9 +357,11 @@ fn run_scenario(
                 exit.write(AppExit::Success);
             }
         }
-        Progress::Failed(reason) => {
-            eprintln!("kiln: scenario action {} failed: {reason}", run.next + 1);
-            exit.write(AppExit::error());
-        }
+        Progress::Failed(reason) => fail(&mut exit, run.next, &reason),
     }
+}
+
+fn fail(exit: &mut MessageWriter<AppExit>, action: usize, reason: &str) {
+    eprintln!("kiln: scenario action {} failed: {reason}", action + 1);
+    exit.write(AppExit::error());
 }

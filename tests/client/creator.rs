@@ -1,6 +1,6 @@
 //! The creator flow, driven as a player would through `kiln --scenario`: prompt → generate →
-//! mint → place, headless under Xvfb on lavapipe; then the chain, the outbox and the pictures
-//! are checked.
+//! mint → place → select → verify, headless under Xvfb on lavapipe; then the chain, the outbox
+//! and the pictures are checked.
 
 use bevy::prelude::*;
 use kiln_chain::{Chain, Placement, Sandbox, TokenId};
@@ -38,6 +38,7 @@ fn a_scenario_takes_a_prompt_to_a_placed_item_that_everyone_sees() {
     let data = dir.path().join("data");
     let before = dir.path().join("before.png");
     let after = dir.path().join("after.png");
+    let inspected = dir.path().join("inspected.png");
     let scenario = dir.path().join("create.toml");
     std::fs::write(
         &scenario,
@@ -65,9 +66,22 @@ frames = 3
 [[action]]
 type = "screenshot"
 path = "{}"
+[[action]]
+type = "select"
+x = 0
+z = 1
+[[action]]
+type = "verify"
+[[action]]
+type = "wait"
+frames = 2
+[[action]]
+type = "screenshot"
+path = "{}"
 "#,
             before.display(),
-            after.display()
+            after.display(),
+            inspected.display()
         ),
     )
     .unwrap();
@@ -88,6 +102,14 @@ path = "{}"
         .unwrap_or_else(|| panic!("no token reported: {stdout}"))
         .parse()
         .unwrap();
+    // Verified from the inspector: every check passed, the model's re-run among them.
+    for check in ["token", "metadata", "re-generated mesh"] {
+        assert!(
+            stdout.contains(&format!("scenario: ✔ {check}")),
+            "no passed {check} check: {stdout}"
+        );
+    }
+    assert!(inspected.is_file());
 
     // On the chain: minted and standing where it was placed.
     let chain = Sandbox::open(&data).unwrap();
