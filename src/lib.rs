@@ -6,6 +6,7 @@
 mod chain;
 mod content;
 mod creator;
+mod gallery;
 mod inspect;
 mod items;
 mod net;
@@ -24,6 +25,7 @@ pub use chain::{ChainPlugin, WorldTokens};
 pub use chain::{MintStatus, PlaceStatus, VerifyStatus};
 pub use content::{IpfsSource, SOURCE as IPFS_SOURCE};
 pub use creator::{Creator, CreatorPlugin, CreatorStart, Generation, ModelState};
+pub use gallery::{Gallery, ItemCard};
 pub use inspect::{Selection, ray_box};
 pub use items::{
     Item, ItemLoadError, ItemPart, ItemView, ItemsPlugin, PlacedItem, bevy_mesh,
@@ -54,6 +56,7 @@ impl PluginGroup for ClientPlugins {
                 start: self.creator,
             })
             .add(inspect::plugin)
+            .add(gallery::GalleryPlugin)
             .add(topbar::plugin)
     }
 }
@@ -100,6 +103,12 @@ pub fn run(options: ClientOptions) -> AppExit {
         }),
     )
     .add_plugins(bevy_egui::EguiPlugin::default())
+    // The panels belong to the player's view: egui would otherwise take the first camera it
+    // finds, which may be the creator's preview camera that draws into a picture.
+    .insert_resource(bevy_egui::EguiGlobalSettings {
+        auto_create_primary_context: false,
+        ..default()
+    })
     .add_plugins(ClientPlugins {
         data_dir,
         creator: CreatorStart {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use bevy::prelude::*;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
-use kiln_chain::{Chain, Index, IndexedToken, Placement, Sandbox, TokenId};
+use kiln_chain::{Address, Chain, Index, IndexedToken, Placement, Sandbox, TokenId};
 use kiln_gen::Generated;
 use kiln_mint::{
     Content, DataDir, Generate, ItemFiles, Progress, Publish, Recipe, Step, Steps, Verification,
@@ -20,6 +20,7 @@ enum LinkEvent {
     Synced {
         tokens: Vec<IndexedToken>,
         head: u64,
+        account: Address,
     },
     Failed(String),
     Mint(MintUpdate),
@@ -94,6 +95,8 @@ pub struct WorldTokens {
     pub head: Option<u64>,
     /// Why the last sync failed, if it did (the status line shows it).
     pub error: Option<String>,
+    /// This player's account on the chain.
+    pub account: Option<Address>,
 }
 
 /// The world's line to the chain thread; dropped with the world, which stops the thread.
@@ -172,10 +175,15 @@ fn receive_chain_events(
                     verify.result = Some(result);
                 }
             }
-            LinkEvent::Synced { tokens, head } => {
+            LinkEvent::Synced {
+                tokens,
+                head,
+                account,
+            } => {
                 world.tokens = tokens;
                 world.head = Some(head);
                 world.error = None;
+                world.account = Some(account);
             }
             LinkEvent::Failed(error) => {
                 if world.error.as_deref() != Some(error.as_str()) {
@@ -248,6 +256,7 @@ fn run_link(data_dir: &DataDir, events: &Sender<LinkEvent>, commands: &Receiver<
                         Some(LinkEvent::Synced {
                             tokens,
                             head: report.head.number,
+                            account: chain.account(),
                         })
                     })
                     .map_err(|error| error.to_string()),

@@ -109,6 +109,7 @@ fn spawn_player(mut commands: Commands, adapter: Option<Res<RenderAdapterInfo>>)
     commands.spawn((
         Name::new("Player"),
         Camera3d::default(),
+        bevy_egui::PrimaryEguiContext,
         Projection::Perspective(PerspectiveProjection {
             fov: 60f32.to_radians(),
             // The meadow reaches 2 km out and fades into the haze; draw all of it.

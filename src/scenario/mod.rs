@@ -55,6 +55,11 @@ pub enum Action {
     Select { x: i32, z: i32 },
     /// Verifies the selected item from the inspector and waits: every check must pass.
     Verify,
+    /// Opens the gallery with a search (empty: everything) and waits until it shows cards.
+    Gallery {
+        #[serde(default)]
+        search: String,
+    },
     /// Lets frames pass.
     Wait { frames: u32 },
     /// Saves the window as a PNG and waits until it is written.
@@ -88,6 +93,9 @@ pub struct ScenarioPlugin {
 
 impl Plugin for ScenarioPlugin {
     fn build(&self, app: &mut App) {
+        if !app.is_plugin_added::<crate::screenshot::PipelineWatchPlugin>() {
+            app.add_plugins(crate::screenshot::PipelineWatchPlugin);
+        }
         app.insert_resource(Run {
             actions: self.actions.clone(),
             next: 0,
@@ -95,6 +103,8 @@ impl Plugin for ScenarioPlugin {
             frames_left: 0,
             minted: None,
             screenshot_written: None,
+            screenshot_requested: false,
+            frames_rendered: 0,
         })
         .add_systems(Last, run_scenario);
     }
@@ -110,7 +120,13 @@ struct Run {
     minted: Option<TokenId>,
     /// Set by the screenshot observer: the outcome of the last save.
     screenshot_written: Option<Result<(), String>>,
+    screenshot_requested: bool,
+    frames_rendered: u32,
 }
+
+/// Frames drawn before a screenshot may be taken: the first frames of a window are black, and
+/// egui draws its panels from the third or so on.
+const MIN_FRAMES_BEFORE_PICTURE: u32 = 15;
 
 /// Whether the current action is done, still under way, or failed.
 enum Progress {
@@ -127,6 +143,8 @@ struct Panels<'w> {
     place: ResMut<'w, PlaceStatus>,
     verify: ResMut<'w, VerifyStatus>,
     selection: ResMut<'w, Selection>,
+    gallery: ResMut<'w, crate::gallery::Gallery>,
+    cards: Res<'w, Assets<crate::gallery::ItemCard>>,
     link: Option<Res<'w, ChainLink>>,
     worker: Option<Res<'w, ModelWorker>>,
     world: Res<'w, WorldTokens>,
@@ -137,14 +155,18 @@ fn run_scenario(
     mut run: ResMut<Run>,
     mut panels: Panels,
     placed: Query<(Entity, &PlacedItem, &ItemView)>,
+    waiting: Res<crate::screenshot::WaitingPipelines>,
     mut exit: MessageWriter<AppExit>,
 ) {
+    run.frames_rendered = run.frames_rendered.saturating_add(1);
     let Panels {
         creator,
         mint,
         place,
         verify,
         selection,
+        gallery,
+        cards,
         link,
         worker,
         world,
@@ -157,6 +179,10 @@ fn run_scenario(
         run.started = Some(Instant::now());
         info!("scenario: {action:?}");
     }
+    let took = run
+        .started
+        .map(|started| started.elapsed())
+        .unwrap_or_default();
     let progress = match &action {
         Action::Prompt { text, seed } => {
             creator.prompt.clone_from(text);
@@ -294,6 +320,16 @@ fn run_scenario(
                 }
             }
         }
+        Action::Gallery { search } => {
+            gallery.open = true;
+            gallery.search.clone_from(search);
+            // Every card of the world read (their pictures decode with them).
+            if cards.len() >= world.tokens.len() && !world.tokens.is_empty() {
+                Progress::Done
+            } else {
+                Progress::Waiting
+            }
+        }
         Action::Wait { frames } => {
             if first {
                 run.frames_left = *frames;
@@ -305,8 +341,16 @@ fn run_scenario(
                 Progress::Waiting
             }
         }
+        Action::Screenshot { .. }
+            if run.frames_rendered < MIN_FRAMES_BEFORE_PICTURE
+                || (waiting.count() > 0 && took < ACTION_PATIENCE / 2) =>
+        {
+            // Nothing drawn yet, or meshes whose shaders are still compiling: wait.
+            Progress::Waiting
+        }
         Action::Screenshot { path } => {
-            if first {
+            if run.screenshot_written.is_none() && !run.screenshot_requested {
+                run.screenshot_requested = true;
                 run.screenshot_written = None;
                 let path = path.clone();
                 commands.spawn(Screenshot::primary_window()).observe(
@@ -327,16 +371,15 @@ fn run_scenario(
                 );
             }
             match run.screenshot_written.take() {
-                Some(Ok(())) => Progress::Done,
+                Some(Ok(())) => {
+                    run.screenshot_requested = false;
+                    Progress::Done
+                }
                 Some(Err(error)) => Progress::Failed(format!("screenshot: {error}")),
                 None => Progress::Waiting,
             }
         }
     };
-    let took = run
-        .started
-        .map(|started| started.elapsed())
-        .unwrap_or_default();
     let progress = match progress {
         Progress::Waiting if took > ACTION_PATIENCE => {
             Progress::Failed(format!("{action:?} did not finish in {} s", took.as_secs()))

@@ -35,20 +35,13 @@ pub struct ScreenshotPlugin {
     pub frames: u32,
 }
 
-impl Plugin for ScreenshotPlugin {
+/// Counts the pipelines the renderer is still compiling, for pictures that must not have holes.
+pub struct PipelineWatchPlugin;
+
+impl Plugin for PipelineWatchPlugin {
     fn build(&self, app: &mut App) {
         let waiting = WaitingPipelines::default();
-        app.insert_resource(ScreenshotJob {
-            path: self.path.clone(),
-            frames: self.frames,
-            rendered: 0,
-            started: Instant::now(),
-            first_frame: None,
-            steady_frames: Vec::new(),
-            requested: false,
-        })
-        .insert_resource(waiting.clone())
-        .add_systems(Last, count_frames_and_capture);
+        app.insert_resource(waiting.clone());
         if let Some(render_app) = app.get_sub_app_mut(RenderApp) {
             render_app.insert_resource(waiting).add_systems(
                 Render,
@@ -58,10 +51,35 @@ impl Plugin for ScreenshotPlugin {
     }
 }
 
+impl Plugin for ScreenshotPlugin {
+    fn build(&self, app: &mut App) {
+        if !app.is_plugin_added::<PipelineWatchPlugin>() {
+            app.add_plugins(PipelineWatchPlugin);
+        }
+        app.insert_resource(ScreenshotJob {
+            path: self.path.clone(),
+            frames: self.frames,
+            rendered: 0,
+            started: Instant::now(),
+            first_frame: None,
+            steady_frames: Vec::new(),
+            requested: false,
+        })
+        .add_systems(Last, count_frames_and_capture);
+    }
+}
+
 /// How many pipelines the renderer is still compiling, shared between the render world (which
 /// writes it) and the main world (which reads it).
 #[derive(Resource, Clone, Default)]
-struct WaitingPipelines(Arc<AtomicUsize>);
+pub struct WaitingPipelines(Arc<AtomicUsize>);
+
+impl WaitingPipelines {
+    /// Pipelines still compiling, as of the last rendered frame.
+    pub fn count(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+}
 
 #[derive(Resource)]
 struct ScreenshotJob {

@@ -20,6 +20,8 @@ fn show_top_bar(
     network: Res<NetworkStatus>,
     diagnostics: Res<DiagnosticsStore>,
     players: Query<&Player>,
+    mut gallery: ResMut<crate::gallery::Gallery>,
+    world: Res<crate::chain::WorldTokens>,
 ) -> Result {
     let fps = diagnostics
         .get(&FrameTimeDiagnosticsPlugin::FPS)
@@ -41,6 +43,23 @@ fn show_top_bar(
             ui.label(format!("⛓ {}", network.chain));
             ui.separator();
             ui.label(format!("🗄 {}", network.ipfs));
+            ui.separator();
+            match (&world.error, world.head) {
+                (Some(error), _) => {
+                    ui.colored_label(egui::Color32::from_rgb(230, 90, 80), "chain unreachable")
+                        .on_hover_text(error);
+                }
+                (None, Some(head)) => {
+                    ui.label(format!("{} items · block {head}", world.tokens.len()));
+                }
+                (None, None) => {
+                    ui.label("reading the chain…");
+                }
+            }
+            ui.separator();
+            if ui.selectable_label(gallery.open, "Gallery (G)").clicked() {
+                gallery.open = !gallery.open;
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(match fps {
                     Some(fps) => format!("{fps:.0} fps"),

@@ -78,6 +78,9 @@ frames = 2
 [[action]]
 type = "screenshot"
 path = "{}"
+[[action]]
+type = "gallery"
+search = "red tower"
 "#,
             before.display(),
             after.display(),

@@ -87,6 +87,13 @@ fn screenshot_shows_sky_above_a_ground_of_plots() {
         distinct.len()
     );
 
+    // The panels are drawn on the player's view: the top bar is there, dark.
+    let bar = mean_colour(&picture, 2..20);
+    assert!(
+        bar.iter().all(|channel| *channel < 70.0),
+        "no top bar: {bar:?}"
+    );
+
     // Below the top bar the sky is blue, and the ground at the bottom is not.
     let sky = mean_colour(&picture, 40..70);
     let ground = mean_colour(&picture, 300..360);
