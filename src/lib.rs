@@ -3,6 +3,7 @@
 //! Each feature of the client is one Bevy plugin in its own module; [`ClientPlugins`] is the
 //! whole client, and this file is its table of contents.
 
+mod bench;
 mod chain;
 mod content;
 mod creator;
@@ -28,8 +29,8 @@ pub use creator::{Creator, CreatorPlugin, CreatorStart, Generation, ModelState};
 pub use gallery::{Gallery, ItemCard};
 pub use inspect::{Selection, ray_box};
 pub use items::{
-    Item, ItemLoadError, ItemPart, ItemView, ItemsPlugin, PlacedItem, bevy_mesh,
-    placement_transform,
+    Item, ItemLoadError, ItemMaterials, ItemPart, ItemView, ItemsPlugin, PlacedItem, bevy_mesh,
+    placement_transform, spawn_detailed,
 };
 pub use options::{ClientOptions, WindowSize};
 pub use player::{Aim, MovementMode, Player, SPAWN_LOOK_AT, SPAWN_POSITION};
@@ -79,7 +80,8 @@ pub fn run(options: ClientOptions) -> AppExit {
         }
     };
     let mut app = App::new();
-    let screenshot_mode = options.screenshot.is_some() || scenario.is_some();
+    let screenshot_mode =
+        options.screenshot.is_some() || scenario.is_some() || options.bench_world.is_some();
     // `ipfs://` must be known before the asset server starts.
     app.register_asset_source(
         IPFS_SOURCE,
@@ -116,6 +118,9 @@ pub fn run(options: ClientOptions) -> AppExit {
             seed: options.seed,
         },
     });
+    if let Some(items) = options.bench_world {
+        app.add_plugins(bench::BenchWorldPlugin { items });
+    }
     if let Some(actions) = scenario {
         app.add_plugins(scenario::ScenarioPlugin { actions });
     }

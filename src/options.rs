@@ -40,6 +40,11 @@ pub struct ClientOptions {
     /// exit: 0 when every one succeeded, 1 with the reason when one did not.
     #[arg(long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,
+
+    /// Measure the frame time with 0, N/10 and N items standing in the world, print the table
+    /// and exit (use an empty data directory: the world's own items are drawn too).
+    #[arg(long, value_name = "N")]
+    pub bench_world: Option<usize>,
 }
 
 /// A path the screenshot can be written to. Its folder must exist, so that a typo fails at once

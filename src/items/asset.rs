@@ -15,6 +15,8 @@ pub struct Item {
     pub metadata: ItemMetadata,
     /// One mesh per material class.
     pub parts: Vec<ItemPart>,
+    /// The same, simplified to an eighth, for distant views.
+    pub distant_parts: Vec<ItemPart>,
     /// In metres, the object standing on y = 0.
     pub min: Vec3,
     pub max: Vec3,
@@ -87,26 +89,39 @@ impl AssetLoader for ItemLoader {
         }
         let mesh = kiln_asset::read_glb(&glb, &limits)?;
         let (min, max) = mesh.bounds();
-        let parts = mesh
-            .primitives
-            .iter()
-            .enumerate()
-            .map(|(index, primitive)| ItemPart {
-                mesh: context.add_labeled_asset(
-                    format!("part{index}"),
-                    bevy_mesh(&mesh, &primitive.indices),
-                ),
-                material: primitive.material,
-            })
-            .collect();
+        let parts = labeled_parts(context, "part", &mesh);
+        let distant = mesh.simplified((mesh.triangle_count() / 8).max(MIN_DISTANT_TRIANGLES));
+        let distant_parts = labeled_parts(context, "distant", &distant);
         Ok(Item {
             metadata,
             parts,
+            distant_parts,
             min: Vec3::from(min),
             max: Vec3::from(max),
             triangles: mesh.triangle_count(),
         })
     }
+}
+
+/// Distant versions keep at least this many triangles (below it, simplifying saves nothing).
+const MIN_DISTANT_TRIANGLES: usize = 300;
+
+fn labeled_parts(
+    context: &mut LoadContext<'_>,
+    label: &str,
+    mesh: &kiln_gen::Mesh,
+) -> Vec<ItemPart> {
+    mesh.primitives
+        .iter()
+        .enumerate()
+        .map(|(index, primitive)| ItemPart {
+            mesh: context.add_labeled_asset(
+                format!("{label}{index}"),
+                bevy_mesh(mesh, &primitive.indices),
+            ),
+            material: primitive.material,
+        })
+        .collect()
 }
 
 /// The triangles `indices` of `mesh` as a Bevy mesh holding only the vertices they use, with

@@ -196,6 +196,57 @@ fn place_items(
     }
 }
 
+/// Beyond this distance plus ten times its height an item is drawn simplified.
+const DETAIL_DISTANCE: f32 = 40.0;
+
+/// The meshes of `item` as children of `entity`: full detail near, simplified far (Bevy's
+/// visibility ranges pick one per view).
+pub fn spawn_parts(
+    commands: &mut Commands,
+    entity: Entity,
+    item: &Item,
+    materials: &ItemMaterials,
+) {
+    spawn_detailed(
+        commands,
+        entity,
+        [&item.parts, &item.distant_parts],
+        item.max.y - item.min.y,
+        materials,
+    );
+}
+
+/// Full-detail and distant `parts` of an object `height` metres tall, as children of `entity`.
+pub fn spawn_detailed(
+    commands: &mut Commands,
+    entity: Entity,
+    [parts, distant_parts]: [&[ItemPart]; 2],
+    height: f32,
+    materials: &ItemMaterials,
+) {
+    let switch = DETAIL_DISTANCE + 10.0 * height.max(0.0);
+    let near = bevy::camera::visibility::VisibilityRange::abrupt(0.0, switch);
+    let far = bevy::camera::visibility::VisibilityRange::abrupt(switch, f32::MAX);
+    commands.entity(entity).with_children(|parent| {
+        for part in parts {
+            parent.spawn((
+                Mesh3d(part.mesh.clone()),
+                MeshMaterial3d(materials.for_class(part.material)),
+                near.clone(),
+            ));
+        }
+        // Far away a shadow is a few pixels: the shadow pass skips the distant meshes.
+        for part in distant_parts {
+            parent.spawn((
+                Mesh3d(part.mesh.clone()),
+                MeshMaterial3d(materials.for_class(part.material)),
+                far.clone(),
+                bevy::light::NotShadowCaster,
+            ));
+        }
+    });
+}
+
 /// Swaps the placeholder of each item that finished loading for its meshes, or for the error
 /// marker.
 fn show_loaded_items(
@@ -225,14 +276,7 @@ fn show_loaded_items(
         }
         match shown {
             Ok(item) => {
-                commands.entity(entity).with_children(|parent| {
-                    for part in &item.parts {
-                        parent.spawn((
-                            Mesh3d(part.mesh.clone()),
-                            MeshMaterial3d(materials.for_class(part.material)),
-                        ));
-                    }
-                });
+                spawn_parts(&mut commands, entity, item, &materials);
                 *view = ItemView::Shown;
             }
             Err(error) => {

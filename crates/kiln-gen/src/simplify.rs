@@ -141,3 +141,76 @@ fn assemble(
 pub(crate) fn majority([a, b, c]: [u8; 3]) -> u8 {
     if b == c { b } else { a }
 }
+
+impl Mesh {
+    /// A coarser version of this mesh, at most about `max_triangles` triangles, simplified as
+    /// the mesher simplifies (colour borders and material seams kept): what a distant view
+    /// draws. The mesh as it is when it is small enough or cannot be simplified cleanly.
+    pub fn simplified(&self, max_triangles: usize) -> Mesh {
+        let mut vertex_materials = vec![0u8; self.positions.len()];
+        let mut indices = Vec::with_capacity(self.triangle_count() * 3);
+        for primitive in &self.primitives {
+            let material = primitive.material.index() as u8;
+            for triangle in primitive.indices.chunks_exact(3) {
+                if triangle
+                    .iter()
+                    .all(|&i| (i as usize) < self.positions.len())
+                {
+                    for &vertex in triangle {
+                        vertex_materials[vertex as usize] = material;
+                    }
+                    indices.extend_from_slice(triangle);
+                }
+            }
+        }
+        let colours = (0..self.positions.len())
+            .map(|vertex| self.colours.get(vertex).copied().unwrap_or([200; 3]))
+            .collect();
+        finish(
+            self.positions.clone(),
+            colours,
+            vertex_materials,
+            indices,
+            max_triangles,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::mesher::{MeshOptions, mesh_field};
+    use crate::shapes::sample_shape;
+
+    #[test]
+    fn a_simplified_mesh_is_smaller_closed_and_keeps_its_materials() {
+        let description = crate::parse("a red mushroom with a white stem")
+            .unwrap()
+            .description;
+        let shape = sample_shape(&description, 2);
+        let mesh = mesh_field(
+            &shape.sample_field(&shape.unit_frame(), 48),
+            &MeshOptions::default(),
+        )
+        .unwrap();
+        let coarse = mesh.simplified(mesh.triangle_count() / 8);
+        assert!(
+            coarse.triangle_count() <= mesh.triangle_count() / 8 + 8,
+            "{} triangles from {}",
+            coarse.triangle_count(),
+            mesh.triangle_count()
+        );
+        assert!(coarse.health().is_healthy(), "{:?}", coarse.health());
+        let materials = |m: &crate::Mesh| {
+            let mut all: Vec<_> = m.primitives.iter().map(|p| p.material).collect();
+            all.sort();
+            all
+        };
+        assert_eq!(materials(&coarse), materials(&mesh));
+        let (small, big) = (mesh.simplified(usize::MAX), mesh.triangle_count());
+        assert_eq!(
+            small.triangle_count(),
+            big,
+            "a budget above the count changed the mesh"
+        );
+    }
+}
