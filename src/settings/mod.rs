@@ -1,0 +1,333 @@
+//! Settings, kept in `settings.toml` in the data directory: the network the world is read from
+//! (the sandbox, or a JSON-RPC node with its chain id and Kiln contract), the IPFS gateways
+//! items are fetched from when the blockstore lacks them, and the graphics quality. The
+//! settings window (the ⚙ in the top bar) edits and saves them; network and gateways apply at
+//! the next start, quality at once. It also says which backend the model runs on and how long
+//! the last generation took.
+
+use std::path::{Path, PathBuf};
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use kiln_chain::Address;
+use serde::{Deserialize, Serialize};
+
+use crate::creator::{Creator, Generation, ModelState};
+
+/// The file name in the data directory.
+pub const SETTINGS_FILE: &str = "settings.toml";
+
+/// Everything the settings window edits.
+#[derive(Resource, Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub network: NetworkSetting,
+    pub ipfs: IpfsSetting,
+    pub graphics: Graphics,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum NetworkSetting {
+    /// The EVM inside Kiln, kept in the data directory.
+    #[default]
+    Sandbox,
+    /// A JSON-RPC node.
+    Rpc {
+        url: String,
+        chain_id: u64,
+        /// The Kiln contract there; `None`: the one `kiln-cli chain deploy` recorded.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contract: Option<Address>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IpfsSetting {
+    /// Trustless gateways (`https://host/ipfs/`), tried in order for what the blockstore lacks;
+    /// every block is checked against its CID. Empty: the local blockstore only.
+    pub gateways: Vec<String>,
+}
+
+impl Default for IpfsSetting {
+    fn default() -> Self {
+        // Offline by default: nothing leaves the machine until the player adds a gateway.
+        Self {
+            gateways: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Graphics {
+    /// No shadows: for software rendering and small machines.
+    Low,
+    #[default]
+    High,
+}
+
+/// Why the settings file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not valid ({detail}); Kiln uses the defaults until it is fixed or saved again")]
+    Invalid { path: PathBuf, detail: String },
+    #[error("cannot save {path}: {detail}")]
+    Write { path: PathBuf, detail: String },
+}
+
+impl Settings {
+    /// The settings of `data_dir`; the defaults when there is no file yet.
+    pub fn load(data_dir: &Path) -> Result<Self, SettingsError> {
+        let path = data_dir.join(SETTINGS_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Self::default());
+            }
+            Err(source) => return Err(SettingsError::Read { path, source }),
+        };
+        let settings: Settings = toml::from_str(&text).map_err(|error| SettingsError::Invalid {
+            path: path.clone(),
+            detail: error.to_string(),
+        })?;
+        settings.check().map_err(|detail| SettingsError::Invalid { path, detail })?;
+        Ok(settings)
+    }
+
+    /// Writes the settings into `data_dir`, whole or not at all.
+    pub fn save(&self, data_dir: &Path) -> Result<(), SettingsError> {
+        let path = data_dir.join(SETTINGS_FILE);
+        let failed = |detail: String| SettingsError::Write {
+            path: path.clone(),
+            detail,
+        };
+        self.check().map_err(&failed)?;
+        let text = toml::to_string_pretty(self).map_err(|error| failed(error.to_string()))?;
+        kiln_mint::write_all_or_none(&[(&path, text.as_bytes())])
+            .map_err(|error| failed(error.to_string()))
+    }
+
+    /// What would not work, in words.
+    pub fn check(&self) -> Result<(), String> {
+        if let NetworkSetting::Rpc { url, .. } = &self.network
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(format!(
+                "the RPC URL {url:?} must start with http:// or https://"
+            ));
+        }
+        for gateway in &self.ipfs.gateways {
+            kiln_ipfs::GatewayClient::new(&[gateway]).map_err(|error| {
+                format!("the gateway {gateway:?} cannot be used: {error}")
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Where the settings live and how the last load or save went.
+#[derive(Resource, Debug)]
+struct SettingsFile {
+    data_dir: PathBuf,
+    message: Option<String>,
+    /// The settings as edited in the window, not yet saved.
+    draft: Settings,
+    open: bool,
+    gateway_text: String,
+}
+
+pub struct SettingsPlugin {
+    pub data_dir: PathBuf,
+    pub loaded: Settings,
+    /// Why the file could not be used, if it could not.
+    pub problem: Option<String>,
+}
+
+impl Plugin for SettingsPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(self.loaded.clone())
+            .insert_resource(SettingsFile {
+                data_dir: self.data_dir.clone(),
+                message: self.problem.clone(),
+                draft: self.loaded.clone(),
+                open: self.problem.is_some(),
+                gateway_text: self.loaded.ipfs.gateways.join("\n"),
+            })
+            .add_systems(Update, apply_graphics)
+            .add_systems(EguiPrimaryContextPass, show_settings);
+    }
+}
+
+/// Opens or closes the settings window (the top bar's ⚙).
+#[derive(Message, Debug, Clone, Copy)]
+pub struct ToggleSettings;
+
+/// Shadows follow the quality: off on low.
+fn apply_graphics(settings: Res<Settings>, mut lights: Query<&mut DirectionalLight>) {
+    if !settings.is_changed() {
+        return;
+    }
+    let shadows = settings.graphics == Graphics::High;
+    for mut light in &mut lights {
+        if light.shadow_maps_enabled != shadows {
+            light.shadow_maps_enabled = shadows;
+        }
+    }
+}
+
+fn show_settings(
+    mut contexts: EguiContexts,
+    mut file: ResMut<SettingsFile>,
+    mut settings: ResMut<Settings>,
+    mut toggles: MessageReader<ToggleSettings>,
+    creator: Res<Creator>,
+) -> Result {
+    if toggles.read().count() % 2 == 1 {
+        file.open = !file.open;
+    }
+    if !file.open {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    let mut open = true;
+    let file = &mut *file;
+    egui::Window::new("Settings")
+        .open(&mut open)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .resizable(false)
+        .show(ctx, |ui| {
+            ui.heading("Network");
+            let mut rpc = matches!(file.draft.network, NetworkSetting::Rpc { .. });
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut rpc, false, "Sandbox (on this machine)");
+                ui.radio_value(&mut rpc, true, "JSON-RPC node");
+            });
+            match (&mut file.draft.network, rpc) {
+                (NetworkSetting::Rpc { url, chain_id, .. }, true) => {
+                    ui.horizontal(|ui| {
+                        ui.label("URL");
+                        ui.text_edit_singleline(url);
+                    });
+                    ui.horizontal(|ui| {
+                        ui.label("chain id");
+                        ui.add(egui::DragValue::new(chain_id));
+                    });
+                }
+                (network @ NetworkSetting::Sandbox, true) => {
+                    *network = NetworkSetting::Rpc {
+                        url: "http://127.0.0.1:8545".into(),
+                        chain_id: 31337,
+                        contract: None,
+                    };
+                }
+                (network, false) => *network = NetworkSetting::Sandbox,
+            }
+            ui.separator();
+            ui.heading("IPFS");
+            ui.label("Gateways for items this machine does not have, one per line (every block is checked against its CID):");
+            ui.add(
+                egui::TextEdit::multiline(&mut file.gateway_text)
+                    .hint_text("https://trustless-gateway.link/ipfs/")
+                    .desired_rows(3),
+            );
+            ui.separator();
+            ui.heading("Graphics");
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut file.draft.graphics, Graphics::High, "high");
+                ui.radio_value(&mut file.draft.graphics, Graphics::Low, "low (no shadows)");
+            });
+            ui.separator();
+            ui.heading("Model");
+            ui.label(match &creator.model {
+                ModelState::Loading => "loading…".to_owned(),
+                ModelState::Ready {
+                    backend,
+                    weights_sha256,
+                } => format!("{backend}, weights {}…", &weights_sha256[..12.min(weights_sha256.len())]),
+                ModelState::Unavailable(error) => format!("unavailable: {error}"),
+            });
+            if let Generation::Done { took } = &creator.generation {
+                ui.label(format!(
+                    "last generation {:.0} ms",
+                    took.as_secs_f64() * 1000.0
+                ));
+            }
+            ui.separator();
+            if ui.button("Save").clicked() {
+                file.draft.ipfs.gateways = file
+                    .gateway_text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|line| !line.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                file.message = Some(match file.draft.save(&file.data_dir) {
+                    Ok(()) => {
+                        let restart = settings.network != file.draft.network
+                            || settings.ipfs != file.draft.ipfs;
+                        *settings = file.draft.clone();
+                        if restart {
+                            "saved; the network and gateways apply when Kiln starts again".into()
+                        } else {
+                            "saved".into()
+                        }
+                    }
+                    Err(error) => error.to_string(),
+                });
+            }
+            if let Some(message) = &file.message {
+                ui.label(message);
+            }
+        });
+    if !open {
+        file.open = false;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_saved_whole_read_back_and_refused_with_the_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Settings::load(dir.path()).unwrap(), Settings::default());
+        let settings = Settings {
+            network: NetworkSetting::Rpc {
+                url: "http://127.0.0.1:8545".into(),
+                chain_id: 31337,
+                contract: Some(Address::repeat_byte(7)),
+            },
+            ipfs: IpfsSetting {
+                gateways: vec!["https://trustless-gateway.link/ipfs/".into()],
+            },
+            graphics: Graphics::Low,
+        };
+        settings.save(dir.path()).unwrap();
+        assert_eq!(Settings::load(dir.path()).unwrap(), settings);
+
+        std::fs::write(dir.path().join(SETTINGS_FILE), "[network]\nkind = \"moon\"\n").unwrap();
+        let error = Settings::load(dir.path()).unwrap_err();
+        assert!(error.to_string().contains("is not valid"), "{error}");
+
+        let bad = Settings {
+            network: NetworkSetting::Rpc {
+                url: "localhost:8545".into(),
+                chain_id: 1,
+                contract: None,
+            },
+            ..Settings::default()
+        };
+        assert!(bad.save(dir.path()).is_err());
+        // The bad save changed nothing on disk.
+        assert!(Settings::load(dir.path()).is_err(), "the file was replaced");
+    }
+}
