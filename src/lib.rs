@@ -15,6 +15,7 @@ mod options;
 mod player;
 mod scenario;
 mod screenshot;
+mod settings;
 mod topbar;
 mod world;
 
@@ -34,12 +35,15 @@ pub use items::{
 };
 pub use options::{ClientOptions, WindowSize};
 pub use player::{Aim, MovementMode, Player, SPAWN_LOOK_AT, SPAWN_POSITION};
+pub use settings::{Graphics, IpfsSetting, NetworkSetting, Settings};
 pub use world::{Plot, PlotCoord, PlotGrid};
 
 /// The client's own features, without Bevy's engine plugins (tests add `MinimalPlugins` and the
 /// ones they need), on the data directory `data_dir`.
 pub struct ClientPlugins {
     pub data_dir: kiln_mint::DataDir,
+    pub network: settings::NetworkSetting,
+    pub gateways: Option<std::sync::Arc<kiln_ipfs::GatewayClient>>,
     pub creator: CreatorStart,
 }
 
@@ -51,6 +55,8 @@ impl PluginGroup for ClientPlugins {
             .add(net::plugin)
             .add(ChainPlugin {
                 data_dir: self.data_dir,
+                network: self.network,
+                gateways: self.gateways,
             })
             .add(ItemsPlugin)
             .add(CreatorPlugin {
@@ -79,13 +85,31 @@ pub fn run(options: ClientOptions) -> AppExit {
             return AppExit::error();
         }
     };
+    let (settings, settings_problem) = match settings::Settings::load(data_dir.path()) {
+        Ok(settings) => (settings, None),
+        Err(error) => {
+            eprintln!("kiln: {error}");
+            (settings::Settings::default(), Some(error.to_string()))
+        }
+    };
+    let gateways = if settings.ipfs.gateways.is_empty() {
+        None
+    } else {
+        match kiln_ipfs::GatewayClient::new(&settings.ipfs.gateways) {
+            Ok(client) => Some(std::sync::Arc::new(client)),
+            Err(error) => {
+                eprintln!("kiln: the IPFS gateways in the settings cannot be used: {error}");
+                None
+            }
+        }
+    };
     let mut app = App::new();
     let screenshot_mode =
         options.screenshot.is_some() || scenario.is_some() || options.bench_world.is_some();
     // `ipfs://` must be known before the asset server starts.
     app.register_asset_source(
         IPFS_SOURCE,
-        IpfsSource::local(data_dir.blockstore_path()).builder(),
+        IpfsSource::with_gateways(data_dir.blockstore_path(), gateways.clone()).builder(),
     );
     app.add_plugins(
         DefaultPlugins.set(WindowPlugin {
@@ -111,7 +135,14 @@ pub fn run(options: ClientOptions) -> AppExit {
         auto_create_primary_context: false,
         ..default()
     })
+    .add_plugins(settings::SettingsPlugin {
+        data_dir: data_dir.path().to_owned(),
+        loaded: settings.clone(),
+        problem: settings_problem,
+    })
     .add_plugins(ClientPlugins {
+        network: settings.network.clone(),
+        gateways,
         data_dir,
         creator: CreatorStart {
             prompt: options.prompt.clone(),

@@ -8,7 +8,13 @@ use std::time::Duration;
 
 use bevy::prelude::*;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
-use kiln_chain::{Address, Chain, Index, IndexedToken, Placement, Sandbox, TokenId};
+use kiln_chain::{
+    Address, Chain, Deployment, Index, IndexedToken, Placement, RpcChain, RpcOptions, Sandbox,
+    TokenId,
+};
+use kiln_ipfs::GatewayClient;
+
+use crate::settings::NetworkSetting;
 use kiln_gen::Generated;
 use kiln_mint::{
     Content, DataDir, Generate, ItemFiles, Progress, Publish, Recipe, Step, Steps, Verification,
@@ -133,6 +139,9 @@ const SYNC_EVERY: Duration = Duration::from_secs(1);
 /// The chain of `data_dir`, read on a thread of its own.
 pub struct ChainPlugin {
     pub data_dir: DataDir,
+    pub network: NetworkSetting,
+    /// Where verification fetches what the blockstore lacks.
+    pub gateways: Option<std::sync::Arc<GatewayClient>>,
 }
 
 impl Plugin for ChainPlugin {
@@ -140,9 +149,19 @@ impl Plugin for ChainPlugin {
         let (event_out, events) = crossbeam_channel::unbounded();
         let (commands, command_in) = crossbeam_channel::unbounded();
         let data_dir = self.data_dir.clone();
+        let network = self.network.clone();
+        let gateways = self.gateways.clone();
         let spawned = std::thread::Builder::new()
             .name("kiln-chain".into())
-            .spawn(move || run_link(&data_dir, &event_out, &command_in));
+            .spawn(move || {
+                run_link(
+                    &data_dir,
+                    &network,
+                    gateways.as_deref(),
+                    &event_out,
+                    &command_in,
+                );
+            });
         if let Err(error) = spawned {
             error!("the chain thread could not start: {error}");
         }
@@ -228,7 +247,13 @@ impl MintStatus {
 }
 
 /// The chain thread: opens the chain and its index, then syncs until the world goes away.
-fn run_link(data_dir: &DataDir, events: &Sender<LinkEvent>, commands: &Receiver<LinkCommand>) {
+fn run_link(
+    data_dir: &DataDir,
+    network: &NetworkSetting,
+    gateways: Option<&GatewayClient>,
+    events: &Sender<LinkEvent>,
+    commands: &Receiver<LinkCommand>,
+) {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -239,14 +264,53 @@ fn run_link(data_dir: &DataDir, events: &Sender<LinkEvent>, commands: &Receiver<
             return;
         }
     };
+    let link = Link {
+        data_dir,
+        gateways,
+        events,
+        commands,
+    };
     runtime.block_on(async {
-        let (chain, mut index) = match open(data_dir) {
-            Ok(opened) => opened,
-            Err(error) => {
-                let _ = events.send(LinkEvent::Failed(error));
-                return;
-            }
+        let failed = match network {
+            NetworkSetting::Sandbox => match open_sandbox(data_dir) {
+                Ok((chain, index)) => {
+                    link.serve(chain, index, "sandbox", true).await;
+                    None
+                }
+                Err(error) => Some(error),
+            },
+            NetworkSetting::Rpc {
+                url,
+                chain_id,
+                contract,
+            } => match open_rpc(data_dir, url, *chain_id, *contract).await {
+                Ok((chain, index)) => {
+                    link.serve(chain, index, url, false).await;
+                    None
+                }
+                Err(error) => Some(error),
+            },
         };
+        if let Some(error) = failed {
+            let _ = events.send(LinkEvent::Failed(error));
+        }
+    });
+}
+
+/// What the chain thread works with, whichever chain it serves.
+struct Link<'a> {
+    data_dir: &'a DataDir,
+    gateways: Option<&'a GatewayClient>,
+    events: &'a Sender<LinkEvent>,
+    commands: &'a Receiver<LinkCommand>,
+}
+
+impl Link<'_> {
+    /// Syncs `index` from `chain` every tick and runs the world's commands, until the world goes
+    /// away. `can_send`: this client holds the key that signs on `chain` (on an RPC network the
+    /// key stays in the keystore, which only `kiln-cli` unlocks for now).
+    async fn serve<C: Chain>(self, chain: C, mut index: Index, network: &str, can_send: bool) {
+        let events = self.events;
         let mut first = true;
         loop {
             let synced = match index.sync(&chain).await {
@@ -276,28 +340,48 @@ fn run_link(data_dir: &DataDir, events: &Sender<LinkEvent>, commands: &Receiver<
             {
                 return; // the world is gone
             }
-            match commands.recv_timeout(SYNC_EVERY) {
-                Ok(LinkCommand::Mint { recipe, generated }) => {
-                    let update = match mint(data_dir, &chain, &recipe, &generated, events).await {
-                        Ok(token) => MintUpdate::Minted(token),
-                        Err(error) => MintUpdate::Failed(error),
+            let command = match self.commands.recv_timeout(SYNC_EVERY) {
+                Ok(command) => command,
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
+            let cannot_send = || {
+                format!(
+                    "sending from the client on {network} needs the keystore, which the client cannot unlock yet: use `kiln-cli create` or `kiln-cli place` with --network {network}"
+                )
+            };
+            match command {
+                LinkCommand::Mint { recipe, generated } => {
+                    let update = if !can_send {
+                        MintUpdate::Failed(cannot_send())
+                    } else {
+                        match mint(self.data_dir, &chain, network, &recipe, &generated, events)
+                            .await
+                        {
+                            Ok(token) => MintUpdate::Minted(token),
+                            Err(error) => MintUpdate::Failed(error),
+                        }
                     };
                     let _ = events.send(LinkEvent::Mint(update));
                 }
-                Ok(LinkCommand::Place { token, placement }) => {
-                    let placed = chain
-                        .place(token, placement)
-                        .await
-                        .map(|_| token)
-                        .map_err(|error| error.to_string());
+                LinkCommand::Place { token, placement } => {
+                    let placed = if can_send {
+                        chain
+                            .place(token, placement)
+                            .await
+                            .map(|_| token)
+                            .map_err(|error| error.to_string())
+                    } else {
+                        Err(cannot_send())
+                    };
                     let _ = events.send(LinkEvent::Placed(placed));
                 }
-                Ok(LinkCommand::Verify { token, generator }) => {
-                    let result = match data_dir.blockstore() {
+                LinkCommand::Verify { token, generator } => {
+                    let result = match self.data_dir.blockstore() {
                         Ok(mut store) => {
                             let mut content = Content {
                                 store: &mut store,
-                                gateways: None,
+                                gateways: self.gateways,
                             };
                             Ok(
                                 kiln_mint::verify(token, &chain, &mut content, generator.as_ref())
@@ -308,18 +392,17 @@ fn run_link(data_dir: &DataDir, events: &Sender<LinkEvent>, commands: &Receiver<
                     };
                     let _ = events.send(LinkEvent::Verified { token, result });
                 }
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => return,
             }
         }
-    });
+    }
 }
 
 /// The creator's item through the mint outbox, as `kiln-cli create` takes it: written down as
 /// generated with its recipe, its files made and stored, then minted.
-async fn mint(
+async fn mint<C: Chain>(
     data_dir: &DataDir,
-    chain: &Sandbox,
+    chain: &C,
+    network: &str,
     recipe: &Recipe,
     generated: &Generated,
     events: &Sender<LinkEvent>,
@@ -335,7 +418,7 @@ async fn mint(
     let deployment = chain.deployment().map_err(|e| text(&e))?;
     let dir = data_dir.item_dir(&recipe.prompt, recipe.seed);
     let id = outbox
-        .order(&dir, "sandbox", deployment, recipe)
+        .order(&dir, network, deployment, recipe)
         .map_err(|e| text(&e))?;
     progress(Progress::Finished(Step::Generated));
     progress(Progress::Started(Step::Exported));
@@ -355,9 +438,53 @@ async fn mint(
         .ok_or_else(|| "the outbox has no token for a confirmed item".to_owned())
 }
 
-fn open(data_dir: &DataDir) -> Result<(Sandbox, Index), String> {
+fn open_sandbox(data_dir: &DataDir) -> Result<(Sandbox, Index), String> {
     let chain = Sandbox::open(data_dir.path()).map_err(|error| error.to_string())?;
     let deployment = chain.deployment().map_err(|error| error.to_string())?;
+    let index = Index::open(&data_dir.index_path(deployment), deployment)
+        .map_err(|error| error.to_string())?;
+    Ok((chain, index))
+}
+
+/// The node at `url`, read with a throwaway key (reading signs nothing), on the Kiln contract
+/// named in the settings or recorded by `kiln-cli chain deploy`.
+async fn open_rpc(
+    data_dir: &DataDir,
+    url: &str,
+    chain_id: u64,
+    contract: Option<Address>,
+) -> Result<(RpcChain, Index), String> {
+    let options = RpcOptions {
+        expected_chain_id: Some(chain_id),
+        ..RpcOptions::default()
+    };
+    let chain = RpcChain::connect(url, kiln_chain::signer::PrivateKeySigner::random(), options)
+        .await
+        .map_err(|error| error.to_string())?;
+    let recorded = data_dir
+        .deployments()
+        .map_err(|error| error.to_string())?
+        .get(&chain_id)
+        .copied();
+    let deployment = match (contract, recorded) {
+        (Some(address), recorded) => Deployment {
+            chain_id,
+            address,
+            block: recorded
+                .filter(|known| known.address == address)
+                .map_or(0, |known| known.block),
+        },
+        (None, Some(recorded)) => recorded,
+        (None, None) => {
+            return Err(format!(
+                "no Kiln contract is known on chain {chain_id}: deploy one with `kiln-cli chain deploy --network {url}` or name it in the settings"
+            ));
+        }
+    };
+    chain
+        .attach(deployment)
+        .await
+        .map_err(|error| error.to_string())?;
     let index = Index::open(&data_dir.index_path(deployment), deployment)
         .map_err(|error| error.to_string())?;
     Ok((chain, index))

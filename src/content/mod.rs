@@ -20,7 +20,7 @@ pub struct IpfsSource {
     /// Gateways for what the blockstore lacks; `None`: the blockstore only.
     pub gateways: Option<Arc<GatewayClient>>,
     /// Runs the gateway requests (reqwest needs a tokio runtime; Bevy's tasks are not one).
-    pub runtime: Option<Arc<tokio::runtime::Runtime>>,
+    pub runtime: Option<tokio::runtime::Handle>,
     /// Files above `limits.glb_bytes` are refused.
     pub limits: Limits,
 }
@@ -36,6 +36,30 @@ impl IpfsSource {
             gateways: None,
             runtime: None,
             limits: Limits::default(),
+        }
+    }
+
+    /// The blockstore, then `gateways` (when there are any) on a runtime of their own.
+    pub fn with_gateways(blockstore: PathBuf, gateways: Option<Arc<GatewayClient>>) -> Self {
+        let runtime = gateways.as_ref().and_then(|_| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|error| eprintln!("kiln: the IPFS gateways cannot be used: {error}"))
+                .ok()?;
+            let handle = runtime.handle().clone();
+            // A thread of its own drives the runtime, so requests spawned on it run.
+            std::thread::Builder::new()
+                .name("kiln-ipfs".into())
+                .spawn(move || runtime.block_on(std::future::pending::<()>()))
+                .map_err(|error| eprintln!("kiln: the IPFS gateways cannot be used: {error}"))
+                .ok()?;
+            Some(handle)
+        });
+        Self {
+            gateways: gateways.filter(|_| runtime.is_some()),
+            runtime,
+            ..Self::local(blockstore)
         }
     }
 

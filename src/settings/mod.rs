@@ -13,6 +13,7 @@ use kiln_chain::Address;
 use serde::{Deserialize, Serialize};
 
 use crate::creator::{Creator, Generation, ModelState};
+use crate::net::{ChainMode, IpfsMode, NetworkStatus};
 
 /// The file name in the data directory.
 pub const SETTINGS_FILE: &str = "settings.toml";
@@ -42,21 +43,13 @@ pub enum NetworkSetting {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Offline by default: nothing leaves the machine until the player adds a gateway.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct IpfsSetting {
     /// Trustless gateways (`https://host/ipfs/`), tried in order for what the blockstore lacks;
     /// every block is checked against its CID. Empty: the local blockstore only.
     pub gateways: Vec<String>,
-}
-
-impl Default for IpfsSetting {
-    fn default() -> Self {
-        // Offline by default: nothing leaves the machine until the player adds a gateway.
-        Self {
-            gateways: Vec::new(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -76,7 +69,9 @@ pub enum SettingsError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path} is not valid ({detail}); Kiln uses the defaults until it is fixed or saved again")]
+    #[error(
+        "{path} is not valid ({detail}); Kiln uses the defaults until it is fixed or saved again"
+    )]
     Invalid { path: PathBuf, detail: String },
     #[error("cannot save {path}: {detail}")]
     Write { path: PathBuf, detail: String },
@@ -97,7 +92,9 @@ impl Settings {
             path: path.clone(),
             detail: error.to_string(),
         })?;
-        settings.check().map_err(|detail| SettingsError::Invalid { path, detail })?;
+        settings
+            .check()
+            .map_err(|detail| SettingsError::Invalid { path, detail })?;
         Ok(settings)
     }
 
@@ -124,9 +121,8 @@ impl Settings {
             ));
         }
         for gateway in &self.ipfs.gateways {
-            kiln_ipfs::GatewayClient::new(&[gateway]).map_err(|error| {
-                format!("the gateway {gateway:?} cannot be used: {error}")
-            })?;
+            kiln_ipfs::GatewayClient::new(&[gateway])
+                .map_err(|error| format!("the gateway {gateway:?} cannot be used: {error}"))?;
         }
         Ok(())
     }
@@ -152,7 +148,23 @@ pub struct SettingsPlugin {
 
 impl Plugin for SettingsPlugin {
     fn build(&self, app: &mut App) {
-        app.insert_resource(self.loaded.clone())
+        // What the top bar says the world is read from.
+        let status = NetworkStatus {
+            chain: match &self.loaded.network {
+                NetworkSetting::Sandbox => ChainMode::Sandbox,
+                NetworkSetting::Rpc { url, chain_id, .. } => ChainMode::Rpc {
+                    name: url.clone(),
+                    chain_id: *chain_id,
+                },
+            },
+            ipfs: if self.loaded.ipfs.gateways.is_empty() {
+                IpfsMode::Offline
+            } else {
+                IpfsMode::Gateways
+            },
+        };
+        app.insert_resource(status)
+            .insert_resource(self.loaded.clone())
             .insert_resource(SettingsFile {
                 data_dir: self.data_dir.clone(),
                 message: self.problem.clone(),
@@ -160,6 +172,7 @@ impl Plugin for SettingsPlugin {
                 open: self.problem.is_some(),
                 gateway_text: self.loaded.ipfs.gateways.join("\n"),
             })
+            .add_message::<ToggleSettings>()
             .add_systems(Update, apply_graphics)
             .add_systems(EguiPrimaryContextPass, show_settings);
     }
@@ -314,7 +327,11 @@ mod tests {
         settings.save(dir.path()).unwrap();
         assert_eq!(Settings::load(dir.path()).unwrap(), settings);
 
-        std::fs::write(dir.path().join(SETTINGS_FILE), "[network]\nkind = \"moon\"\n").unwrap();
+        std::fs::write(
+            dir.path().join(SETTINGS_FILE),
+            "[network]\nkind = \"moon\"\n",
+        )
+        .unwrap();
         let error = Settings::load(dir.path()).unwrap_err();
         assert!(error.to_string().contains("is not valid"), "{error}");
 

@@ -21,6 +21,7 @@ fn show_top_bar(
     diagnostics: Res<DiagnosticsStore>,
     players: Query<&Player>,
     mut gallery: ResMut<crate::gallery::Gallery>,
+    mut settings: MessageWriter<crate::settings::ToggleSettings>,
     world: Res<crate::chain::WorldTokens>,
 ) -> Result {
     let fps = diagnostics
@@ -59,6 +60,9 @@ fn show_top_bar(
             ui.separator();
             if ui.selectable_label(gallery.open, "Gallery (G)").clicked() {
                 gallery.open = !gallery.open;
+            }
+            if ui.button("⚙").on_hover_text("settings").clicked() {
+                settings.write(crate::settings::ToggleSettings);
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(match fps {

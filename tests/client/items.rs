@@ -48,6 +48,8 @@ fn world(data: &DataDir, with_chain: bool) -> App {
     if with_chain {
         app.add_plugins(ChainPlugin {
             data_dir: data.clone(),
+            network: kiln::NetworkSetting::Sandbox,
+            gateways: None,
         });
     }
     app
@@ -283,4 +285,90 @@ fn a_token_whose_files_are_nowhere_gets_an_error_marker_with_the_reason() {
         unreachable!()
     };
     assert!(reason.contains("not in the local blockstore"), "{reason}");
+}
+
+#[test]
+fn the_world_is_read_from_a_json_rpc_node_named_in_the_settings() {
+    use kiln_chain::signer::PrivateKeySigner;
+    use kiln_chain::{RpcChain, RpcOptions};
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir::open(Some(dir.path().to_owned())).unwrap();
+    let tower = item_files("a stone tower", 4);
+    store(&data, &tower);
+    let anvil = kiln_testkit::Anvil::start();
+    // A creator elsewhere deploys, mints and places on the node.
+    let (contract, token) = block_on(async {
+        let signer: PrivateKeySigner = kiln_testkit::ANVIL_DEV_KEYS[0].parse().unwrap();
+        let chain = RpcChain::connect(&anvil.url, signer, RpcOptions::default())
+            .await
+            .unwrap();
+        let deployment = chain.deploy(kiln_chain::DEFAULT_ROYALTY_BPS).await.unwrap();
+        chain.attach(deployment).await.unwrap();
+        let request = MintRequest {
+            glb_sha256: tower.glb_sha256(),
+            metadata_sha256: tower.metadata_sha256(),
+            to: None,
+        };
+        let token = chain.mint(request).await.unwrap().token_id;
+        chain
+            .place(
+                token,
+                Placement {
+                    x: -1,
+                    z: 2,
+                    rotation: 0,
+                },
+            )
+            .await
+            .unwrap();
+        (deployment.address, token)
+    });
+
+    let mut app = App::new();
+    app.register_asset_source(
+        kiln::IPFS_SOURCE,
+        IpfsSource::local(data.blockstore_path()).builder(),
+    );
+    app.add_plugins((MinimalPlugins, AssetPlugin::default()))
+        .init_asset::<Mesh>()
+        .init_asset::<StandardMaterial>()
+        .init_resource::<PlotGrid>()
+        .add_plugins(ItemsPlugin)
+        .add_plugins(ChainPlugin {
+            data_dir: data.clone(),
+            network: kiln::NetworkSetting::Rpc {
+                url: anvil.url.clone(),
+                chain_id: kiln_testkit::ANVIL_CHAIN_ID,
+                contract: Some(contract),
+            },
+            gateways: None,
+        });
+    run_until(&mut app, "the node's item to show", |app| {
+        placed(app)
+            .iter()
+            .any(|(id, _, view)| *id == token && *view == ItemView::Shown)
+    });
+
+    // A node of another chain is refused, with the reason where the top bar shows it.
+    let mut wrong = App::new();
+    wrong.add_plugins(MinimalPlugins).add_plugins(ChainPlugin {
+        data_dir: data.clone(),
+        network: kiln::NetworkSetting::Rpc {
+            url: anvil.url.clone(),
+            chain_id: 1,
+            contract: Some(contract),
+        },
+        gateways: None,
+    });
+    run_until(&mut wrong, "the refusal", |app| {
+        app.world().resource::<kiln::WorldTokens>().error.is_some()
+    });
+    let error = wrong
+        .world()
+        .resource::<kiln::WorldTokens>()
+        .error
+        .clone()
+        .unwrap();
+    assert!(error.contains('1') && error.contains("31337"), "{error}");
 }

@@ -2,8 +2,7 @@
 //! talk to the sandbox (the default network, zero setup) or to any JSON-RPC node, through
 //! kiln-chain's one [`Chain`] interface.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use kiln_chain::rpc::RpcOptions;
@@ -128,20 +127,7 @@ impl Connected {
 
 /// Remembered deployments of RPC networks, by chain id.
 fn deployments_path(data_dir: &DataDir) -> PathBuf {
-    data_dir.path().join("chain").join("deployments.json")
-}
-
-fn read_deployments(path: &Path) -> anyhow::Result<BTreeMap<u64, Deployment>> {
-    match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).with_context(|| {
-            format!(
-                "{} is damaged: fix or delete it (and pass --contract)",
-                path.display()
-            )
-        }),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-        Err(error) => Err(error).with_context(|| format!("cannot read {}", path.display())),
-    }
+    data_dir.deployments_path()
 }
 
 fn passphrase(confirm: bool) -> anyhow::Result<String> {
@@ -210,7 +196,7 @@ pub(crate) async fn connect(
     };
     let chain = RpcChain::connect(&args.network, signer, options).await?;
     if access != Access::Deploy {
-        let known = read_deployments(&deployments_path(data_dir))?;
+        let known = data_dir.deployments()?;
         let deployment = match (args.contract, known.get(&chain.chain_id())) {
             (Some(address), known) => Deployment {
                 chain_id: chain.chain_id(),
@@ -258,7 +244,7 @@ pub fn run_chain(command: &ChainCommand, data_dir: &DataDir, json: bool) -> anyh
                 spinner.finish_and_clear();
                 let deployment = deployment?;
                 let path = deployments_path(data_dir);
-                let mut known = read_deployments(&path)?;
+                let mut known = data_dir.deployments()?;
                 known.insert(deployment.chain_id, deployment);
                 std::fs::create_dir_all(path.parent().expect("a file in chain/"))?;
                 crate::files::write_atomically(&path, |file| {

@@ -25,8 +25,10 @@ pub enum DataDirError {
         "cannot create the data directory {path} ({source}): choose another with --data-dir DIR or KILN_DATA_DIR"
     )]
     Create { path: PathBuf, source: io::Error },
-    #[error("cannot read the data directory {path}: {source}")]
+    #[error("cannot read {path}: {source}")]
     Read { path: PathBuf, source: io::Error },
+    #[error("{path} is damaged: {detail}")]
+    Damaged { path: PathBuf, detail: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +98,24 @@ impl DataDir {
         self.path
             .join("items")
             .join(format!("{seed}-{}", slug.join("-")))
+    }
+
+    /// The Kiln contracts `kiln-cli chain deploy` put on RPC networks, by chain id.
+    pub fn deployments_path(&self) -> PathBuf {
+        self.path.join("chain").join("deployments.json")
+    }
+
+    /// The recorded deployments (none when nothing was deployed yet).
+    pub fn deployments(&self) -> Result<std::collections::BTreeMap<u64, Deployment>, DataDirError> {
+        let path = self.deployments_path();
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| DataDirError::Damaged {
+                path,
+                detail: format!("{error}; fix or delete it (and name the contract)"),
+            }),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(Default::default()),
+            Err(source) => Err(DataDirError::Read { path, source }),
+        }
     }
 
     /// Where the event index of `deployment` lives: one file per chain and contract.
