@@ -45,10 +45,58 @@ impl Plugin for CreatorPlugin {
             app.insert_resource(SceneReady(false));
         }
         app.insert_resource(creator)
-            .insert_resource(ModelWorker::start())
             .add_plugins(preview::plugin)
             .add_systems(Update, (request_generation, receive_generations).chain())
             .add_systems(EguiPrimaryContextPass, show_creator_panel);
+    }
+
+    /// The renderer exists by now: the model shares its device where that pays.
+    fn finish(&self, app: &mut App) {
+        app.insert_resource(ModelWorker::start(model_device(app)));
+    }
+}
+
+/// The renderer's GPU for the model when it is a real GPU (on a software rasteriser the CPU
+/// backend is faster), the CPU otherwise; `KILN_MODEL_DEVICE=gpu` or `cpu` decides instead.
+fn model_device(app: &App) -> model::ModelDevice {
+    use bevy::render::renderer::{
+        RenderAdapter, RenderAdapterInfo, RenderDevice, RenderInstance, RenderQueue,
+    };
+    let asked = std::env::var("KILN_MODEL_DEVICE").ok();
+    let world = app.world();
+    let (Some(device), Some(queue), Some(adapter), Some(info)) = (
+        world.get_resource::<RenderDevice>(),
+        world.get_resource::<RenderQueue>(),
+        world.get_resource::<RenderAdapter>(),
+        world.get_resource::<RenderAdapterInfo>(),
+    ) else {
+        return model::ModelDevice::Cpu;
+    };
+    let software = info.device_type == wgpu_types::DeviceType::Cpu;
+    let wanted = match asked.as_deref() {
+        Some("gpu") => true,
+        Some("cpu") => false,
+        _ => !software,
+    };
+    // In Bevy 0.19 the instance lives only in the render world.
+    let instance = app
+        .get_sub_app(bevy::render::RenderApp)
+        .and_then(|render| render.world().get_resource::<RenderInstance>());
+    match (wanted, instance) {
+        (true, Some(instance)) => {
+            let setup = burn::backend::wgpu::WgpuSetup {
+                instance: (**instance.0).clone(),
+                adapter: (**adapter.0).clone(),
+                device: device.wgpu_device().clone(),
+                queue: (**queue.0).clone(),
+                backend: info.backend,
+            };
+            model::ModelDevice::SharedGpu(burn::backend::wgpu::init_device(
+                setup,
+                Default::default(),
+            ))
+        }
+        _ => model::ModelDevice::Cpu,
     }
 }
 

@@ -7,7 +7,9 @@
 use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
-use burn::backend::NdArray;
+use burn::backend::wgpu::WgpuDevice;
+use burn::backend::{NdArray, Wgpu};
+use burn::tensor::backend::Backend;
 use crossbeam_channel::{Receiver, Sender};
 use kiln_gen::{GenerateOptions, Generated, Generator, Weights};
 
@@ -76,13 +78,13 @@ impl kiln_mint::Generate for RemoteGenerator {
 }
 
 impl ModelWorker {
-    /// Starts the thread; the weights load there, off the first frames.
-    pub fn start() -> Self {
+    /// Starts the thread on `device`; the weights load there, off the first frames.
+    pub fn start(device: ModelDevice) -> Self {
         let (requests, request_in) = crossbeam_channel::unbounded();
         let (reply_out, replies) = crossbeam_channel::unbounded();
         let spawned = std::thread::Builder::new()
             .name("kiln-gen".into())
-            .spawn(move || run_model(&request_in, &reply_out));
+            .spawn(move || run_model(device, &request_in, &reply_out));
         if let Err(error) = spawned {
             error!("the model thread could not start: {error}");
         }
@@ -102,8 +104,16 @@ impl ModelWorker {
     }
 }
 
-fn run_model(requests: &Receiver<Request>, replies: &Sender<Reply>) {
-    let loaded = kiln_gen::shipped_weights_path()
+/// Where the model runs.
+pub enum ModelDevice {
+    /// burn's NdArray backend on the CPU.
+    Cpu,
+    /// burn's Wgpu backend on the device Bevy renders with (one GPU context, not two).
+    SharedGpu(WgpuDevice),
+}
+
+fn run_model(device: ModelDevice, requests: &Receiver<Request>, replies: &Sender<Reply>) {
+    let weights = kiln_gen::shipped_weights_path()
         .ok_or_else(|| {
             format!(
                 "no model weights at models/{} (here, beside Kiln, or in {})",
@@ -111,21 +121,44 @@ fn run_model(requests: &Receiver<Request>, replies: &Sender<Reply>) {
                 kiln_gen::source_models().display()
             )
         })
-        .and_then(|path| Weights::read(&path).map_err(|error| error.to_string()))
-        .and_then(|weights| {
-            Generator::<NdArray>::new(&weights, Default::default())
-                .map_err(|error| error.to_string())
-        });
-    let generator = match loaded {
-        Ok(generator) => generator,
+        .and_then(|path| Weights::read(&path).map_err(|error| error.to_string()));
+    let weights = match weights {
+        Ok(weights) => weights,
         Err(error) => {
             let _ = replies.send(Reply::Unavailable(error));
             return;
         }
     };
+    match device {
+        ModelDevice::SharedGpu(device) => match Generator::<Wgpu>::new(&weights, device) {
+            Ok(generator) => serve(
+                &generator,
+                "GPU (wgpu, the renderer's device)",
+                requests,
+                replies,
+            ),
+            Err(error) => {
+                let _ = replies.send(Reply::Unavailable(error.to_string()));
+            }
+        },
+        ModelDevice::Cpu => match Generator::<NdArray>::new(&weights, Default::default()) {
+            Ok(generator) => serve(&generator, "CPU (NdArray)", requests, replies),
+            Err(error) => {
+                let _ = replies.send(Reply::Unavailable(error.to_string()));
+            }
+        },
+    }
+}
+
+fn serve<B: Backend>(
+    generator: &Generator<B>,
+    backend: &'static str,
+    requests: &Receiver<Request>,
+    replies: &Sender<Reply>,
+) {
     let _ = replies.send(Reply::Ready {
         weights_sha256: generator.weights_sha256().to_owned(),
-        backend: "CPU (NdArray)",
+        backend,
     });
     while let Ok(first) = requests.recv() {
         let batch: Vec<Request> = std::iter::once(first).chain(requests.try_iter()).collect();

@@ -197,7 +197,15 @@ fn run_scenario(
                 creator.generation = Generation::Running;
             }
             match &creator.generation {
-                Generation::Done { .. } if creator.preview.is_some() => Progress::Done,
+                Generation::Done { took } if creator.preview.is_some() => {
+                    if let ModelState::Ready { backend, .. } = &creator.model {
+                        println!(
+                            "scenario: generated on {backend} in {:.0} ms",
+                            took.as_secs_f64() * 1000.0
+                        );
+                    }
+                    Progress::Done
+                }
                 Generation::Failed(error) => Progress::Failed(format!("generate: {error}")),
                 _ => Progress::Waiting,
             }

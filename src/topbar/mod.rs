@@ -51,7 +51,9 @@ fn show_top_bar(
                         .on_hover_text(error);
                 }
                 (None, Some(head)) => {
-                    ui.label(format!("{} items · block {head}", world.tokens.len()));
+                    let items = world.tokens.len();
+                    let noun = if items == 1 { "item" } else { "items" };
+                    ui.label(format!("{items} {noun} · block {head}"));
                 }
                 (None, None) => {
                     ui.label("reading the chain…");

@@ -189,3 +189,70 @@ fn a_scenario_that_cannot_run_says_why() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("nothing was minted"), "{stderr}");
 }
+
+/// The shipped model on the CPU, as a verifier anywhere runs it.
+struct CpuModel(kiln_gen::Generator<burn::backend::NdArray>);
+
+impl kiln_mint::Generate for CpuModel {
+    fn weights_sha256(&self) -> String {
+        self.0.weights_sha256().to_owned()
+    }
+
+    fn generate(&self, prompt: &str, seed: u64) -> Result<kiln_gen::Generated, String> {
+        self.0
+            .generate(prompt, seed, &kiln_gen::GenerateOptions::default())
+            .map_err(|error| error.to_string())
+    }
+}
+
+#[test]
+fn the_model_runs_on_the_renderers_device_and_what_it_makes_verifies_on_the_cpu() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let scenario = dir.path().join("gpu.toml");
+    std::fs::write(
+        &scenario,
+        "[[action]]\ntype = \"prompt\"\ntext = \"a small blue vase\"\nseed = 2\n\
+         [[action]]\ntype = \"generate\"\n[[action]]\ntype = \"mint\"\n",
+    )
+    .unwrap();
+    // Forced onto the renderer's device even though lavapipe is a software adapter.
+    let output = crate::screenshot::run_client_with(
+        &data,
+        &[
+            "--scenario",
+            scenario.to_str().unwrap(),
+            "--size",
+            "320x180",
+        ],
+        &[("KILN_MODEL_DEVICE", "gpu")],
+    );
+    assert!(output.status.success(), "{}", describe(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("generated on GPU (wgpu, the renderer's device)"),
+        "{stdout}"
+    );
+    let token: TokenId = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("scenario: minted token "))
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // Anyone verifies it with the model on a CPU: other bits, the same object.
+    let weights = kiln_gen::Weights::read(&kiln_gen::shipped_weights_path().unwrap()).unwrap();
+    let model = CpuModel(kiln_gen::Generator::new(&weights, Default::default()).unwrap());
+    let chain = Sandbox::open(&data).unwrap();
+    let data_dir = DataDir::open(Some(data.clone())).unwrap();
+    let mut store = data_dir.blockstore().unwrap();
+    let mut content = kiln_mint::Content {
+        store: &mut store,
+        gateways: None,
+    };
+    let verification = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(kiln_mint::verify(token, &chain, &mut content, &model));
+    assert!(verification.ok, "{verification:?}");
+}

@@ -6,6 +6,11 @@ use std::process::{Command, Output};
 /// Vulkan backend, the way CI and a headless developer machine do. Without xvfb-run it uses the
 /// caller's display.
 pub fn run_client(data: &Path, args: &[&str]) -> Output {
+    run_client_with(data, args, &[])
+}
+
+/// [`run_client`] with extra environment variables.
+pub fn run_client_with(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let client = env!("CARGO_BIN_EXE_kiln");
     let mut command = if which("xvfb-run") {
         let mut command = Command::new("xvfb-run");
@@ -18,7 +23,10 @@ pub fn run_client(data: &Path, args: &[&str]) -> Output {
         );
         Command::new(client)
     };
-    command.args(args).env("KILN_DATA_DIR", data);
+    command
+        .args(args)
+        .env("KILN_DATA_DIR", data)
+        .envs(env.iter().copied());
     if std::env::var_os("WGPU_BACKEND").is_none() {
         command.env("WGPU_BACKEND", "vulkan");
     }
