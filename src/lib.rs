@@ -30,8 +30,8 @@ pub use creator::{Creator, CreatorPlugin, CreatorStart, Generation, ModelState};
 pub use gallery::{Gallery, ItemCard};
 pub use inspect::{Selection, ray_box};
 pub use items::{
-    Item, ItemLoadError, ItemMaterials, ItemPart, ItemView, ItemsPlugin, PlacedItem, bevy_mesh,
-    placement_transform, spawn_detailed,
+    Item, ItemLoadError, ItemMaterial, ItemMaterials, ItemPart, ItemView, ItemsPlugin, PlacedItem,
+    bevy_mesh, placement_transform, spawn_detailed,
 };
 pub use options::{ClientOptions, WindowSize};
 pub use player::{Aim, MovementMode, Player, SPAWN_LOOK_AT, SPAWN_POSITION};

@@ -115,6 +115,7 @@ fn run_bench(
     time: Res<Time<Real>>,
     waiting: Res<WaitingPipelines>,
     materials: Res<ItemMaterials>,
+    clock: Res<Time>,
     mut exit: MessageWriter<AppExit>,
 ) {
     if bench.kinds.is_empty() {
@@ -146,6 +147,7 @@ fn run_bench(
                 [&kind.parts, &kind.distant_parts],
                 kind.height,
                 &materials,
+                clock.elapsed_secs_wrapped(),
             );
         }
         bench.spawned = target;

@@ -3,6 +3,7 @@
 //! attributes — with a **Verify** button that checks it as anyone could: its record on the
 //! chain, its files by CID, and the model run again with the recorded prompt and seed.
 
+use bevy::mesh::MeshTag;
 use bevy::prelude::*;
 use bevy_egui::input::EguiWantsInput;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -10,14 +11,14 @@ use kiln_asset::ItemUri;
 
 use crate::chain::{ChainLink, VerifyStatus, WorldTokens};
 use crate::creator::{Creator, ModelState, ModelWorker};
-use crate::items::{Item, ItemView, PlacedItem};
+use crate::items::{Emphasis, Item, ItemView, PlacedItem, with_emphasis};
 use crate::player::Player;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Selection>()
         .add_systems(
             Update,
-            (hover_items, select_on_click, outline_items).chain(),
+            (hover_items, select_on_click, outline_items, emphasise_items).chain(),
         )
         .add_systems(EguiPrimaryContextPass, show_inspector);
 }
@@ -126,6 +127,46 @@ fn outline_items(
         outline(selection.hovered, Color::srgba(1.0, 1.0, 1.0, 0.8));
     }
     outline(selection.selected, Color::srgb(1.0, 0.8, 0.2));
+}
+
+/// Tells the item shader which item is hovered and which selected (its rim light), through the
+/// mesh tags of their parts.
+fn emphasise_items(
+    selection: Res<Selection>,
+    mut last: Local<Selection>,
+    items: Query<&Children, With<PlacedItem>>,
+    mut tags: Query<&mut MeshTag>,
+) {
+    if *selection == *last {
+        return;
+    }
+    let emphasis = |entity: Entity| {
+        if selection.selected == Some(entity) {
+            Emphasis::Selected
+        } else if selection.hovered == Some(entity) {
+            Emphasis::Hovered
+        } else {
+            Emphasis::Plain
+        }
+    };
+    let touched = [
+        last.hovered,
+        last.selected,
+        selection.hovered,
+        selection.selected,
+    ];
+    for entity in touched.into_iter().flatten() {
+        let Ok(children) = items.get(entity) else {
+            continue;
+        };
+        for child in children.iter() {
+            if let Ok(mut tag) = tags.get_mut(child) {
+                let emphasised = with_emphasis(&tag, emphasis(entity));
+                *tag = emphasised;
+            }
+        }
+    }
+    *last = *selection;
 }
 
 #[expect(clippy::too_many_arguments, reason = "a Bevy system's parameters")]

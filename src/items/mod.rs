@@ -4,6 +4,7 @@
 //! red marker and keeps its reason for the inspector.
 
 mod asset;
+mod look;
 
 use std::collections::HashMap;
 
@@ -15,6 +16,7 @@ use crate::chain::WorldTokens;
 use crate::world::{PlotCoord, PlotGrid};
 
 pub use asset::{Item, ItemLoadError, ItemLoader, ItemPart, bevy_mesh};
+pub use look::{Emphasis, ItemLook, ItemMaterial, item_tag, with_emphasis};
 
 /// Placed tokens shown on their plots; needs the [`crate::ChainPlugin`]'s [`WorldTokens`]
 /// and the `ipfs://` asset source.
@@ -22,6 +24,12 @@ pub struct ItemsPlugin;
 
 impl Plugin for ItemsPlugin {
     fn build(&self, app: &mut App) {
+        look::embed_shader(app);
+        if app.get_sub_app(bevy::render::RenderApp).is_some() {
+            app.add_plugins(MaterialPlugin::<ItemMaterial>::default());
+        } else {
+            app.init_asset::<ItemMaterial>();
+        }
         app.init_asset::<Item>()
             .init_asset_loader::<ItemLoader>()
             .init_resource::<WorldTokens>()
@@ -64,18 +72,18 @@ struct ItemLooks {
 /// One material per material class (wood, metal, glass…); the colour comes from the vertices.
 #[derive(Resource)]
 pub struct ItemMaterials {
-    classes: HashMap<Material, Handle<StandardMaterial>>,
+    classes: HashMap<Material, Handle<ItemMaterial>>,
 }
 
 impl ItemMaterials {
-    pub fn for_class(&self, class: Material) -> Handle<StandardMaterial> {
+    pub fn for_class(&self, class: Material) -> Handle<ItemMaterial> {
         self.classes.get(&class).cloned().unwrap_or_default()
     }
 }
 
 impl FromWorld for ItemMaterials {
     fn from_world(world: &mut World) -> Self {
-        let mut materials = world.resource_mut::<Assets<StandardMaterial>>();
+        let mut materials = world.resource_mut::<Assets<ItemMaterial>>();
         let classes = Material::ALL
             .iter()
             .map(|&class| {
@@ -92,7 +100,13 @@ impl FromWorld for ItemMaterials {
                     perceptual_roughness: roughness,
                     ..default()
                 };
-                (class, materials.add(material))
+                (
+                    class,
+                    materials.add(ItemMaterial {
+                        base: material,
+                        extension: ItemLook::default(),
+                    }),
+                )
             })
             .collect();
         Self { classes }
@@ -206,6 +220,7 @@ pub fn spawn_parts(
     entity: Entity,
     item: &Item,
     materials: &ItemMaterials,
+    appeared: f32,
 ) {
     spawn_detailed(
         commands,
@@ -213,6 +228,7 @@ pub fn spawn_parts(
         [&item.parts, &item.distant_parts],
         item.max.y - item.min.y,
         materials,
+        appeared,
     );
 }
 
@@ -223,7 +239,9 @@ pub fn spawn_detailed(
     [parts, distant_parts]: [&[ItemPart]; 2],
     height: f32,
     materials: &ItemMaterials,
+    appeared: f32,
 ) {
+    let tag = item_tag(appeared, Emphasis::Plain);
     let switch = DETAIL_DISTANCE + 10.0 * height.max(0.0);
     let near = bevy::camera::visibility::VisibilityRange::abrupt(0.0, switch);
     let far = bevy::camera::visibility::VisibilityRange::abrupt(switch, f32::MAX);
@@ -233,6 +251,7 @@ pub fn spawn_detailed(
                 Mesh3d(part.mesh.clone()),
                 MeshMaterial3d(materials.for_class(part.material)),
                 near.clone(),
+                tag.clone(),
             ));
         }
         // Far away a shadow is a few pixels: the shadow pass skips the distant meshes.
@@ -242,6 +261,7 @@ pub fn spawn_detailed(
                 MeshMaterial3d(materials.for_class(part.material)),
                 far.clone(),
                 bevy::light::NotShadowCaster,
+                tag.clone(),
             ));
         }
     });
@@ -249,12 +269,14 @@ pub fn spawn_detailed(
 
 /// Swaps the placeholder of each item that finished loading for its meshes, or for the error
 /// marker.
+#[expect(clippy::too_many_arguments, reason = "a Bevy system's parameters")]
 fn show_loaded_items(
     mut commands: Commands,
     assets: Res<AssetServer>,
     items: Res<Assets<Item>>,
     looks: Option<Res<ItemLooks>>,
     materials: Res<ItemMaterials>,
+    time: Res<Time>,
     mut loading: Query<(Entity, &PlacedItem, &mut ItemView, &Children)>,
     stands: Query<(), With<Stand>>,
 ) {
@@ -276,7 +298,13 @@ fn show_loaded_items(
         }
         match shown {
             Ok(item) => {
-                spawn_parts(&mut commands, entity, item, &materials);
+                spawn_parts(
+                    &mut commands,
+                    entity,
+                    item,
+                    &materials,
+                    time.elapsed_secs_wrapped(),
+                );
                 *view = ItemView::Shown;
             }
             Err(error) => {
