@@ -12,6 +12,7 @@ mod inspect;
 mod items;
 mod net;
 mod options;
+mod placement;
 mod player;
 mod scenario;
 mod screenshot;
@@ -34,6 +35,7 @@ pub use items::{
     bevy_mesh, placement_transform, spawn_detailed,
 };
 pub use options::{ClientOptions, WindowSize};
+pub use placement::Placing;
 pub use player::{Aim, MovementMode, Player, SPAWN_LOOK_AT, SPAWN_POSITION};
 pub use settings::{Graphics, IpfsSetting, NetworkSetting, Settings};
 pub use world::{Plot, PlotCoord, PlotGrid};
@@ -64,6 +66,7 @@ impl PluginGroup for ClientPlugins {
             })
             .add(inspect::plugin)
             .add(gallery::GalleryPlugin)
+            .add(placement::plugin)
             .add(topbar::plugin)
     }
 }

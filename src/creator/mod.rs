@@ -14,8 +14,8 @@ use kiln_gen::Generated;
 use kiln_gen::vocab::{Category, Colour, Material, Proportion, SizeWord, Style};
 use kiln_mint::{Recipe, Step};
 
-use crate::chain::{ChainLink, MintStatus, PlaceStatus};
-use crate::player::Aim;
+use crate::chain::{ChainLink, MintStatus, WorldTokens};
+use crate::placement::Placing;
 use crate::screenshot::SceneReady;
 pub use model::ModelWorker;
 use model::{Reply, Request};
@@ -285,8 +285,9 @@ fn show_creator_panel(
     mut creator: ResMut<Creator>,
     stage: Res<PreviewStage>,
     mut mint: ResMut<MintStatus>,
-    mut place: ResMut<PlaceStatus>,
-    aim: Res<Aim>,
+    mut placing: ResMut<Placing>,
+    assets: Res<AssetServer>,
+    world: Res<WorldTokens>,
     link: Option<Res<ChainLink>>,
     mut texture: Local<Option<egui::TextureId>>,
     mut words: Local<Vec<&'static str>>,
@@ -379,38 +380,24 @@ fn show_creator_panel(
                 }
             }
             mint_progress(ui, &mint);
-            if let (Some(Ok(token)), Some(link)) = (&mint.outcome, &link) {
-                ui.horizontal(|ui| {
-                    let target = aim.plot;
-                    let label = match target {
-                        Some(plot) => format!("Place on plot ({}, {})", plot.x, plot.z),
-                        None => "Aim at a plot to place it".to_owned(),
-                    };
-                    if ui
-                        .add_enabled(target.is_some() && !place.running, egui::Button::new(label))
-                        .clicked()
-                        && let Some(plot) = target
-                    {
-                        place.running = true;
-                        place.outcome = None;
-                        link.place(
-                            *token,
-                            kiln_chain::Placement {
-                                x: plot.x,
-                                z: plot.z,
-                                rotation: 0,
-                            },
-                        );
-                    }
-                });
-                match &place.outcome {
-                    Some(Ok(_)) => {
-                        ui.label("placed: it stands there for everyone");
-                    }
-                    Some(Err(error)) => {
-                        ui.colored_label(egui::Color32::from_rgb(230, 90, 80), error);
-                    }
-                    None => {}
+            if let Some(Ok(token)) = &mint.outcome {
+                // Placing starts once the index knows the token (a second at most).
+                let indexed = world.tokens.iter().find(|known| known.id == *token);
+                let placed = indexed.and_then(|known| known.placement);
+                let label = match placed {
+                    Some(at) => format!("Move it (now on plot ({}, {}))…", at.x, at.z),
+                    None => "Place it…".to_owned(),
+                };
+                if ui
+                    .add_enabled(
+                        indexed.is_some() && !placing.is_active(),
+                        egui::Button::new(label),
+                    )
+                    .on_hover_text("a ghost follows the crosshair: R turns it, a click places it")
+                    .clicked()
+                    && let (Some(indexed), Some((_, generated))) = (indexed, &creator.preview)
+                {
+                    placing.begin(&assets, indexed, &generated.description.to_string());
                 }
             }
         });

@@ -135,6 +135,7 @@ fn show_gallery(
     cards: Res<Assets<ItemCard>>,
     grid: Res<PlotGrid>,
     mut players: Query<(&mut Player, &mut Transform)>,
+    mut placing: ResMut<crate::placement::Placing>,
     mut handles: Local<CardHandles>,
 ) -> Result {
     if !gallery.open {
@@ -151,6 +152,7 @@ fn show_gallery(
     let ctx = contexts.ctx_mut()?;
     let mut open = gallery.open;
     let mut fly_to: Option<IndexedToken> = None;
+    let mut place_this: Option<(IndexedToken, String)> = None;
     let height = ctx.viewport_rect().height() - 120.0;
     egui::Window::new("Gallery")
         .open(&mut open)
@@ -212,6 +214,17 @@ fn show_gallery(
                                         format!("owned by {}", short(&token.owner.to_string()))
                                     };
                                     ui.label(owner);
+                                    if Some(token.owner) == mine {
+                                        let verb = if token.placement.is_some() {
+                                            "move it"
+                                        } else {
+                                            "place it"
+                                        };
+                                        if ui.small_button(verb).clicked() {
+                                            place_this =
+                                                Some((token.clone(), card.metadata.name.clone()));
+                                        }
+                                    }
                                     match token.placement {
                                         Some(placement) => ui.link(format!(
                                             "on plot ({}, {}) · fly there",
@@ -235,6 +248,10 @@ fn show_gallery(
                 });
         });
     gallery.open = open;
+    if let Some((token, name)) = place_this {
+        placing.begin(&assets, &token, &name);
+        gallery.open = false;
+    }
     if let Some(placement) = fly_to.and_then(|token| token.placement) {
         // In front of the item, a little above, looking at it.
         let target = placement_transform(&grid, placement).translation + Vec3::Y * 2.0;

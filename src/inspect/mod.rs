@@ -18,7 +18,13 @@ pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Selection>()
         .add_systems(
             Update,
-            (hover_items, select_on_click, outline_items, emphasise_items).chain(),
+            (
+                hover_items,
+                select_on_click.run_if(not(crate::placement::placing_active)),
+                outline_items,
+                emphasise_items,
+            )
+                .chain(),
         )
         .add_systems(EguiPrimaryContextPass, show_inspector);
 }

@@ -51,6 +51,12 @@ pub enum Action {
         #[serde(default)]
         rotation: u16,
     },
+    /// Turns the player to look at a plot from a little away (the crosshair on its centre).
+    Aim { x: i32, z: i32 },
+    /// Picks up the token just minted with the placement tool; waits for its ghost.
+    StartPlacing,
+    /// Places it on the aimed plot, as a click does, and waits until it stands there.
+    ConfirmPlacing,
     /// Selects the item standing on a plot (the inspector opens), waiting until it is shown.
     Select { x: i32, z: i32 },
     /// Verifies the selected item from the inspector and waits: every check must pass.
@@ -145,6 +151,10 @@ struct Panels<'w> {
     selection: ResMut<'w, Selection>,
     gallery: ResMut<'w, crate::gallery::Gallery>,
     cards: Res<'w, Assets<crate::gallery::ItemCard>>,
+    placing: ResMut<'w, crate::placement::Placing>,
+    confirm: MessageWriter<'w, crate::placement::ConfirmPlacing>,
+    assets: Res<'w, AssetServer>,
+    grid: Res<'w, crate::world::PlotGrid>,
     link: Option<Res<'w, ChainLink>>,
     worker: Option<Res<'w, ModelWorker>>,
     world: Res<'w, WorldTokens>,
@@ -155,6 +165,7 @@ fn run_scenario(
     mut run: ResMut<Run>,
     mut panels: Panels,
     placed: Query<(Entity, &PlacedItem, &ItemView)>,
+    mut players: Query<(&mut crate::player::Player, &mut Transform)>,
     waiting: Res<crate::screenshot::WaitingPipelines>,
     mut exit: MessageWriter<AppExit>,
 ) {
@@ -167,6 +178,10 @@ fn run_scenario(
         selection,
         gallery,
         cards,
+        placing,
+        confirm,
+        assets,
+        grid,
         link,
         worker,
         world,
@@ -265,6 +280,46 @@ fn run_scenario(
                 }
             }
         },
+        Action::Aim { x, z } => {
+            let centre = grid.center_of(crate::world::PlotCoord { x: *x, z: *z });
+            let eye = centre + Vec3::new(0.0, 14.0, 24.0);
+            let looking = Transform::from_translation(eye).looking_at(centre, Vec3::Y);
+            for (mut player, mut transform) in &mut players {
+                *player = crate::player::Player::facing(looking.forward().as_vec3(), player.mode);
+                *transform = player.orientation_at(eye);
+            }
+            Progress::Done
+        }
+        Action::StartPlacing => match run.minted {
+            None => Progress::Failed("start_placing: nothing was minted to place".into()),
+            Some(token) => {
+                if !placing.is_active()
+                    && let Some(indexed) = world.tokens.iter().find(|known| known.id == token)
+                {
+                    let name = creator
+                        .preview
+                        .as_ref()
+                        .map(|(_, generated)| generated.description.to_string())
+                        .unwrap_or_default();
+                    placing.begin(assets, indexed, &name);
+                }
+                if placing.ghost_shown() {
+                    Progress::Done
+                } else {
+                    Progress::Waiting
+                }
+            }
+        },
+        Action::ConfirmPlacing => {
+            if first {
+                confirm.write(crate::placement::ConfirmPlacing);
+            }
+            match (&place.outcome, placing.is_active()) {
+                (Some(Err(error)), _) => Progress::Failed(format!("confirm_placing: {error}")),
+                (_, false) if !first => Progress::Done,
+                _ => Progress::Waiting,
+            }
+        }
         Action::Select { x, z } => {
             let on_plot = placed
                 .iter()

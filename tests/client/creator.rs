@@ -39,6 +39,7 @@ fn a_scenario_takes_a_prompt_to_a_placed_item_that_everyone_sees() {
     let before = dir.path().join("before.png");
     let after = dir.path().join("after.png");
     let inspected = dir.path().join("inspected.png");
+    let ghost = dir.path().join("ghost.png");
     let scenario = dir.path().join("create.toml");
     std::fs::write(
         &scenario,
@@ -81,10 +82,22 @@ path = "{}"
 [[action]]
 type = "gallery"
 search = "red tower"
+[[action]]
+type = "aim"
+x = 2
+z = 1
+[[action]]
+type = "start_placing"
+[[action]]
+type = "screenshot"
+path = "{}"
+[[action]]
+type = "confirm_placing"
 "#,
             before.display(),
             after.display(),
-            inspected.display()
+            inspected.display(),
+            ghost.display()
         ),
     )
     .unwrap();
@@ -114,7 +127,8 @@ search = "red tower"
     }
     assert!(inspected.is_file());
 
-    // On the chain: minted and standing where it was placed.
+    // On the chain: minted, placed, then moved with the placement tool to the aimed plot (its
+    // turn kept).
     let chain = Sandbox::open(&data).unwrap();
     let record = tokio::runtime::Builder::new_current_thread()
         .build()
@@ -125,11 +139,12 @@ search = "red tower"
     assert_eq!(
         record.placement,
         Some(Placement {
-            x: 0,
+            x: 2,
             z: 1,
             rotation: 45
         })
     );
+    assert!(ghost.is_file());
     // In the outbox: one item, confirmed, its files pinned.
     let data_dir = DataDir::open(Some(data.clone())).unwrap();
     let items = data_dir.outbox().unwrap().all().unwrap();
