@@ -11,7 +11,7 @@ use bevy::render::renderer::RenderAdapterInfo;
 use bevy::window::{CursorGrabMode, CursorOptions, PrimaryWindow};
 use bevy_egui::input::EguiWantsInput;
 
-use movement::MoveIntent;
+use movement::{MoveIntent, Obstacle};
 pub use movement::{MovementMode, Player};
 
 /// Where a new player stands: south-east of the plots, high enough to see the whole grid.
@@ -145,14 +145,48 @@ fn toggle_movement_mode(keys: Res<ButtonInput<KeyCode>>, mut players: Query<&mut
     }
 }
 
+/// How far around the player items are considered for collision, in metres.
+const COLLISION_RANGE: f32 = 40.0;
+
 fn move_player(
     keys: Res<ButtonInput<KeyCode>>,
     time: Res<Time>,
+    items: Option<Res<Assets<crate::items::Item>>>,
+    placed: Query<(
+        &crate::items::PlacedItem,
+        &GlobalTransform,
+        &crate::items::ItemView,
+    )>,
     mut players: Query<(&mut Player, &mut Transform)>,
 ) {
     let intent = MoveIntent::from_keys(&keys);
     for (mut player, mut transform) in &mut players {
-        transform.translation = player.step(transform.translation, intent, time.delta_secs());
+        let here = transform.translation;
+        // Each shown item's box, turned with it, as the axis-aligned box around that.
+        let obstacles: Vec<Obstacle> = placed
+            .iter()
+            .filter(|(_, at, view)| {
+                **view == crate::items::ItemView::Shown
+                    && at.translation().xz().distance(here.xz()) < COLLISION_RANGE
+            })
+            .filter_map(|(item, at, _)| {
+                let item = items.as_ref()?.get(&item.item)?;
+                let corners = (0..8).map(|i| {
+                    let corner = Vec3::new(
+                        if i & 1 == 0 { item.min.x } else { item.max.x },
+                        if i & 2 == 0 { item.min.y } else { item.max.y },
+                        if i & 4 == 0 { item.min.z } else { item.max.z },
+                    );
+                    at.transform_point(corner)
+                });
+                let (min, max) = corners.fold(
+                    (Vec3::splat(f32::MAX), Vec3::splat(f32::MIN)),
+                    |(min, max), corner| (min.min(corner), max.max(corner)),
+                );
+                Some(Obstacle { min, max })
+            })
+            .collect();
+        transform.translation = player.step(here, intent, time.delta_secs(), &obstacles);
     }
 }
 

@@ -17,6 +17,38 @@ const WORLD_LIMIT: f32 = 1500.0;
 const CEILING: f32 = 400.0;
 /// Looking straight up or down flips the view; stop just short of it.
 const PITCH_LIMIT: f32 = FRAC_PI_2 - 0.01;
+/// Half the width of the walking player's body.
+const BODY_RADIUS: f32 = 0.3;
+/// How far above the eyes the head reaches.
+const HEAD_ABOVE_EYES: f32 = 0.1;
+/// A ledge this high is stepped onto rather than walked into.
+const STEP_HEIGHT: f32 = 0.45;
+
+/// Something the walking player cannot pass through: an item's box in the world, axis-aligned.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Obstacle {
+    pub min: Vec3,
+    pub max: Vec3,
+}
+
+impl Obstacle {
+    /// Whether a body with its eyes at `eye` overlaps the box across the ground.
+    fn under_footprint(&self, eye: Vec3) -> bool {
+        eye.x + BODY_RADIUS > self.min.x
+            && eye.x - BODY_RADIUS < self.max.x
+            && eye.z + BODY_RADIUS > self.min.z
+            && eye.z - BODY_RADIUS < self.max.z
+    }
+
+    /// Whether a body with its eyes at `eye` would be inside the box (a ledge low enough to
+    /// step onto does not count).
+    fn blocks(&self, eye: Vec3) -> bool {
+        let feet = eye.y - EYE_HEIGHT;
+        self.under_footprint(eye)
+            && feet + STEP_HEIGHT < self.max.y
+            && eye.y + HEAD_ABOVE_EYES > self.min.y
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Reflect)]
 pub enum MovementMode {
@@ -113,8 +145,15 @@ impl Player {
         self.vertical_speed = 0.0;
     }
 
-    /// Where the player is after `dt` seconds of `intent`, starting from `position`.
-    pub fn step(&mut self, position: Vec3, intent: MoveIntent, dt: f32) -> Vec3 {
+    /// Where the player is after `dt` seconds of `intent`, starting from `position`; walking,
+    /// the player slides along `obstacles`, steps onto low ones and stands on them.
+    pub fn step(
+        &mut self,
+        position: Vec3,
+        intent: MoveIntent,
+        dt: f32,
+        obstacles: &[Obstacle],
+    ) -> Vec3 {
         let speed = match self.mode {
             MovementMode::Walk => WALK_SPEED,
             MovementMode::Fly => FLY_SPEED,
@@ -132,14 +171,34 @@ impl Player {
                 next.y = next.y.max(EYE_HEIGHT);
             }
             MovementMode::Walk => {
-                let grounded = position.y <= EYE_HEIGHT + 1e-3;
+                // Across the ground one axis at a time, so a wall stops one and the player
+                // slides along it.
+                let blocked = |eye: Vec3| obstacles.iter().any(|o| o.blocks(eye));
+                let mut moved = position;
+                if !blocked(Vec3::new(next.x, position.y, position.z)) {
+                    moved.x = next.x;
+                }
+                if !blocked(Vec3::new(moved.x, position.y, next.z)) {
+                    moved.z = next.z;
+                }
+                next.x = moved.x;
+                next.z = moved.z;
+                // What the feet can stand on here: the ground, or the top of a box no higher
+                // than a step above them.
+                let feet = position.y - EYE_HEIGHT;
+                let support = obstacles
+                    .iter()
+                    .filter(|o| o.under_footprint(moved) && o.max.y <= feet + STEP_HEIGHT)
+                    .map(|o| o.max.y)
+                    .fold(0.0_f32, f32::max);
+                let grounded = feet <= support + 1e-3;
                 if grounded && intent.vertical > 0.0 {
                     self.vertical_speed = JUMP_SPEED;
                 }
                 self.vertical_speed -= GRAVITY * dt;
-                next.y += self.vertical_speed * dt;
-                if next.y <= EYE_HEIGHT {
-                    next.y = EYE_HEIGHT;
+                next.y = position.y + self.vertical_speed * dt;
+                if next.y - EYE_HEIGHT <= support {
+                    next.y = support + EYE_HEIGHT;
                     self.vertical_speed = 0.0;
                 }
             }
@@ -191,8 +250,8 @@ mod tests {
             planar: Vec2::ONE,
             ..default()
         };
-        let a = player.step(start, straight, 1.0).distance(start);
-        let b = player.step(start, diagonal, 1.0).distance(start);
+        let a = player.step(start, straight, 1.0, &[]).distance(start);
+        let b = player.step(start, diagonal, 1.0, &[]).distance(start);
         assert!(
             (a - WALK_SPEED).abs() < 1e-4 && (a - b).abs() < 1e-4,
             "{a} vs {b}"
@@ -207,10 +266,10 @@ mod tests {
             vertical: 1.0,
             ..default()
         };
-        position = player.step(position, jump, 0.05);
+        position = player.step(position, jump, 0.05, &[]);
         let mut highest = position.y;
         for _ in 0..100 {
-            position = player.step(position, MoveIntent::default(), 0.05);
+            position = player.step(position, MoveIntent::default(), 0.05, &[]);
             highest = highest.max(position.y);
         }
         let expected_apex = EYE_HEIGHT + JUMP_SPEED * JUMP_SPEED / (2.0 * GRAVITY);
@@ -229,7 +288,76 @@ mod tests {
             vertical: -1.0,
             run: true,
         };
-        let position = player.step(Vec3::new(0.0, 3.0, -1490.0), down, 10.0);
+        let position = player.step(Vec3::new(0.0, 3.0, -1490.0), down, 10.0, &[]);
         assert_eq!(position, Vec3::new(0.0, EYE_HEIGHT, -WORLD_LIMIT));
+    }
+
+    /// A box 2 m tall in front of the player (toward -Z) and a 0.3 m step to the right.
+    fn course() -> [Obstacle; 2] {
+        [
+            Obstacle {
+                min: Vec3::new(-1.0, 0.0, -3.0),
+                max: Vec3::new(1.0, 2.0, -2.0),
+            },
+            Obstacle {
+                min: Vec3::new(1.0, 0.0, -1.0),
+                max: Vec3::new(3.0, 0.3, 1.0),
+            },
+        ]
+    }
+
+    #[test]
+    fn walking_into_an_item_stops_at_it_and_slides_along_it() {
+        let mut player = Player::facing(Vec3::NEG_Z, MovementMode::Walk);
+        let mut position = Vec3::new(0.0, EYE_HEIGHT, 0.0);
+        let ahead = MoveIntent {
+            planar: Vec2::Y,
+            ..default()
+        };
+        for _ in 0..20 {
+            position = player.step(position, ahead, 0.05, &course());
+        }
+        assert!(
+            position.z >= -2.0 + BODY_RADIUS - 1e-4 && position.z < -1.0,
+            "walked into the box or stopped short: {position}"
+        );
+        // Pressing ahead and a little left slides along its face and round its corner.
+        let ahead_and_left = MoveIntent {
+            planar: Vec2::new(-0.4, 1.0),
+            ..default()
+        };
+        for _ in 0..60 {
+            position = player.step(position, ahead_and_left, 0.05, &course());
+        }
+        assert!(
+            position.x < -1.0 - BODY_RADIUS && position.z < -3.0,
+            "did not slide past it: {position}"
+        );
+        // Flying passes through.
+        let mut flyer = Player::facing(Vec3::NEG_Z, MovementMode::Fly);
+        let ahead = MoveIntent {
+            planar: Vec2::Y,
+            ..default()
+        };
+        let flown = flyer.step(Vec3::new(0.0, EYE_HEIGHT, 0.0), ahead, 0.5, &course());
+        assert!(flown.z < -2.5, "{flown}");
+    }
+
+    #[test]
+    fn a_low_item_is_stepped_onto_and_stood_on() {
+        let mut player = Player::facing(Vec3::X, MovementMode::Walk);
+        let mut position = Vec3::new(0.0, EYE_HEIGHT, 0.0);
+        let ahead = MoveIntent {
+            planar: Vec2::Y,
+            ..default()
+        };
+        for _ in 0..10 {
+            position = player.step(position, ahead, 0.05, &course());
+        }
+        assert!(position.x > 1.5 && position.x < 3.0, "{position}");
+        assert!(
+            (position.y - (0.3 + EYE_HEIGHT)).abs() < 1e-4,
+            "not standing on the step: {position}"
+        );
     }
 }
