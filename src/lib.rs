@@ -24,8 +24,8 @@ use bevy::app::PluginGroupBuilder;
 use bevy::prelude::*;
 use bevy::window::{PresentMode, WindowResolution};
 
+pub use chain::{ChainLink, KeyStatus, MintStatus, PlaceStatus, VerifyStatus};
 pub use chain::{ChainPlugin, WorldTokens};
-pub use chain::{MintStatus, PlaceStatus, VerifyStatus};
 pub use content::{IpfsSource, SOURCE as IPFS_SOURCE};
 pub use creator::{Creator, CreatorPlugin, CreatorStart, Generation, ModelState};
 pub use gallery::{Gallery, ItemCard};

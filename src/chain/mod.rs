@@ -31,6 +31,7 @@ enum LinkEvent {
     Failed(String),
     Mint(MintUpdate),
     Placed(Result<TokenId, String>),
+    Key(Result<Address, String>),
     Verified {
         token: TokenId,
         result: Result<Verification, String>,
@@ -49,11 +50,24 @@ enum LinkCommand {
         token: TokenId,
         placement: Placement,
     },
+    /// Unlocks (or creates) the keystore's key, so that this client can send on an RPC
+    /// network. The passphrase goes to the chain thread, which holds the key from then on.
+    UseKey { passphrase: String, create: bool },
     /// Checks a token as anyone could: record, files by CID, the model run again.
     Verify {
         token: TokenId,
         generator: Box<dyn Generate + Send>,
     },
+}
+
+/// The key this client sends with on an RPC network.
+#[derive(Resource, Debug, Default)]
+pub struct KeyStatus {
+    /// The key's address once unlocked (the keystore's file also names it without unlocking).
+    pub unlocked: Option<Address>,
+    pub busy: bool,
+    /// Why the last unlock failed.
+    pub error: Option<String>,
 }
 
 /// The last verification this client ran.
@@ -127,6 +141,13 @@ impl ChainLink {
         let _ = self.commands.send(LinkCommand::Verify { token, generator });
     }
 
+    /// Unlocks the keystore's key with `passphrase` (or creates one); [`KeyStatus`] follows it.
+    pub fn use_key(&self, passphrase: String, create: bool) {
+        let _ = self
+            .commands
+            .send(LinkCommand::UseKey { passphrase, create });
+    }
+
     /// Places `token` (one of this player's) on `placement`; [`PlaceStatus`] follows it.
     pub fn place(&self, token: TokenId, placement: Placement) {
         let _ = self.commands.send(LinkCommand::Place { token, placement });
@@ -170,6 +191,7 @@ impl Plugin for ChainPlugin {
             .init_resource::<MintStatus>()
             .init_resource::<PlaceStatus>()
             .init_resource::<VerifyStatus>()
+            .init_resource::<KeyStatus>()
             .add_systems(PreUpdate, receive_chain_events);
     }
 }
@@ -180,6 +202,7 @@ fn receive_chain_events(
     mut mint: ResMut<MintStatus>,
     mut place: ResMut<PlaceStatus>,
     mut verify: ResMut<VerifyStatus>,
+    mut key: ResMut<KeyStatus>,
 ) {
     for event in link.events.try_iter() {
         match event {
@@ -187,6 +210,16 @@ fn receive_chain_events(
             LinkEvent::Placed(outcome) => {
                 place.running = false;
                 place.outcome = Some(outcome);
+            }
+            LinkEvent::Key(outcome) => {
+                key.busy = false;
+                match outcome {
+                    Ok(address) => {
+                        key.unlocked = Some(address);
+                        key.error = None;
+                    }
+                    Err(error) => key.error = Some(error),
+                }
             }
             LinkEvent::Verified { token, result } => {
                 if verify.token == Some(token) {
@@ -309,7 +342,13 @@ impl Link<'_> {
     /// Syncs `index` from `chain` every tick and runs the world's commands, until the world goes
     /// away. `can_send`: this client holds the key that signs on `chain` (on an RPC network the
     /// key stays in the keystore, which only `kiln-cli` unlocks for now).
-    async fn serve<C: Chain>(self, chain: C, mut index: Index, network: &str, can_send: bool) {
+    async fn serve<C: Rekey>(
+        self,
+        mut chain: C,
+        mut index: Index,
+        network: &str,
+        mut can_send: bool,
+    ) {
         let events = self.events;
         let mut first = true;
         loop {
@@ -376,6 +415,29 @@ impl Link<'_> {
                     };
                     let _ = events.send(LinkEvent::Placed(placed));
                 }
+                LinkCommand::UseKey { passphrase, create } => {
+                    let keystore = kiln_chain::Keystore::in_data_dir(self.data_dir.path());
+                    let signer = if create {
+                        keystore.create(&passphrase)
+                    } else {
+                        keystore.unlock(&passphrase)
+                    };
+                    let outcome = match signer {
+                        Ok(signer) => {
+                            let address = signer.address();
+                            match chain.rekey(self.data_dir, signer).await {
+                                Ok(rekeyed) => {
+                                    chain = rekeyed;
+                                    can_send = true;
+                                    Ok(address)
+                                }
+                                Err(error) => Err(error),
+                            }
+                        }
+                        Err(error) => Err(error.to_string()),
+                    };
+                    let _ = events.send(LinkEvent::Key(outcome));
+                }
                 LinkCommand::Verify { token, generator } => {
                     let result = match self.data_dir.blockstore() {
                         Ok(mut store) => {
@@ -436,6 +498,50 @@ async fn mint<C: Chain>(
     .map_err(|e| format!("{e}; the item waits in the mint outbox (`kiln-cli resume`)"))?;
     item.token_id
         .ok_or_else(|| "the outbox has no token for a confirmed item".to_owned())
+}
+
+/// A chain that can take this player's key for sending.
+trait Rekey: Chain + Sized {
+    /// The same chain, signing with `signer` from now on.
+    fn rekey(
+        &self,
+        data_dir: &DataDir,
+        signer: kiln_chain::signer::PrivateKeySigner,
+    ) -> impl std::future::Future<Output = Result<Self, String>>;
+}
+
+impl Rekey for Sandbox {
+    async fn rekey(
+        &self,
+        _data_dir: &DataDir,
+        _signer: kiln_chain::signer::PrivateKeySigner,
+    ) -> Result<Self, String> {
+        Err("the sandbox signs with its own key: none is needed here".into())
+    }
+}
+
+impl Rekey for RpcChain {
+    async fn rekey(
+        &self,
+        data_dir: &DataDir,
+        signer: kiln_chain::signer::PrivateKeySigner,
+    ) -> Result<Self, String> {
+        let options = RpcOptions {
+            expected_chain_id: Some(self.chain_id()),
+            // The nonce book `kiln-cli` keeps too: a nonce is never used twice.
+            nonce_book: Some(data_dir.path().join("chain").join("nonces.json")),
+            ..RpcOptions::default()
+        };
+        let chain = RpcChain::connect(self.url(), signer, options)
+            .await
+            .map_err(|error| error.to_string())?;
+        let deployment = self.deployment().map_err(|error| error.to_string())?;
+        chain
+            .attach(deployment)
+            .await
+            .map_err(|error| error.to_string())?;
+        Ok(chain)
+    }
 }
 
 fn open_sandbox(data_dir: &DataDir) -> Result<(Sandbox, Index), String> {

@@ -12,6 +12,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use kiln_chain::Address;
 use serde::{Deserialize, Serialize};
 
+use crate::chain::{ChainLink, KeyStatus};
 use crate::creator::{Creator, Generation, ModelState};
 use crate::net::{ChainMode, IpfsMode, NetworkStatus};
 
@@ -137,6 +138,8 @@ struct SettingsFile {
     draft: Settings,
     open: bool,
     gateway_text: String,
+    /// Typed into the key's passphrase field; cleared once sent.
+    passphrase: String,
 }
 
 pub struct SettingsPlugin {
@@ -171,6 +174,7 @@ impl Plugin for SettingsPlugin {
                 draft: self.loaded.clone(),
                 open: self.problem.is_some(),
                 gateway_text: self.loaded.ipfs.gateways.join("\n"),
+                passphrase: String::new(),
             })
             .add_message::<ToggleSettings>()
             .add_systems(Update, apply_graphics)
@@ -201,6 +205,8 @@ fn show_settings(
     mut settings: ResMut<Settings>,
     mut toggles: MessageReader<ToggleSettings>,
     creator: Res<Creator>,
+    mut key: ResMut<KeyStatus>,
+    link: Option<Res<ChainLink>>,
 ) -> Result {
     if toggles.read().count() % 2 == 1 {
         file.open = !file.open;
@@ -241,6 +247,9 @@ fn show_settings(
                     };
                 }
                 (network, false) => *network = NetworkSetting::Sandbox,
+            }
+            if matches!(settings.network, NetworkSetting::Rpc { .. }) {
+                key_section(ui, file, &mut key, link.as_deref());
             }
             ui.separator();
             ui.heading("IPFS");
@@ -303,6 +312,62 @@ fn show_settings(
         file.open = false;
     }
     Ok(())
+}
+
+/// The key that signs on the RPC network: its address (readable without the passphrase), and
+/// unlocking or creating it. The key itself never leaves the chain thread.
+fn key_section(
+    ui: &mut egui::Ui,
+    file: &mut SettingsFile,
+    key: &mut KeyStatus,
+    link: Option<&ChainLink>,
+) {
+    ui.separator();
+    ui.heading("Key");
+    let keystore = kiln_chain::Keystore::in_data_dir(&file.data_dir);
+    let recorded = keystore.address().ok().flatten();
+    match (key.unlocked, recorded) {
+        (Some(address), _) => {
+            ui.label(format!(
+                "{address} · unlocked: minting and placing sign with it"
+            ));
+        }
+        (None, Some(address)) => {
+            ui.label(format!("{address} · locked"));
+        }
+        (None, None) => {
+            ui.label(
+                "no key yet: choose a passphrase to create one (then fund it on this network)",
+            );
+        }
+    }
+    if key.unlocked.is_some() {
+        return;
+    }
+    let create = recorded.is_none();
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::TextEdit::singleline(&mut file.passphrase)
+                .password(true)
+                .hint_text("passphrase"),
+        );
+        let label = if create { "Create key" } else { "Unlock" };
+        if ui
+            .add_enabled(!key.busy && link.is_some(), egui::Button::new(label))
+            .clicked()
+            && let Some(link) = link
+        {
+            key.busy = true;
+            key.error = None;
+            link.use_key(std::mem::take(&mut file.passphrase), create);
+        }
+    });
+    if key.busy {
+        ui.label("⏳ unlocking…");
+    }
+    if let Some(error) = &key.error {
+        ui.colored_label(egui::Color32::from_rgb(230, 90, 80), error);
+    }
 }
 
 #[cfg(test)]

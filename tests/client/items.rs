@@ -14,6 +14,12 @@ use kiln_mint::{DataDir, ItemFiles, Recipe};
 /// An item's files as `kiln-cli create` makes them, from the procedural shape of `prompt`
 /// (the world reads files; which model made the mesh does not matter here).
 fn item_files(prompt: &str, seed: u64) -> ItemFiles {
+    let (recipe, generated) = generated(prompt, seed);
+    ItemFiles::make(&recipe, &generated).unwrap()
+}
+
+/// The procedural shape of `prompt` as if the model had made it, with its recipe.
+fn generated(prompt: &str, seed: u64) -> (Recipe, kiln_gen::Generated) {
     let parsed = kiln_gen::parse(prompt).unwrap();
     let shape = kiln_gen::shapes::sample_shape(&parsed.description, seed);
     let field = shape.sample_field(&shape.unit_frame(), 32);
@@ -26,7 +32,7 @@ fn item_files(prompt: &str, seed: u64) -> ItemFiles {
         timings: Default::default(),
     };
     let recipe = Recipe::new(prompt, seed, &"ab".repeat(32), 1_795_000_000);
-    ItemFiles::make(&recipe, &generated).unwrap()
+    (recipe, generated)
 }
 
 fn store(data: &DataDir, files: &ItemFiles) {
@@ -288,7 +294,8 @@ fn a_token_whose_files_are_nowhere_gets_an_error_marker_with_the_reason() {
 }
 
 #[test]
-fn the_world_is_read_from_a_json_rpc_node_named_in_the_settings() {
+fn a_json_rpc_node_from_the_settings_shows_its_world_and_a_key_unlocked_in_the_client_mints_there()
+{
     use kiln_chain::signer::PrivateKeySigner;
     use kiln_chain::{RpcChain, RpcOptions};
 
@@ -349,6 +356,56 @@ fn the_world_is_read_from_a_json_rpc_node_named_in_the_settings() {
             .iter()
             .any(|(id, _, view)| *id == token && *view == ItemView::Shown)
     });
+
+    // The player creates a key of their own in the client, funds it, and mints there.
+    app.world()
+        .resource::<kiln::ChainLink>()
+        .use_key("a passphrase for tests".into(), true);
+    run_until(&mut app, "the key", |app| {
+        let key = app.world().resource::<kiln::KeyStatus>();
+        key.unlocked.is_some() || key.error.is_some()
+    });
+    let key = app.world().resource::<kiln::KeyStatus>();
+    let address = key.unlocked.unwrap_or_else(|| panic!("{:?}", key.error));
+    anvil.rpc(
+        "anvil_setBalance",
+        serde_json::json!([address, "0x3635C9ADC5DEA00000"]),
+    );
+    let (recipe, barrel) = generated("a wooden barrel", 9);
+    app.world_mut().resource_mut::<kiln::MintStatus>().start();
+    app.world()
+        .resource::<kiln::ChainLink>()
+        .mint(recipe, barrel);
+    run_until(&mut app, "the mint on the node", |app| {
+        app.world().resource::<kiln::MintStatus>().outcome.is_some()
+    });
+    let minted = app
+        .world()
+        .resource::<kiln::MintStatus>()
+        .outcome
+        .clone()
+        .unwrap()
+        .unwrap();
+    let record = block_on(async {
+        let reader = RpcChain::connect(
+            &anvil.url,
+            PrivateKeySigner::random(),
+            RpcOptions::default(),
+        )
+        .await
+        .unwrap();
+        reader
+            .attach(kiln_chain::Deployment {
+                chain_id: kiln_testkit::ANVIL_CHAIN_ID,
+                address: contract,
+                block: 0,
+            })
+            .await
+            .unwrap();
+        reader.token(minted).await.unwrap()
+    })
+    .expect("the client's token is on the node");
+    assert_eq!(record.owner, address, "minted by another key");
 
     // A node of another chain is refused, with the reason where the top bar shows it.
     let mut wrong = App::new();
