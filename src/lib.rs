@@ -44,6 +44,7 @@ pub use world::{Plot, PlotCoord, PlotGrid};
 /// ones they need), on the data directory `data_dir`.
 pub struct ClientPlugins {
     pub data_dir: kiln_mint::DataDir,
+    pub publish: std::sync::Arc<kiln_mint::Publish>,
     pub network: settings::NetworkSetting,
     pub gateways: Option<std::sync::Arc<kiln_ipfs::GatewayClient>>,
     pub creator: CreatorStart,
@@ -59,6 +60,7 @@ impl PluginGroup for ClientPlugins {
                 data_dir: self.data_dir,
                 network: self.network,
                 gateways: self.gateways,
+                publish: self.publish,
             })
             .add(ItemsPlugin)
             .add(CreatorPlugin {
@@ -144,6 +146,10 @@ pub fn run(options: ClientOptions) -> AppExit {
         problem: settings_problem,
     })
     .add_plugins(ClientPlugins {
+        publish: std::sync::Arc::new(settings.ipfs.publish().unwrap_or_else(|error| {
+            eprintln!("kiln: {error}; minted files stay in the local blockstore");
+            kiln_mint::Publish::default()
+        })),
         network: settings.network.clone(),
         gateways,
         data_dir,

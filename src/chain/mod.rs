@@ -163,6 +163,8 @@ pub struct ChainPlugin {
     pub network: NetworkSetting,
     /// Where verification fetches what the blockstore lacks.
     pub gateways: Option<std::sync::Arc<GatewayClient>>,
+    /// Where a mint publishes the item's files.
+    pub publish: std::sync::Arc<Publish>,
 }
 
 impl Plugin for ChainPlugin {
@@ -172,6 +174,7 @@ impl Plugin for ChainPlugin {
         let data_dir = self.data_dir.clone();
         let network = self.network.clone();
         let gateways = self.gateways.clone();
+        let publish = self.publish.clone();
         let spawned = std::thread::Builder::new()
             .name("kiln-chain".into())
             .spawn(move || {
@@ -179,6 +182,7 @@ impl Plugin for ChainPlugin {
                     &data_dir,
                     &network,
                     gateways.as_deref(),
+                    &publish,
                     &event_out,
                     &command_in,
                 );
@@ -284,6 +288,7 @@ fn run_link(
     data_dir: &DataDir,
     network: &NetworkSetting,
     gateways: Option<&GatewayClient>,
+    publish: &Publish,
     events: &Sender<LinkEvent>,
     commands: &Receiver<LinkCommand>,
 ) {
@@ -300,6 +305,7 @@ fn run_link(
     let link = Link {
         data_dir,
         gateways,
+        publish,
         events,
         commands,
     };
@@ -334,6 +340,7 @@ fn run_link(
 struct Link<'a> {
     data_dir: &'a DataDir,
     gateways: Option<&'a GatewayClient>,
+    publish: &'a Publish,
     events: &'a Sender<LinkEvent>,
     commands: &'a Receiver<LinkCommand>,
 }
@@ -394,8 +401,16 @@ impl Link<'_> {
                     let update = if !can_send {
                         MintUpdate::Failed(cannot_send())
                     } else {
-                        match mint(self.data_dir, &chain, network, &recipe, &generated, events)
-                            .await
+                        match mint(
+                            self.data_dir,
+                            &chain,
+                            network,
+                            self.publish,
+                            &recipe,
+                            &generated,
+                            events,
+                        )
+                        .await
                         {
                             Ok(token) => MintUpdate::Minted(token),
                             Err(error) => MintUpdate::Failed(error),
@@ -465,6 +480,7 @@ async fn mint<C: Chain>(
     data_dir: &DataDir,
     chain: &C,
     network: &str,
+    publish: &Publish,
     recipe: &Recipe,
     generated: &Generated,
     events: &Sender<LinkEvent>,
@@ -485,13 +501,12 @@ async fn mint<C: Chain>(
     progress(Progress::Finished(Step::Generated));
     progress(Progress::Started(Step::Exported));
     let id = export_generated(&outbox, id, &dir, &files, &mut progress).map_err(|e| text(&e))?;
-    let publish = Publish::default();
     let item = advance(
         &outbox,
         id,
         &mut store,
         chain,
-        &Steps::publish(&publish),
+        &Steps::publish(publish),
         progress,
     )
     .await

@@ -51,6 +51,39 @@ pub struct IpfsSetting {
     /// Trustless gateways (`https://host/ipfs/`), tried in order for what the blockstore lacks;
     /// every block is checked against its CID. Empty: the local blockstore only.
     pub gateways: Vec<String>,
+    /// A Kubo RPC API (`http://127.0.0.1:5001`) a mint imports and pins the item's files on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    /// An IPFS Pinning Service endpoint a mint asks to pin the files, with its access token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinning_service: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinning_token: Option<String>,
+}
+
+impl IpfsSetting {
+    /// Where a mint publishes the files (nothing configured: they stay in the blockstore).
+    pub fn publish(&self) -> Result<kiln_mint::Publish, String> {
+        let node = self
+            .node
+            .as_deref()
+            .map(kiln_ipfs::KuboClient::new)
+            .transpose()
+            .map_err(|error| format!("the IPFS node cannot be used: {error}"))?;
+        let pinning = match (&self.pinning_service, &self.pinning_token) {
+            (Some(service), Some(token)) => Some(
+                kiln_ipfs::PinningClient::new(service, token)
+                    .map_err(|error| format!("the pinning service cannot be used: {error}"))?,
+            ),
+            (Some(_), None) => return Err("the pinning service needs its access token".into()),
+            _ => None,
+        };
+        Ok(kiln_mint::Publish {
+            node,
+            pinning,
+            pin_wait: std::time::Duration::from_secs(120),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -109,7 +142,15 @@ impl Settings {
         self.check().map_err(&failed)?;
         let text = toml::to_string_pretty(self).map_err(|error| failed(error.to_string()))?;
         kiln_mint::write_all_or_none(&[(&path, text.as_bytes())])
-            .map_err(|error| failed(error.to_string()))
+            .map_err(|error| failed(error.to_string()))?;
+        // It may hold the pinning service's token: for this user's eyes only.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                .map_err(|error| failed(error.to_string()))?;
+        }
+        Ok(())
     }
 
     /// What would not work, in words.
@@ -125,7 +166,7 @@ impl Settings {
             kiln_ipfs::GatewayClient::new(&[gateway])
                 .map_err(|error| format!("the gateway {gateway:?} cannot be used: {error}"))?;
         }
-        Ok(())
+        self.ipfs.publish().map(|_| ())
     }
 }
 
@@ -259,6 +300,32 @@ fn show_settings(
                     .hint_text("https://trustless-gateway.link/ipfs/")
                     .desired_rows(3),
             );
+            ui.label("Where a mint publishes the files (empty: they stay on this machine):");
+            let optional = |ui: &mut egui::Ui,
+                            label: &str,
+                            value: &mut Option<String>,
+                            hint: &str,
+                            secret: bool| {
+                let mut text = value.clone().unwrap_or_default();
+                ui.horizontal(|ui| {
+                    ui.label(label);
+                    ui.add(
+                        egui::TextEdit::singleline(&mut text)
+                            .hint_text(hint)
+                            .password(secret),
+                    );
+                });
+                *value = Some(text.trim().to_owned()).filter(|text| !text.is_empty());
+            };
+            optional(ui, "Kubo RPC", &mut file.draft.ipfs.node, "http://127.0.0.1:5001", false);
+            optional(
+                ui,
+                "pinning service",
+                &mut file.draft.ipfs.pinning_service,
+                "https://api.example/psa",
+                false,
+            );
+            optional(ui, "token", &mut file.draft.ipfs.pinning_token, "access token", true);
             ui.separator();
             ui.heading("Graphics");
             ui.horizontal(|ui| {
@@ -386,6 +453,9 @@ mod tests {
             },
             ipfs: IpfsSetting {
                 gateways: vec!["https://trustless-gateway.link/ipfs/".into()],
+                pinning_service: Some("https://pins.example/psa".into()),
+                pinning_token: Some("secret".into()),
+                ..IpfsSetting::default()
             },
             graphics: Graphics::Low,
         };

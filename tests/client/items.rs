@@ -56,6 +56,7 @@ fn world(data: &DataDir, with_chain: bool) -> App {
             data_dir: data.clone(),
             network: kiln::NetworkSetting::Sandbox,
             gateways: None,
+            publish: Default::default(),
         });
     }
     app
@@ -304,6 +305,7 @@ fn a_json_rpc_node_from_the_settings_shows_its_world_and_a_key_unlocked_in_the_c
     let tower = item_files("a stone tower", 4);
     store(&data, &tower);
     let anvil = kiln_testkit::Anvil::start();
+    let node = kiln_testkit::ipfs_node();
     // A creator elsewhere deploys, mints and places on the node.
     let (contract, token) = block_on(async {
         let signer: PrivateKeySigner = kiln_testkit::ANVIL_DEV_KEYS[0].parse().unwrap();
@@ -350,6 +352,12 @@ fn a_json_rpc_node_from_the_settings_shows_its_world_and_a_key_unlocked_in_the_c
                 contract: Some(contract),
             },
             gateways: None,
+            // The settings name an IPFS node: a mint imports and pins its files there first.
+            publish: std::sync::Arc::new(kiln_mint::Publish {
+                node: Some(node.client()),
+                pinning: None,
+                pin_wait: Duration::from_secs(60),
+            }),
         });
     run_until(&mut app, "the node's item to show", |app| {
         placed(app)
@@ -406,6 +414,11 @@ fn a_json_rpc_node_from_the_settings_shows_its_world_and_a_key_unlocked_in_the_c
     })
     .expect("the client's token is on the node");
     assert_eq!(record.owner, address, "minted by another key");
+    let metadata = kiln_ipfs::raw_cid_of_sha256(record.metadata_sha256.0);
+    assert!(
+        block_on(node.client().is_pinned(&metadata)).unwrap(),
+        "the IPFS node from the settings does not hold the minted metadata"
+    );
 
     // A node of another chain is refused, with the reason where the top bar shows it.
     let mut wrong = App::new();
@@ -417,6 +430,7 @@ fn a_json_rpc_node_from_the_settings_shows_its_world_and_a_key_unlocked_in_the_c
             contract: Some(contract),
         },
         gateways: None,
+        publish: Default::default(),
     });
     run_until(&mut wrong, "the refusal", |app| {
         app.world().resource::<kiln::WorldTokens>().error.is_some()
