@@ -38,7 +38,7 @@ pub use options::{ClientOptions, WindowSize};
 pub use placement::Placing;
 pub use player::{Aim, MovementMode, Player, SPAWN_LOOK_AT, SPAWN_POSITION};
 pub use settings::{Graphics, IpfsSetting, NetworkSetting, Settings};
-pub use world::{Plot, PlotCoord, PlotGrid};
+pub use world::{Plot, PlotCoord, PlotGrid, SkyModel};
 
 /// The client's own features, without Bevy's engine plugins (tests add `MinimalPlugins` and the
 /// ones they need), on the data directory `data_dir`.

@@ -6,6 +6,7 @@ mod sky;
 use bevy::prelude::*;
 
 pub use plots::{Plot, PlotCoord, PlotGrid};
+pub use sky::SkyModel;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_plugins((plots::plugin, sky::plugin));

@@ -1,23 +1,20 @@
-//! Sky and sunlight: one sun that casts soft shadows, a sky of our own baked into a cubemap at
-//! start-up, and distance fog that melts the ground into the horizon.
+//! Sky and sunlight: one sun that casts soft shadows, a sky of our own drawn by
+//! `shaders/sky.wgsl` on a dome around the camera, and distance fog that melts the ground into
+//! the horizon.
 //!
 //! Why not Bevy's physically based `Atmosphere`: it crashes Mesa's lavapipe (Debian 12, Mesa
-//! 22.3) in its compute passes, and lavapipe is how CI and headless machines render. The baked
-//! sky costs one texture lookup per pixel on every GPU, the browser's included, and the same
-//! [`SkyModel`] gives the fog and ambient colours, so sky, haze and shade always agree.
+//! 22.3) in its compute passes, and lavapipe is how CI and headless machines render. The sky
+//! shader is a few arithmetic operations per pixel on every GPU, the browser's included, and the
+//! same [`SkyModel`] gives it, the fog and the ambient light their colours, so sky, haze and
+//! shade always agree.
 
-use bevy::asset::RenderAssetUsages;
 use bevy::camera::{Exposure, Hdr};
 use bevy::core_pipeline::tonemapping::Tonemapping;
-use bevy::light::{CascadeShadowConfigBuilder, Skybox};
+use bevy::light::CascadeShadowConfigBuilder;
 use bevy::pbr::{DistanceFog, FogFalloff};
 use bevy::prelude::*;
-use bevy::render::render_resource::{
-    Extent3d, TextureDimension, TextureFormat, TextureViewDescriptor, TextureViewDimension,
-};
-
-/// Edge of one cubemap face in texels: the sky is smooth, so a small face is enough.
-const SKY_FACE_SIZE: u32 = 128;
+use bevy::render::render_resource::{AsBindGroup, ShaderType};
+use bevy::shader::ShaderRef;
 /// Luminance of a sky texel of value 1.0, in cd/m²; with Bevy's default exposure this puts the
 /// horizon just under white.
 const SKY_BRIGHTNESS: f32 = 1100.0;
@@ -28,9 +25,22 @@ const SUN_ILLUMINANCE_LUX: f32 = 12_000.0;
 const AMBIENT_BRIGHTNESS: f32 = 700.0;
 
 pub(super) fn plugin(app: &mut App) {
+    if let Some(embedded) = app
+        .world_mut()
+        .get_resource_mut::<bevy::asset::io::embedded::EmbeddedAssetRegistry>()
+    {
+        embedded.insert_asset(
+            std::path::PathBuf::new(),
+            std::path::Path::new("kiln/sky.wgsl"),
+            include_bytes!("../../shaders/sky.wgsl").as_slice(),
+        );
+    }
+    if app.get_sub_app(bevy::render::RenderApp).is_some() {
+        app.add_plugins(MaterialPlugin::<SkyMaterial>::default());
+    }
     app.init_resource::<SkyModel>()
-        .add_systems(Startup, (spawn_sun, bake_sky))
-        .add_systems(Update, put_sky_behind_new_cameras);
+        .add_systems(Startup, (spawn_sun, spawn_dome))
+        .add_systems(Update, (put_sky_behind_new_cameras, follow_camera));
 }
 
 /// A clear mid-morning sky: where the sun stands and the colours of zenith, horizon and sun.
@@ -62,13 +72,9 @@ impl Default for SkyModel {
     }
 }
 
-/// The baked sky, shared by every camera.
-#[derive(Resource, Debug, Clone)]
-struct SkyCubemap(Handle<Image>);
-
 impl SkyModel {
     /// Sky colour seen along the unit vector `direction`, in linear RGB with 1.0 as the
-    /// brightest sky (the sun's disc may exceed it and is clipped by the texture).
+    /// brightest sky (the sun's disc exceeds it). `shaders/sky.wgsl` computes the same.
     pub fn radiance(&self, direction: Vec3) -> LinearRgba {
         let elevation = direction.y;
         // Most of the blue sits high; the last few degrees above the horizon turn pale.
@@ -85,55 +91,21 @@ impl SkyModel {
         )
     }
 
-    /// The sky as a cubemap for Bevy's [`Skybox`], `face_size` texels on a side.
-    pub fn cubemap(&self, face_size: u32) -> Image {
-        let mut data = Vec::with_capacity((face_size * face_size * 6 * 4) as usize);
-        for face in 0..6 {
-            for row in 0..face_size {
-                for column in 0..face_size {
-                    let u = (column as f32 + 0.5) / face_size as f32 * 2.0 - 1.0;
-                    let v = (row as f32 + 0.5) / face_size as f32 * 2.0 - 1.0;
-                    let colour = Color::from(self.radiance(cube_texel_direction(face, u, v)));
-                    data.extend_from_slice(&colour.to_srgba().to_u8_array());
-                }
-            }
+    /// What `shaders/sky.wgsl` needs of the model.
+    fn uniform(&self) -> SkyUniform {
+        let rgb = |c: LinearRgba| Vec4::new(c.red, c.green, c.blue, 1.0);
+        SkyUniform {
+            sun_direction: self.sun_direction.extend(0.0),
+            zenith: rgb(self.zenith),
+            horizon: rgb(self.horizon),
+            sun: rgb(self.sun),
+            brightness: Vec4::new(SKY_BRIGHTNESS, 0.0, 0.0, 0.0),
         }
-        let mut image = Image::new(
-            Extent3d {
-                width: face_size,
-                height: face_size,
-                depth_or_array_layers: 6,
-            },
-            TextureDimension::D2,
-            data,
-            TextureFormat::Rgba8UnormSrgb,
-            RenderAssetUsages::RENDER_WORLD,
-        );
-        image.texture_view_descriptor = Some(TextureViewDescriptor {
-            dimension: Some(TextureViewDimension::Cube),
-            ..default()
-        });
-        image
     }
 }
 
 fn mix(a: LinearRgba, b: LinearRgba, t: f32) -> LinearRgba {
     a * (1.0 - t) + b * t
-}
-
-/// The world direction that texel (u, v) of cubemap `face` shows, with u and v in -1..=1
-/// (u to the right, v down). Faces come in the GPU's order +X, -X, +Y, -Y, +Z, -Z; Bevy's skybox
-/// shader samples with z mirrored (it looks up `(x, y, -z)`), so z is mirrored back here.
-fn cube_texel_direction(face: u32, u: f32, v: f32) -> Vec3 {
-    let cube = match face {
-        0 => Vec3::new(1.0, -v, -u),
-        1 => Vec3::new(-1.0, -v, u),
-        2 => Vec3::new(u, 1.0, v),
-        3 => Vec3::new(u, -1.0, -v),
-        4 => Vec3::new(u, -v, 1.0),
-        _ => Vec3::new(-u, -v, -1.0),
-    };
-    Vec3::new(cube.x, cube.y, -cube.z).normalize()
 }
 
 fn spawn_sun(mut commands: Commands, sky: Res<SkyModel>) {
@@ -163,15 +135,81 @@ fn spawn_sun(mut commands: Commands, sky: Res<SkyModel>) {
     });
 }
 
-fn bake_sky(mut commands: Commands, sky: Res<SkyModel>, mut images: ResMut<Assets<Image>>) {
-    commands.insert_resource(SkyCubemap(images.add(sky.cubemap(SKY_FACE_SIZE))));
+/// The sky's material: the model's colours for `shaders/sky.wgsl`.
+#[derive(Asset, AsBindGroup, TypePath, Debug, Clone)]
+struct SkyMaterial {
+    #[uniform(0)]
+    sky: SkyUniform,
+}
+
+#[derive(ShaderType, Debug, Clone)]
+struct SkyUniform {
+    sun_direction: Vec4,
+    zenith: Vec4,
+    horizon: Vec4,
+    sun: Vec4,
+    brightness: Vec4,
+}
+
+impl Material for SkyMaterial {
+    fn fragment_shader() -> ShaderRef {
+        "embedded://kiln/sky.wgsl".into()
+    }
+}
+
+/// The dome the sky is drawn on: it follows the camera, inside its far plane.
+#[derive(Component)]
+struct SkyDome;
+
+/// Radius of the dome, in metres: beyond the meadow's end (2 km), inside the far plane (2.5 km).
+const DOME_RADIUS: f32 = 2300.0;
+
+fn spawn_dome(
+    mut commands: Commands,
+    sky: Res<SkyModel>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    materials: Option<ResMut<Assets<SkyMaterial>>>,
+) {
+    let Some(mut materials) = materials else {
+        return;
+    };
+    // Seen from inside: the sphere's triangles turned to face in.
+    let Ok(dome) = Sphere::new(DOME_RADIUS)
+        .mesh()
+        .uv(48, 24)
+        .with_inverted_winding()
+    else {
+        return;
+    };
+    commands.spawn((
+        Name::new("Sky"),
+        SkyDome,
+        Mesh3d(meshes.add(dome)),
+        MeshMaterial3d(materials.add(SkyMaterial { sky: sky.uniform() })),
+        bevy::light::NotShadowCaster,
+        bevy::light::NotShadowReceiver,
+        // Never culled: the camera is always inside it.
+        bevy::camera::visibility::NoFrustumCulling,
+    ));
+}
+
+/// Keeps the dome centred on the player's view.
+fn follow_camera(
+    cameras: Query<&GlobalTransform, (With<crate::player::Player>, Without<SkyDome>)>,
+    mut domes: Query<&mut Transform, With<SkyDome>>,
+) {
+    let Some(eye) = cameras.iter().next() else {
+        return;
+    };
+    for mut dome in &mut domes {
+        dome.translation = eye.translation();
+    }
 }
 
 /// Gives each new 3D camera the sky behind everything and the haze in front of the distance.
 fn put_sky_behind_new_cameras(
     mut commands: Commands,
     sky: Res<SkyModel>,
-    cubemap: Res<SkyCubemap>,
     cameras: Query<Entity, Added<Camera3d>>,
 ) {
     for camera in &cameras {
@@ -181,11 +219,6 @@ fn put_sky_behind_new_cameras(
             Hdr,
             // Keeps the sky's blue where the default tone map turns it grey.
             Tonemapping::AcesFitted,
-            Skybox {
-                image: Some(cubemap.0.clone()),
-                brightness: SKY_BRIGHTNESS,
-                ..default()
-            },
             sky.fog(),
         ));
     }
@@ -237,43 +270,5 @@ mod tests {
         ] {
             assert!(at_sun > luminance(sky.radiance(direction)) + 1.0);
         }
-    }
-
-    #[test]
-    fn cube_faces_look_where_the_gpu_expects() {
-        // Face centres of +Y and -Y are straight up and down; +X is +X; +Z (mirrored) is -Z.
-        assert_eq!(cube_texel_direction(2, 0.0, 0.0), Vec3::Y);
-        assert_eq!(cube_texel_direction(3, 0.0, 0.0), Vec3::NEG_Y);
-        assert_eq!(cube_texel_direction(0, 0.0, 0.0), Vec3::X);
-        assert_eq!(cube_texel_direction(4, 0.0, 0.0), Vec3::NEG_Z);
-        // The top row of a side face looks up.
-        assert!(cube_texel_direction(0, 0.0, -1.0).y > 0.5);
-    }
-
-    #[test]
-    fn the_baked_sky_has_six_faces_and_its_brightest_texel_faces_the_sun() {
-        let sky = SkyModel::default();
-        let image = sky.cubemap(32);
-        let data = image.data.as_ref().unwrap();
-        assert_eq!(data.len(), 32 * 32 * 6 * 4);
-        let brightest = data
-            .chunks_exact(4)
-            .enumerate()
-            .max_by_key(|(_, texel)| {
-                u32::from(texel[0]) + u32::from(texel[1]) + u32::from(texel[2])
-            })
-            .map(|(index, _)| index as u32)
-            .unwrap();
-        let (face, row, column) = (brightest / 1024, brightest / 32 % 32, brightest % 32);
-        let direction = cube_texel_direction(
-            face,
-            (column as f32 + 0.5) / 16.0 - 1.0,
-            (row as f32 + 0.5) / 16.0 - 1.0,
-        );
-        assert!(
-            direction.dot(sky.sun_direction) > 0.99,
-            "{direction} vs {}",
-            sky.sun_direction
-        );
     }
 }
