@@ -9,7 +9,7 @@ use std::time::Duration;
 use bevy::prelude::*;
 use kiln_gen::mesher::{MeshOptions, mesh_field};
 
-use crate::items::{ItemMaterials, ItemPart, bevy_mesh, spawn_detailed};
+use crate::items::{ItemMaterials, ItemPart, bevy_mesh, distant_version, spawn_detailed};
 use crate::screenshot::WaitingPipelines;
 
 pub struct BenchWorldPlugin {
@@ -89,7 +89,7 @@ fn make_kinds(mut bench: ResMut<Bench>, mut meshes: ResMut<Assets<Mesh>>) {
             continue;
         };
         mesh.stand_on_ground(Some(parsed.description.height_metres()));
-        let distant = mesh.simplified((mesh.triangle_count() / 8).max(300));
+        let distant = distant_version(&mesh);
         let mut parts = |mesh: &kiln_gen::Mesh| -> Vec<ItemPart> {
             mesh.primitives
                 .iter()

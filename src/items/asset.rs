@@ -15,7 +15,7 @@ pub struct Item {
     pub metadata: ItemMetadata,
     /// One mesh per material class.
     pub parts: Vec<ItemPart>,
-    /// The same, simplified to an eighth, for distant views.
+    /// The same, simplified to a twenty-fourth, for distant views.
     pub distant_parts: Vec<ItemPart>,
     /// In metres, the object standing on y = 0.
     pub min: Vec3,
@@ -90,7 +90,7 @@ impl AssetLoader for ItemLoader {
         let mesh = kiln_asset::read_glb(&glb, &limits)?;
         let (min, max) = mesh.bounds();
         let parts = labeled_parts(context, "part", &mesh);
-        let distant = mesh.simplified((mesh.triangle_count() / 8).max(MIN_DISTANT_TRIANGLES));
+        let distant = distant_version(&mesh);
         let distant_parts = labeled_parts(context, "distant", &distant);
         Ok(Item {
             metadata,
@@ -104,7 +104,12 @@ impl AssetLoader for ItemLoader {
 }
 
 /// Distant versions keep at least this many triangles (below it, simplifying saves nothing).
-const MIN_DISTANT_TRIANGLES: usize = 300;
+const MIN_DISTANT_TRIANGLES: usize = 150;
+
+/// The version of `mesh` drawn far away: a twenty-fourth of its triangles.
+pub fn distant_version(mesh: &kiln_gen::Mesh) -> kiln_gen::Mesh {
+    mesh.simplified((mesh.triangle_count() / 24).max(MIN_DISTANT_TRIANGLES))
+}
 
 fn labeled_parts(
     context: &mut LoadContext<'_>,
