@@ -24,8 +24,9 @@ use bevy::app::PluginGroupBuilder;
 use bevy::prelude::*;
 use bevy::window::{PresentMode, WindowResolution};
 
-pub use chain::{ChainLink, KeyStatus, MintStatus, PlaceStatus, VerifyStatus};
-pub use chain::{ChainPlugin, WorldTokens};
+pub use chain::{
+    ChainLink, ChainPlugin, KeyStatus, MintStatus, PlaceStatus, VerifyStatus, WorldTokens,
+};
 pub use content::{IpfsSource, SOURCE as IPFS_SOURCE};
 pub use creator::{Creator, CreatorPlugin, CreatorStart, Generation, ModelState};
 pub use gallery::{Gallery, ItemCard};

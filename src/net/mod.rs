@@ -1,5 +1,5 @@
-//! Where the client reads the world from: which chain and which IPFS source. Until the chain and
-//! IPFS libraries land, the client runs on the defaults every fresh install starts with.
+//! Where the client reads the world from, as the top bar names it: which chain and which IPFS
+//! source. The settings set it at start; a fresh install has the sandbox and no gateway.
 
 use std::fmt;
 
