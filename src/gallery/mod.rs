@@ -10,7 +10,7 @@ use kiln_asset::{ItemMetadata, ItemUri, Limits};
 use kiln_chain::{IndexedToken, TokenId};
 
 use crate::chain::WorldTokens;
-use crate::items::{ItemLoadError, metadata_path, placement_transform};
+use crate::items::{ItemLoadError, metadata_path, placement_transform, read_metadata};
 use crate::player::Player;
 use crate::world::PlotGrid;
 
@@ -52,9 +52,7 @@ impl AssetLoader for ItemCardLoader {
         context: &mut LoadContext<'_>,
     ) -> Result<ItemCard, ItemLoadError> {
         let limits = Limits::default();
-        let mut bytes = Vec::new();
-        reader.read_to_end(&mut bytes).await?;
-        let metadata = ItemMetadata::from_canonical_json(&bytes, &limits)?;
+        let metadata = read_metadata(reader, &limits).await?;
         let mut thumbnail = None;
         if let Some(ItemUri::Ipfs { cid, path }) = &metadata.image
             && path.is_empty()

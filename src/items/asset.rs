@@ -66,9 +66,7 @@ impl AssetLoader for ItemLoader {
         context: &mut LoadContext<'_>,
     ) -> Result<Item, ItemLoadError> {
         let limits = Limits::default();
-        let mut bytes = Vec::new();
-        reader.read_to_end(&mut bytes).await?;
-        let metadata = ItemMetadata::from_canonical_json(&bytes, &limits)?;
+        let metadata = read_metadata(reader, &limits).await?;
         let Some(ItemUri::Ipfs { cid, path }) = &metadata.animation_url else {
             return Err(ItemLoadError::NoGlb);
         };
@@ -101,6 +99,16 @@ impl AssetLoader for ItemLoader {
             triangles: mesh.triangle_count(),
         })
     }
+}
+
+/// Reads an item's metadata document, which must be canonical Kiln metadata within `limits`.
+pub async fn read_metadata(
+    reader: &mut dyn Reader,
+    limits: &Limits,
+) -> Result<ItemMetadata, ItemLoadError> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).await?;
+    Ok(ItemMetadata::from_canonical_json(&bytes, limits)?)
 }
 
 /// Distant versions keep at least this many triangles (below it, simplifying saves nothing).

@@ -15,7 +15,9 @@ use kiln_gen::vocab::Material;
 use crate::chain::WorldTokens;
 use crate::world::{PlotCoord, PlotGrid};
 
-pub use asset::{Item, ItemLoadError, ItemLoader, ItemPart, bevy_mesh, distant_version};
+pub use asset::{
+    Item, ItemLoadError, ItemLoader, ItemPart, bevy_mesh, distant_version, read_metadata,
+};
 pub use look::{Emphasis, ItemLook, ItemMaterial, item_tag, with_emphasis};
 
 /// Placed tokens shown on their plots; needs the [`crate::ChainPlugin`]'s [`WorldTokens`]

@@ -418,18 +418,8 @@ fn run_scenario(
                 let path = path.clone();
                 commands.spawn(Screenshot::primary_window()).observe(
                     move |captured: On<ScreenshotCaptured>, mut run: ResMut<Run>| {
-                        let written = captured
-                            .image
-                            .clone()
-                            .try_into_dynamic()
-                            .map_err(|error| error.to_string())
-                            .and_then(|picture| {
-                                picture
-                                    .to_rgb8()
-                                    .save_with_format(&path, image::ImageFormat::Png)
-                                    .map_err(|error| error.to_string())
-                            });
-                        run.screenshot_written = Some(written);
+                        run.screenshot_written =
+                            Some(crate::screenshot::save_png(&captured.image, &path));
                     },
                 );
             }

@@ -140,19 +140,7 @@ fn save_screenshot_and_exit(
     job: Res<ScreenshotJob>,
     mut exit: MessageWriter<AppExit>,
 ) {
-    let written = captured
-        .image
-        .clone()
-        .try_into_dynamic()
-        .map_err(|error| error.to_string())
-        .and_then(|picture| {
-            // The alpha channel holds no coverage (and HDR brightness on some targets): drop it.
-            picture
-                .to_rgb8()
-                .save_with_format(&job.path, image::ImageFormat::Png)
-                .map_err(|error| error.to_string())
-        });
-    match written {
+    match save_png(&captured.image, &job.path) {
         Ok(()) => {
             println!(
                 "{}",
@@ -168,6 +156,21 @@ fn save_screenshot_and_exit(
             exit.write(AppExit::error());
         }
     }
+}
+
+/// Writes a captured window as an RGB PNG.
+pub fn save_png(captured: &Image, path: &std::path::Path) -> Result<(), String> {
+    captured
+        .clone()
+        .try_into_dynamic()
+        .map_err(|error| error.to_string())
+        .and_then(|picture| {
+            // The alpha channel holds no coverage (and HDR brightness on some targets): drop it.
+            picture
+                .to_rgb8()
+                .save_with_format(path, image::ImageFormat::Png)
+                .map_err(|error| error.to_string())
+        })
 }
 
 impl ScreenshotJob {

@@ -39,8 +39,19 @@ fn store(data: &DataDir, files: &ItemFiles) {
     files.store(&mut data.blockstore().unwrap()).unwrap();
 }
 
-/// A world without a window: assets, items and (when asked) the chain link.
+/// A world without a window: assets, items and (when asked) the chain link of the sandbox.
 fn world(data: &DataDir, with_chain: bool) -> App {
+    let chain = with_chain.then(|| ChainPlugin {
+        data_dir: data.clone(),
+        network: kiln::NetworkSetting::Sandbox,
+        gateways: None,
+        publish: Default::default(),
+    });
+    world_on(data, chain)
+}
+
+/// A world without a window on the chain link `chain`, if any.
+fn world_on(data: &DataDir, chain: Option<ChainPlugin>) -> App {
     let mut app = App::new();
     app.register_asset_source(
         kiln::IPFS_SOURCE,
@@ -51,13 +62,8 @@ fn world(data: &DataDir, with_chain: bool) -> App {
         .init_asset::<StandardMaterial>()
         .init_resource::<PlotGrid>()
         .add_plugins(ItemsPlugin);
-    if with_chain {
-        app.add_plugins(ChainPlugin {
-            data_dir: data.clone(),
-            network: kiln::NetworkSetting::Sandbox,
-            gateways: None,
-            publish: Default::default(),
-        });
+    if let Some(chain) = chain {
+        app.add_plugins(chain);
     }
     app
 }
@@ -334,17 +340,9 @@ fn a_json_rpc_node_from_the_settings_shows_its_world_and_a_key_unlocked_in_the_c
         (deployment.address, token)
     });
 
-    let mut app = App::new();
-    app.register_asset_source(
-        kiln::IPFS_SOURCE,
-        IpfsSource::local(data.blockstore_path()).builder(),
-    );
-    app.add_plugins((MinimalPlugins, AssetPlugin::default()))
-        .init_asset::<Mesh>()
-        .init_asset::<StandardMaterial>()
-        .init_resource::<PlotGrid>()
-        .add_plugins(ItemsPlugin)
-        .add_plugins(ChainPlugin {
+    let mut app = world_on(
+        &data,
+        Some(ChainPlugin {
             data_dir: data.clone(),
             network: kiln::NetworkSetting::Rpc {
                 url: anvil.url.clone(),
@@ -358,7 +356,8 @@ fn a_json_rpc_node_from_the_settings_shows_its_world_and_a_key_unlocked_in_the_c
                 pinning: None,
                 pin_wait: Duration::from_secs(60),
             }),
-        });
+        }),
+    );
     run_until(&mut app, "the node's item to show", |app| {
         placed(app)
             .iter()
