@@ -81,7 +81,7 @@ fn build_stage(mut commands: Commands, mut images: ResMut<Assets<Image>>) {
             Camera {
                 // Before the window's camera, so the picture is ready when the panel draws it.
                 order: -1,
-                clear_color: Color::srgb(0.16, 0.18, 0.22).into(),
+                clear_color: Color::srgb(0.45, 0.49, 0.56).into(),
                 ..default()
             },
             RenderTarget::Image(image.clone().into()),
