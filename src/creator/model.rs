@@ -156,6 +156,9 @@ fn serve<B: Backend>(
     requests: &Receiver<Request>,
     replies: &Sender<Reply>,
 ) {
+    // One generation before the first request: a GPU compiles its kernels on first use (31 s
+    // on lavapipe), and the creator's first object should not wait for that.
+    let _ = generator.generate("a small grey rock", 0, &GenerateOptions::default());
     let _ = replies.send(Reply::Ready {
         weights_sha256: generator.weights_sha256().to_owned(),
         backend,
