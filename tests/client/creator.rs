@@ -130,10 +130,7 @@ type = "confirm_placing"
     // On the chain: minted, placed, then moved with the placement tool to the aimed plot (its
     // turn kept).
     let chain = Sandbox::open(&data).unwrap();
-    let record = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
-        .block_on(chain.token(token))
+    let record = kiln_testkit::block_on(chain.token(token))
         .unwrap()
         .expect("the token is on the chain");
     assert_eq!(
@@ -265,9 +262,7 @@ fn the_model_runs_on_the_renderers_device_and_what_it_makes_verifies_on_the_cpu(
         store: &mut store,
         gateways: None,
     };
-    let verification = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
-        .block_on(kiln_mint::verify(token, &chain, &mut content, &model));
+    let verification =
+        kiln_testkit::block_on(kiln_mint::verify(token, &chain, &mut content, &model));
     assert!(verification.ok, "{verification:?}");
 }

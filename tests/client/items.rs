@@ -10,6 +10,7 @@ use kiln::{ChainPlugin, IpfsSource, Item, ItemView, ItemsPlugin, PlacedItem, Plo
 use kiln_chain::{Chain, MintRequest, Placement, Sandbox, TokenId};
 use kiln_gen::mesher::MeshOptions;
 use kiln_mint::{DataDir, ItemFiles, Recipe};
+use kiln_testkit::block_on;
 
 /// An item's files as `kiln-cli create` makes them, from the procedural shape of `prompt`
 /// (the world reads files; which model made the mesh does not matter here).
@@ -202,14 +203,6 @@ fn mint(chain: &Sandbox, files: &ItemFiles) -> TokenId {
         to: None,
     };
     block_on(chain.mint(request)).unwrap().token_id
-}
-
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(future)
 }
 
 #[test]

@@ -212,11 +212,7 @@ pub fn run_mint(args: &MintArgs, data_dir: &DataDir, json: bool) -> anyhow::Resu
         .with_context(|| format!("cannot resolve {}", args.dir.display()))?;
     let publish = args.publish.publish()?;
     let generator = args.check.generator()?;
-    let steps = Steps {
-        generator: generator.as_ref().map(|g| g as &dyn kiln_mint::Generate),
-        verify: args.check.verify,
-        ..Steps::publish(&publish)
-    };
+    let steps = args.check.steps(&publish, generator.as_ref());
     let outbox = outbox(data_dir)?;
     let bar = step_bar(args.check.verify);
     let minted = crate::runtime()?.block_on(async {
@@ -235,6 +231,19 @@ pub fn run_mint(args: &MintArgs, data_dir: &DataDir, json: bool) -> anyhow::Resu
 }
 
 impl VerifyAfter {
+    /// The steps with `publish`, the model when there is one, and verification when asked.
+    fn steps<'a>(
+        &self,
+        publish: &'a Publish,
+        generator: Option<&'a crate::verify::LocalGenerator<'_>>,
+    ) -> Steps<'a> {
+        Steps {
+            generator: generator.map(|g| g as &dyn kiln_mint::Generate),
+            verify: self.verify,
+            ..Steps::publish(publish)
+        }
+    }
+
     /// The model, when verification needs it; `resume` also takes it when the weights are
     /// there, for items written down before their files were made.
     fn generator(&self) -> anyhow::Result<Option<crate::verify::LocalGenerator<'_>>> {
@@ -365,11 +374,7 @@ struct Resumed {
 pub fn run_resume(args: &ResumeArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
     let publish = args.publish.publish()?;
     let generator = args.check.generator()?;
-    let steps = Steps {
-        generator: generator.as_ref().map(|g| g as &dyn kiln_mint::Generate),
-        verify: args.check.verify,
-        ..Steps::publish(&publish)
-    };
+    let steps = args.check.steps(&publish, generator.as_ref());
     let outbox = outbox(data_dir)?;
     let unfinished: Vec<OutboxItem> = if args.check.verify {
         let all = outbox.all()?;

@@ -31,11 +31,10 @@ fn copy_item(from: &Path, to: &Path) {
     }
 }
 
-/// Kills a mint at `point`, resumes, and checks the outcome on `network`.
-fn kill_and_resume(data_dir: &Path, item_dir: &Path, point: &str, network: &[&str]) {
-    let item = item_dir.to_str().unwrap();
+/// Runs `kiln-cli args` on `data_dir` and asserts that it was killed (SIGKILL) at `point`.
+fn killed_at(point: &str, data_dir: &Path, args: &[&str]) {
     let killed = std::process::Command::new(env!("CARGO_BIN_EXE_kiln-cli"))
-        .args([&["mint", item, "--json"][..], network].concat())
+        .args(args)
         .env("KILN_DATA_DIR", data_dir)
         .env("KILN_PASSPHRASE", "a passphrase for tests")
         .env("KILN_FAULT", point)
@@ -44,8 +43,19 @@ fn kill_and_resume(data_dir: &Path, item_dir: &Path, point: &str, network: &[&st
     assert_eq!(
         killed.status.signal(),
         Some(9),
-        "{point}: the mint was not killed: {}",
+        "{point}: kiln-cli {} was not killed: {}",
+        args[0],
         stderr(&killed)
+    );
+}
+
+/// Kills a mint at `point`, resumes, and checks the outcome on `network`.
+fn kill_and_resume(data_dir: &Path, item_dir: &Path, point: &str, network: &[&str]) {
+    let item = item_dir.to_str().unwrap();
+    killed_at(
+        point,
+        data_dir,
+        &[&["mint", item, "--json"][..], network].concat(),
     );
 
     let resumed = kiln(data_dir, &["resume"]);
@@ -126,18 +136,17 @@ fn a_create_killed_before_its_files_exist_is_made_again_from_its_recipe_by_resum
     ] {
         let data = tempfile::tempdir().unwrap();
         let item_dir = data.path().join("item");
-        let killed = std::process::Command::new(env!("CARGO_BIN_EXE_kiln-cli"))
-            .args(["create", "a tall red chair", "--seed", "5", "--out-dir"])
-            .arg(&item_dir)
-            .env("KILN_DATA_DIR", data.path())
-            .env("KILN_FAULT", point)
-            .output()
-            .unwrap();
-        assert_eq!(
-            killed.status.signal(),
-            Some(9),
-            "{point}: the create was not killed: {}",
-            stderr(&killed)
+        killed_at(
+            point,
+            data.path(),
+            &[
+                "create",
+                "a tall red chair",
+                "--seed",
+                "5",
+                "--out-dir",
+                item_dir.to_str().unwrap(),
+            ],
         );
         let outbox = kiln(data.path(), &["outbox"]);
         let expected = if point == "exported:finished" {

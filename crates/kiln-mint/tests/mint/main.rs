@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use kiln_testkit::block_on;
+
 use kiln_asset::metadata::ItemFacts;
 use kiln_asset::{ItemMetadata, ItemUri, Sha256Hex};
 use kiln_chain::{Chain, Sandbox, SignedTx, TokenId};
@@ -96,14 +98,6 @@ impl World {
     fn head(&self) -> u64 {
         block_on(self.chain.head()).unwrap().number
     }
-}
-
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(future)
 }
 
 #[test]
