@@ -13,16 +13,21 @@ mod items;
 mod net;
 mod options;
 mod placement;
+mod platform;
 mod player;
 mod scenario;
 mod screenshot;
 mod settings;
 mod topbar;
+#[cfg(target_arch = "wasm32")]
+mod web;
 mod world;
 
 use bevy::app::PluginGroupBuilder;
 use bevy::prelude::*;
-use bevy::window::{PresentMode, WindowResolution};
+use bevy::window::PresentMode;
+#[cfg(not(target_arch = "wasm32"))]
+use bevy::window::WindowResolution;
 
 pub use chain::{
     ChainLink, ChainPlugin, KeyStatus, MintStatus, PlaceStatus, VerifyStatus, WorldTokens,
@@ -39,6 +44,8 @@ pub use options::{ClientOptions, WindowSize};
 pub use placement::Placing;
 pub use player::{Aim, MovementMode, Player, SPAWN_LOOK_AT, SPAWN_POSITION};
 pub use settings::{Graphics, IpfsSetting, NetworkSetting, Settings};
+#[cfg(target_arch = "wasm32")]
+pub use web::options_from_address;
 pub use world::{Plot, PlotCoord, PlotGrid, SkyModel};
 
 /// The client's own features, without Bevy's engine plugins (tests add `MinimalPlugins` and the
@@ -121,6 +128,12 @@ pub fn run(options: ClientOptions) -> AppExit {
         DefaultPlugins.set(WindowPlugin {
             primary_window: Some(Window {
                 title: "Kiln".into(),
+                // In a browser the page's canvas is the window, as large as the page makes it.
+                #[cfg(target_arch = "wasm32")]
+                canvas: Some("#kiln-canvas".into()),
+                #[cfg(target_arch = "wasm32")]
+                fit_canvas_to_parent: true,
+                #[cfg(not(target_arch = "wasm32"))]
                 resolution: WindowResolution::new(options.size.width, options.size.height)
                     .with_scale_factor_override(1.0),
                 // A screenshot run measures frame time, so it must not wait for vertical sync.
@@ -159,6 +172,8 @@ pub fn run(options: ClientOptions) -> AppExit {
             seed: options.seed,
         },
     });
+    #[cfg(target_arch = "wasm32")]
+    app.add_plugins(web::plugin);
     if let Some(items) = options.bench_world {
         app.add_plugins(bench::BenchWorldPlugin { items });
     }

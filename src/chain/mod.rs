@@ -7,12 +7,12 @@
 use std::time::Duration;
 
 use bevy::prelude::*;
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
-use kiln_chain::{
-    Address, Chain, Deployment, Index, IndexedToken, Placement, RpcChain, RpcOptions, Sandbox,
-    TokenId,
-};
+use crossbeam_channel::{Receiver, Sender};
+use kiln_chain::{Address, Chain, Index, IndexedToken, Placement, Sandbox, TokenId};
+#[cfg(not(target_arch = "wasm32"))]
+use kiln_chain::{Deployment, RpcChain, RpcOptions};
 use kiln_ipfs::GatewayClient;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::settings::NetworkSetting;
 use kiln_gen::Generated;
@@ -31,6 +31,7 @@ enum LinkEvent {
     Failed(String),
     Mint(MintUpdate),
     Placed(Result<TokenId, String>),
+    #[cfg(not(target_arch = "wasm32"))]
     Key(Result<Address, String>),
     Verified {
         token: TokenId,
@@ -52,6 +53,7 @@ enum LinkCommand {
     },
     /// Unlocks (or creates) the keystore's key, so that this client can send on an RPC
     /// network. The passphrase goes to the chain thread, which holds the key from then on.
+    #[cfg(not(target_arch = "wasm32"))]
     UseKey { passphrase: String, create: bool },
     /// Checks a token as anyone could: record, files by CID, the model run again.
     Verify {
@@ -123,7 +125,7 @@ pub struct WorldTokens {
 #[derive(Resource)]
 pub struct ChainLink {
     events: Receiver<LinkEvent>,
-    commands: Sender<LinkCommand>,
+    commands: UnboundedSender<LinkCommand>,
 }
 
 impl ChainLink {
@@ -142,6 +144,7 @@ impl ChainLink {
     }
 
     /// Unlocks the keystore's key with `passphrase` (or creates one); [`KeyStatus`] follows it.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn use_key(&self, passphrase: String, create: bool) {
         let _ = self
             .commands
@@ -170,26 +173,22 @@ pub struct ChainPlugin {
 impl Plugin for ChainPlugin {
     fn build(&self, app: &mut App) {
         let (event_out, events) = crossbeam_channel::unbounded();
-        let (commands, command_in) = crossbeam_channel::unbounded();
+        let (commands, command_in) = tokio::sync::mpsc::unbounded_channel();
         let data_dir = self.data_dir.clone();
         let network = self.network.clone();
         let gateways = self.gateways.clone();
         let publish = self.publish.clone();
-        let spawned = std::thread::Builder::new()
-            .name("kiln-chain".into())
-            .spawn(move || {
-                run_link(
-                    &data_dir,
-                    &network,
-                    gateways.as_deref(),
-                    &publish,
-                    &event_out,
-                    &command_in,
-                );
-            });
-        if let Err(error) = spawned {
-            error!("the chain thread could not start: {error}");
-        }
+        crate::platform::spawn("kiln-chain", move || async move {
+            run_link(
+                &data_dir,
+                &network,
+                gateways.as_deref(),
+                &publish,
+                &event_out,
+                command_in,
+            )
+            .await;
+        });
         app.insert_resource(ChainLink { events, commands })
             .init_resource::<WorldTokens>()
             .init_resource::<MintStatus>()
@@ -206,7 +205,7 @@ fn receive_chain_events(
     mut mint: ResMut<MintStatus>,
     mut place: ResMut<PlaceStatus>,
     mut verify: ResMut<VerifyStatus>,
-    mut key: ResMut<KeyStatus>,
+    #[cfg(not(target_arch = "wasm32"))] mut key: ResMut<KeyStatus>,
 ) {
     for event in link.events.try_iter() {
         match event {
@@ -215,6 +214,7 @@ fn receive_chain_events(
                 place.running = false;
                 place.outcome = Some(outcome);
             }
+            #[cfg(not(target_arch = "wasm32"))]
             LinkEvent::Key(outcome) => {
                 key.busy = false;
                 match outcome {
@@ -284,24 +284,14 @@ impl MintStatus {
 }
 
 /// The chain thread: opens the chain and its index, then syncs until the world goes away.
-fn run_link(
+async fn run_link(
     data_dir: &DataDir,
     network: &NetworkSetting,
     gateways: Option<&GatewayClient>,
     publish: &Publish,
     events: &Sender<LinkEvent>,
-    commands: &Receiver<LinkCommand>,
+    commands: UnboundedReceiver<LinkCommand>,
 ) {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            let _ = events.send(LinkEvent::Failed(format!("cannot start: {error}")));
-            return;
-        }
-    };
     let link = Link {
         data_dir,
         gateways,
@@ -309,7 +299,7 @@ fn run_link(
         events,
         commands,
     };
-    runtime.block_on(async {
+    {
         let failed = match network {
             NetworkSetting::Sandbox => match open_sandbox(data_dir) {
                 Ok((chain, index)) => {
@@ -318,6 +308,7 @@ fn run_link(
                 }
                 Err(error) => Some(error),
             },
+            #[cfg(not(target_arch = "wasm32"))]
             NetworkSetting::Rpc {
                 url,
                 chain_id,
@@ -329,11 +320,15 @@ fn run_link(
                 }
                 Err(error) => Some(error),
             },
+            #[cfg(target_arch = "wasm32")]
+            NetworkSetting::Rpc { url, .. } => Some(format!(
+                "{url}: in a browser a network is reached through your wallet, which this build does not connect to yet; the sandbox works"
+            )),
         };
         if let Some(error) = failed {
             let _ = events.send(LinkEvent::Failed(error));
         }
-    });
+    }
 }
 
 /// What the chain thread works with, whichever chain it serves.
@@ -342,7 +337,7 @@ struct Link<'a> {
     gateways: Option<&'a GatewayClient>,
     publish: &'a Publish,
     events: &'a Sender<LinkEvent>,
-    commands: &'a Receiver<LinkCommand>,
+    commands: UnboundedReceiver<LinkCommand>,
 }
 
 impl Link<'_> {
@@ -350,10 +345,18 @@ impl Link<'_> {
     /// away. `can_send`: this client holds the key that signs on `chain` (on an RPC network the
     /// key stays in the keystore, which only `kiln-cli` unlocks for now).
     async fn serve<C: Rekey>(
-        self,
+        mut self,
+        #[cfg_attr(
+            target_arch = "wasm32",
+            expect(unused_mut, reason = "only a key from the keystore changes it")
+        )]
         mut chain: C,
         mut index: Index,
         network: &str,
+        #[cfg_attr(
+            target_arch = "wasm32",
+            expect(unused_mut, reason = "only a key from the keystore changes it")
+        )]
         mut can_send: bool,
     ) {
         let events = self.events;
@@ -386,10 +389,10 @@ impl Link<'_> {
             {
                 return; // the world is gone
             }
-            let command = match self.commands.recv_timeout(SYNC_EVERY) {
-                Ok(command) => command,
-                Err(RecvTimeoutError::Timeout) => continue,
-                Err(RecvTimeoutError::Disconnected) => return,
+            let command = match crate::platform::timeout(SYNC_EVERY, self.commands.recv()).await {
+                Some(Some(command)) => command,
+                Some(None) => return, // the world is gone
+                None => continue,     // time to sync again
             };
             let cannot_send = || {
                 format!(
@@ -430,6 +433,7 @@ impl Link<'_> {
                     };
                     let _ = events.send(LinkEvent::Placed(placed));
                 }
+                #[cfg(not(target_arch = "wasm32"))]
                 LinkCommand::UseKey { passphrase, create } => {
                     let keystore = kiln_chain::Keystore::in_data_dir(self.data_dir.path());
                     let signer = if create {
@@ -515,7 +519,15 @@ async fn mint<C: Chain>(
         .ok_or_else(|| "the outbox has no token for a confirmed item".to_owned())
 }
 
+/// A chain the world is served from. In a browser no key enters the page (the wallet signs).
+#[cfg(target_arch = "wasm32")]
+trait Rekey: Chain {}
+
+#[cfg(target_arch = "wasm32")]
+impl Rekey for Sandbox {}
+
 /// A chain that can take this player's key for sending.
+#[cfg(not(target_arch = "wasm32"))]
 trait Rekey: Chain + Sized {
     /// The same chain, signing with `signer` from now on.
     fn rekey(
@@ -525,6 +537,7 @@ trait Rekey: Chain + Sized {
     ) -> impl std::future::Future<Output = Result<Self, String>>;
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl Rekey for Sandbox {
     async fn rekey(
         &self,
@@ -535,6 +548,7 @@ impl Rekey for Sandbox {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl Rekey for RpcChain {
     async fn rekey(
         &self,
@@ -560,13 +574,17 @@ impl Rekey for RpcChain {
 }
 
 fn open_sandbox(data_dir: &DataDir) -> Result<(Sandbox, Index), String> {
+    #[cfg(not(target_arch = "wasm32"))]
     let chain = Sandbox::open(data_dir.path()).map_err(|error| error.to_string())?;
+    #[cfg(target_arch = "wasm32")]
+    let chain = Sandbox::in_memory().map_err(|error| error.to_string())?;
     let deployment = chain.deployment().map_err(|error| error.to_string())?;
     let index = Index::open(&data_dir.index_path(deployment), deployment)
         .map_err(|error| error.to_string())?;
     Ok((chain, index))
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// The node at `url`, read with a throwaway key (reading signs nothing), on the Kiln contract
 /// named in the settings or recorded by `kiln-cli chain deploy`.
 async fn open_rpc(

@@ -19,7 +19,9 @@ pub struct IpfsSource {
     pub blockstore: PathBuf,
     /// Gateways for what the blockstore lacks; `None`: the blockstore only.
     pub gateways: Option<Arc<GatewayClient>>,
-    /// Runs the gateway requests (reqwest needs a tokio runtime; Bevy's tasks are not one).
+    /// Runs the gateway requests (reqwest needs a tokio runtime; Bevy's tasks are not one). In
+    /// a browser they run on the page's event loop.
+    #[cfg(not(target_arch = "wasm32"))]
     pub runtime: Option<tokio::runtime::Handle>,
     /// Files above `limits.glb_bytes` are refused.
     pub limits: Limits,
@@ -34,12 +36,23 @@ impl IpfsSource {
         Self {
             blockstore,
             gateways: None,
+            #[cfg(not(target_arch = "wasm32"))]
             runtime: None,
             limits: Limits::default(),
         }
     }
 
+    /// The blockstore, then `gateways` (when there are any), fetched by the page.
+    #[cfg(target_arch = "wasm32")]
+    pub fn with_gateways(blockstore: PathBuf, gateways: Option<Arc<GatewayClient>>) -> Self {
+        Self {
+            gateways,
+            ..Self::local(blockstore)
+        }
+    }
+
     /// The blockstore, then `gateways` (when there are any) on a runtime of their own.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn with_gateways(blockstore: PathBuf, gateways: Option<Arc<GatewayClient>>) -> Self {
         let runtime = gateways.as_ref().and_then(|_| {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -75,7 +88,7 @@ impl IpfsSource {
             Err(StoreError::Missing { .. }) => {}
             other => return other.map_err(|error| error.to_string()),
         }
-        let (Some(gateways), Some(runtime)) = (&self.gateways, &self.runtime) else {
+        let Some(gateways) = &self.gateways else {
             return Err(format!(
                 "{cid} is not in the local blockstore and no IPFS gateway is configured: add gateways in the settings"
             ));
@@ -83,7 +96,7 @@ impl IpfsSource {
         let (done, fetched) = tokio::sync::oneshot::channel();
         let gateways = Arc::clone(gateways);
         let path = self.blockstore.clone();
-        runtime.spawn(async move {
+        let fetch = async move {
             let outcome = match Blockstore::open(&path) {
                 Ok(mut store) => gateways
                     .fetch_dag(&cid, &mut store, &mut |_| {})
@@ -93,7 +106,14 @@ impl IpfsSource {
                 Err(error) => Err(error.to_string()),
             };
             let _ = done.send(outcome);
-        });
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        match &self.runtime {
+            Some(runtime) => drop(runtime.spawn(fetch)),
+            None => return Err("the IPFS gateways have no runtime to run on".to_owned()),
+        }
+        #[cfg(target_arch = "wasm32")]
+        wasm_bindgen_futures::spawn_local(fetch);
         fetched
             .await
             .map_err(|_| "the gateway fetch stopped".to_owned())??;

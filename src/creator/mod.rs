@@ -259,8 +259,8 @@ fn receive_generations(
                     _ => String::new(),
                 };
                 let (prompt, seed) = creator.pending_prompt.take().unwrap_or_default();
-                let created = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
+                let created = web_time::SystemTime::now()
+                    .duration_since(web_time::UNIX_EPOCH)
                     .map_or(0, |since| since.as_secs() as i64);
                 creator.preview = Some((Recipe::new(&prompt, seed, &weights, created), *generated));
                 creator.generation = Generation::Done { took };
@@ -490,8 +490,8 @@ fn mint_progress(ui: &mut egui::Ui, mint: &MintStatus) {
 
 /// A fresh seed from the clock (variety, not secrecy).
 fn rand_seed() -> u64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
+    let nanos = web_time::SystemTime::now()
+        .duration_since(web_time::UNIX_EPOCH)
         .map_or(0, |since| since.as_nanos() as u64);
     // SplitMix64's finaliser spreads the clock's low bits over the whole seed.
     let mut z = nanos.wrapping_add(0x9e37_79b9_7f4a_7c15);

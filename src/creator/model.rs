@@ -1,10 +1,13 @@
-//! The model, on a thread of its own so that a generation never stalls a frame: the world asks
+//! The model, on a thread of its own so that a generation never stalls a frame (in a browser, a
+//! task on the page's event loop; its weights arrive after the first frame): the world asks
 //! for a prompt and seed, and hears back the object (or why there is none) a moment later.
 //! Preview requests that pile up while one runs are skipped but the newest (a creator typing
 //! fast gets the object of what they typed last); a request with its own answer channel
 //! (verification, through [`RemoteGenerator`]) is always answered.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use web_time::Instant;
 
 use bevy::prelude::*;
 use burn::backend::wgpu::WgpuDevice;
@@ -12,6 +15,7 @@ use burn::backend::{NdArray, Wgpu};
 use burn::tensor::backend::Backend;
 use crossbeam_channel::{Receiver, Sender};
 use kiln_gen::{GenerateOptions, Generated, Generator, Weights};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 /// A generation asked for.
 pub struct Request {
@@ -45,14 +49,14 @@ pub enum Reply {
 /// The world's line to the model thread.
 #[derive(Resource)]
 pub struct ModelWorker {
-    requests: Sender<Request>,
+    requests: UnboundedSender<Request>,
     pub replies: Receiver<Reply>,
 }
 
 /// The model thread as kiln-mint's [`kiln_mint::Generate`], for verification on another
 /// thread: each generation waits for the model's answer.
 pub struct RemoteGenerator {
-    requests: Sender<Request>,
+    requests: UnboundedSender<Request>,
     weights_sha256: String,
 }
 
@@ -80,14 +84,11 @@ impl kiln_mint::Generate for RemoteGenerator {
 impl ModelWorker {
     /// Starts the thread on `device`; the weights load there, off the first frames.
     pub fn start(device: ModelDevice) -> Self {
-        let (requests, request_in) = crossbeam_channel::unbounded();
+        let (requests, request_in) = tokio::sync::mpsc::unbounded_channel();
         let (reply_out, replies) = crossbeam_channel::unbounded();
-        let spawned = std::thread::Builder::new()
-            .name("kiln-gen".into())
-            .spawn(move || run_model(device, &request_in, &reply_out));
-        if let Err(error) = spawned {
-            error!("the model thread could not start: {error}");
-        }
+        crate::platform::spawn("kiln-gen", move || async move {
+            run_model(device, request_in, &reply_out).await;
+        });
         Self { requests, replies }
     }
 
@@ -112,17 +113,35 @@ pub enum ModelDevice {
     SharedGpu(WgpuDevice),
 }
 
-fn run_model(device: ModelDevice, requests: &Receiver<Request>, replies: &Sender<Reply>) {
-    let weights = kiln_gen::shipped_weights_path()
-        .ok_or_else(|| {
-            format!(
-                "no model weights at models/{} (here, beside Kiln, or in {})",
-                kiln_gen::SHIPPED_WEIGHTS,
-                kiln_gen::source_models().display()
-            )
-        })
-        .and_then(|path| Weights::read(&path).map_err(|error| error.to_string()));
-    let weights = match weights {
+/// The shipped weights: from `models/` on the desktop, downloaded by the page in a browser (its
+/// cache keeps them for the next visit).
+async fn read_weights() -> Result<Weights, String> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        kiln_gen::shipped_weights_path()
+            .ok_or_else(|| {
+                format!(
+                    "no model weights at models/{} (here, beside Kiln, or in {})",
+                    kiln_gen::SHIPPED_WEIGHTS,
+                    kiln_gen::source_models().display()
+                )
+            })
+            .and_then(|path| Weights::read(&path).map_err(|error| error.to_string()))
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let url = format!("models/{}", kiln_gen::SHIPPED_WEIGHTS);
+        let bytes = crate::web::fetch_cached(&url).await?;
+        Weights::from_bytes(&bytes).map_err(|error| format!("{url}: {error}"))
+    }
+}
+
+async fn run_model(
+    device: ModelDevice,
+    mut requests: UnboundedReceiver<Request>,
+    replies: &Sender<Reply>,
+) {
+    let weights = match read_weights().await {
         Ok(weights) => weights,
         Err(error) => {
             let _ = replies.send(Reply::Unavailable(error));
@@ -131,18 +150,21 @@ fn run_model(device: ModelDevice, requests: &Receiver<Request>, replies: &Sender
     };
     match device {
         ModelDevice::SharedGpu(device) => match Generator::<Wgpu>::new(&weights, device) {
-            Ok(generator) => serve(
-                &generator,
-                "GPU (wgpu, the renderer's device)",
-                requests,
-                replies,
-            ),
+            Ok(generator) => {
+                serve(
+                    &generator,
+                    "GPU (wgpu, the renderer's device)",
+                    &mut requests,
+                    replies,
+                )
+                .await;
+            }
             Err(error) => {
                 let _ = replies.send(Reply::Unavailable(error.to_string()));
             }
         },
         ModelDevice::Cpu => match Generator::<NdArray>::new(&weights, Default::default()) {
-            Ok(generator) => serve(&generator, "CPU (NdArray)", requests, replies),
+            Ok(generator) => serve(&generator, "CPU (NdArray)", &mut requests, replies).await,
             Err(error) => {
                 let _ = replies.send(Reply::Unavailable(error.to_string()));
             }
@@ -150,10 +172,10 @@ fn run_model(device: ModelDevice, requests: &Receiver<Request>, replies: &Sender
     }
 }
 
-fn serve<B: Backend>(
+async fn serve<B: Backend>(
     generator: &Generator<B>,
     backend: &'static str,
-    requests: &Receiver<Request>,
+    requests: &mut UnboundedReceiver<Request>,
     replies: &Sender<Reply>,
 ) {
     // One generation before the first request: a GPU compiles its kernels on first use (31 s
@@ -163,8 +185,11 @@ fn serve<B: Backend>(
         weights_sha256: generator.weights_sha256().to_owned(),
         backend,
     });
-    while let Ok(first) = requests.recv() {
-        let batch: Vec<Request> = std::iter::once(first).chain(requests.try_iter()).collect();
+    while let Some(first) = requests.recv().await {
+        let mut batch = vec![first];
+        while let Ok(next) = requests.try_recv() {
+            batch.push(next);
+        }
         let newest_preview = batch.iter().rposition(|request| request.answer.is_none());
         for (index, request) in batch.into_iter().enumerate() {
             if request.answer.is_none() && Some(index) != newest_preview {

@@ -111,11 +111,35 @@ pub enum SettingsError {
     Write { path: PathBuf, detail: String },
 }
 
+/// The settings file's text; in a browser, the page's local storage under the file's path (the
+/// pinning token stays in this browser).
+fn read_settings_text(path: &Path) -> std::io::Result<String> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::fs::read_to_string(path)
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        browser_storage()?
+            .get_item(&path.to_string_lossy())
+            .ok()
+            .flatten()
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn browser_storage() -> std::io::Result<web_sys::Storage> {
+    web_sys::window()
+        .and_then(|window| window.local_storage().ok().flatten())
+        .ok_or_else(|| std::io::Error::other("this browser gives the page no local storage"))
+}
+
 impl Settings {
     /// The settings of `data_dir`; the defaults when there is no file yet.
     pub fn load(data_dir: &Path) -> Result<Self, SettingsError> {
         let path = data_dir.join(SETTINGS_FILE);
-        let text = match std::fs::read_to_string(&path) {
+        let text = match read_settings_text(&path) {
             Ok(text) => text,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(Self::default());
@@ -141,14 +165,25 @@ impl Settings {
         };
         self.check().map_err(&failed)?;
         let text = toml::to_string_pretty(self).map_err(|error| failed(error.to_string()))?;
-        kiln_mint::write_all_or_none(&[(&path, text.as_bytes())])
+        #[cfg(target_arch = "wasm32")]
+        browser_storage()
+            .and_then(|storage| {
+                storage
+                    .set_item(&path.to_string_lossy(), &text)
+                    .map_err(|_| std::io::Error::other("the browser refused to store them"))
+            })
             .map_err(|error| failed(error.to_string()))?;
-        // It may hold the pinning service's token: for this user's eyes only.
-        #[cfg(unix)]
+        #[cfg(not(target_arch = "wasm32"))]
         {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            kiln_mint::write_all_or_none(&[(&path, text.as_bytes())])
                 .map_err(|error| failed(error.to_string()))?;
+            // It may hold the pinning service's token: for this user's eyes only.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                    .map_err(|error| failed(error.to_string()))?;
+            }
         }
         Ok(())
     }
@@ -180,6 +215,10 @@ struct SettingsFile {
     open: bool,
     gateway_text: String,
     /// Typed into the key's passphrase field; cleared once sent.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        expect(dead_code, reason = "in a browser the wallet holds the key")
+    )]
     passphrase: String,
 }
 
@@ -381,8 +420,22 @@ fn show_settings(
     Ok(())
 }
 
+/// In a browser no key enters the page: the wallet signs.
+#[cfg(target_arch = "wasm32")]
+fn key_section(
+    ui: &mut egui::Ui,
+    _file: &mut SettingsFile,
+    _key: &mut KeyStatus,
+    _link: Option<&ChainLink>,
+) {
+    ui.separator();
+    ui.heading("Key");
+    ui.label("In the browser your wallet holds the key: Kiln never sees it.");
+}
+
 /// The key that signs on the RPC network: its address (readable without the passphrase), and
 /// unlocking or creating it. The key itself never leaves the chain thread.
+#[cfg(not(target_arch = "wasm32"))]
 fn key_section(
     ui: &mut egui::Ui,
     file: &mut SettingsFile,

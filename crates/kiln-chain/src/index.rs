@@ -114,6 +114,8 @@ impl std::fmt::Debug for Index {
 impl Index {
     /// Opens (or creates) the index of `deployment` in the SQLite file at `path`.
     pub fn open(path: &Path, deployment: Deployment) -> Result<Self, IndexError> {
+        // In a browser the path names a file of SQLite's in-memory file system: no folders.
+        #[cfg(not(target_arch = "wasm32"))]
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|source| IndexError::Folder {
                 path: parent.to_owned(),

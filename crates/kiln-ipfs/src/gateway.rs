@@ -288,7 +288,7 @@ impl GatewayClient {
         http::with_retries(&self.policy, || {
             let request = self.http.get(url.clone()).header("Accept", content_type);
             async move {
-                let mut response = match request.send().await {
+                let response = match request.send().await {
                     Ok(response) => response,
                     Err(error) => {
                         let skip =
@@ -322,30 +322,54 @@ impl GatewayClient {
                         format!("asked for {content_type}, got {answered:?}"),
                     ))));
                 }
-                let mut body = Vec::new();
-                loop {
-                    match response.chunk().await {
-                        Ok(Some(chunk)) => {
-                            if body.len() + chunk.len() > limit {
-                                return Attempt::Done(Err(Skip::Because(
-                                    FailureReason::NotTrustless(format!(
-                                        "the answer is over {limit} bytes"
-                                    )),
-                                )));
-                            }
-                            body.extend_from_slice(&chunk);
-                        }
-                        Ok(None) => return Attempt::Done(Ok(body)),
-                        Err(error) => {
-                            return Attempt::Retry(Skip::Because(FailureReason::Unavailable(
-                                http::describe(&error),
-                            )));
-                        }
-                    }
-                }
+                read_limited(response, limit).await
             }
         })
         .await
+    }
+}
+
+/// The body of `response`, refused past `limit` bytes while it arrives (a browser's fetch gives
+/// the body whole, so there the limit is checked once it is in).
+async fn read_limited(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> http::Attempt<Vec<u8>, Skip> {
+    use http::Attempt;
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = &mut response;
+        match response.bytes().await {
+            Ok(body) if body.len() > limit => Attempt::Done(Err(Skip::Because(
+                FailureReason::NotTrustless(format!("the answer is over {limit} bytes")),
+            ))),
+            Ok(body) => Attempt::Done(Ok(body.to_vec())),
+            Err(error) => Attempt::Retry(Skip::Because(FailureReason::Unavailable(
+                http::describe(&error),
+            ))),
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > limit {
+                        return Attempt::Done(Err(Skip::Because(FailureReason::NotTrustless(
+                            format!("the answer is over {limit} bytes"),
+                        ))));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Attempt::Done(Ok(body)),
+                Err(error) => {
+                    return Attempt::Retry(Skip::Because(FailureReason::Unavailable(
+                        http::describe(&error),
+                    )));
+                }
+            }
+        }
     }
 }
 

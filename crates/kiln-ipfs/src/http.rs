@@ -107,7 +107,11 @@ pub(crate) fn describe(error: &dyn std::error::Error) -> String {
 
 /// Whether a transport error may go away on a second try.
 pub(crate) fn is_transient(error: &reqwest::Error) -> bool {
-    error.is_timeout() || error.is_connect() || error.is_request()
+    #[cfg(not(target_arch = "wasm32"))]
+    if error.is_connect() {
+        return true;
+    }
+    error.is_timeout() || error.is_request()
 }
 
 /// Whether an HTTP status may go away on a second try.
@@ -122,8 +126,7 @@ pub(crate) async fn sleep(duration: Duration) {
 
 #[cfg(target_arch = "wasm32")]
 pub(crate) async fn sleep(duration: Duration) {
-    // The browser build waits with the page's timer (added with the web build).
-    let _ = duration;
+    gloo_timers::future::sleep(duration).await;
 }
 
 #[cfg(test)]

@@ -31,6 +31,11 @@ pub enum DataDirError {
     Damaged { path: PathBuf, detail: String },
 }
 
+/// A browser tab's data directory: its files live in SQLite's in-memory file system, and the
+/// page keeps them in IndexedDB between visits.
+#[cfg(target_arch = "wasm32")]
+pub const BROWSER_DATA_DIR: &str = "/kiln";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataDir {
     path: PathBuf,
@@ -42,10 +47,14 @@ impl DataDir {
     pub fn open(chosen: Option<PathBuf>) -> Result<Self, DataDirError> {
         let path = match chosen {
             Some(path) => path,
+            #[cfg(target_arch = "wasm32")]
+            None => PathBuf::from(BROWSER_DATA_DIR),
+            #[cfg(not(target_arch = "wasm32"))]
             None => directories::ProjectDirs::from("", "", "kiln")
                 .map(|dirs| dirs.data_dir().to_owned())
                 .ok_or(DataDirError::NoHome)?,
         };
+        #[cfg(not(target_arch = "wasm32"))]
         match std::fs::metadata(&path) {
             Ok(meta) if meta.is_dir() => {}
             Ok(_) => return Err(DataDirError::NotAFolder(path)),

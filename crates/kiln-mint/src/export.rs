@@ -4,7 +4,9 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use web_time::Instant;
 
 use kiln_asset::metadata::{ItemFacts, MAX_JSON_INTEGER};
 use kiln_asset::{ItemMetadata, ItemUri, Sha256Hex};

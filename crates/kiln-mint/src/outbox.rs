@@ -5,7 +5,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::{Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
+// std's clock panics in a browser; web-time reads the page's there and is std's elsewhere.
+use web_time::{SystemTime, UNIX_EPOCH};
 
 use kiln_chain::{Address, B256, Deployment, SignedTx, TokenId};
 use rusqlite::{Connection, OptionalExtension, Row, params};

@@ -1,0 +1,122 @@
+//! The browser tab's side of the client: its options from the page's address, the files the
+//! page downloads for it (through the page's cache and progress bar), and the state it shows
+//! the page (which the browser test reads).
+
+use bevy::prelude::*;
+use clap::Parser;
+use wasm_bindgen::prelude::*;
+
+use crate::ClientOptions;
+
+#[wasm_bindgen]
+extern "C" {
+    /// index.html's downloader: the page's cache first, then the network, with its progress bar.
+    #[wasm_bindgen(js_namespace = kilnPage, js_name = fetchCached, catch)]
+    fn fetch_cached_js(url: &str) -> Result<js_sys::Promise, JsValue>;
+
+    /// Tells the page how the client is doing (a JSON object; see [`PageState`]).
+    #[wasm_bindgen(js_namespace = kilnPage, js_name = clientState, catch)]
+    fn client_state_js(json: &str) -> Result<(), JsValue>;
+}
+
+/// The bytes at `url` (relative to the page), from the page's cache when it has them.
+pub async fn fetch_cached(url: &str) -> Result<Vec<u8>, String> {
+    let promise = fetch_cached_js(url).map_err(|error| describe(&error))?;
+    let value = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|error| format!("cannot download {url}: {}", describe(&error)))?;
+    Ok(js_sys::Uint8Array::new(&value).to_vec())
+}
+
+/// A JavaScript error in words.
+fn describe(value: &JsValue) -> String {
+    value
+        .as_string()
+        .or_else(|| {
+            value
+                .dyn_ref::<js_sys::Error>()
+                .map(|error| String::from(error.message()))
+        })
+        .unwrap_or_else(|| format!("{value:?}"))
+}
+
+/// The client's options from the page's address: `?prompt=…&seed=…` are the command line's
+/// `--prompt` and `--seed` (the browser test drives the creator with them).
+pub fn options_from_address() -> Result<ClientOptions, String> {
+    let mut args = vec!["kiln".to_owned()];
+    if let Some(query) = web_sys::window().and_then(|window| window.location().search().ok())
+        && let Ok(params) = web_sys::UrlSearchParams::new_with_str(&query)
+    {
+        for name in ["prompt", "seed"] {
+            if let Some(value) = params.get(name) {
+                args.push(format!("--{name}"));
+                args.push(value);
+            }
+        }
+    }
+    ClientOptions::try_parse_from(args).map_err(|error| error.to_string())
+}
+
+/// Shows the page what the client is doing.
+pub fn plugin(app: &mut App) {
+    app.init_resource::<PageState>()
+        .add_systems(Last, tell_the_page);
+}
+
+/// What the page (and the browser test) can read of the client, as `kilnPage.state`.
+#[derive(Resource, Default, PartialEq, Clone, serde::Serialize)]
+struct PageState {
+    /// Frames drawn so far (counted up to 1,000).
+    frames: u32,
+    /// The model: "loading", "ready", or why it cannot run.
+    model: String,
+    /// The creator's preview: "none", "generating", "ready", or the error.
+    preview: String,
+    /// The last mint: its token, or why it failed.
+    minted: Option<String>,
+    mint_error: Option<String>,
+    /// Tokens in the world, and the chain's error if it has one.
+    tokens: usize,
+    chain_error: Option<String>,
+}
+
+fn tell_the_page(
+    mut state: ResMut<PageState>,
+    creator: Option<Res<crate::Creator>>,
+    mint: Res<crate::MintStatus>,
+    world: Res<crate::WorldTokens>,
+) {
+    let mut next = state.clone();
+    next.frames = (next.frames + 1).min(1000);
+    if let Some(creator) = creator {
+        next.model = match &creator.model {
+            crate::ModelState::Loading => "loading".into(),
+            crate::ModelState::Ready { .. } => "ready".into(),
+            crate::ModelState::Unavailable(error) => error.clone(),
+        };
+        next.preview = match (&creator.generation, &creator.preview) {
+            (crate::Generation::Running, _) => "generating".into(),
+            (crate::Generation::Failed(error), _) => error.clone(),
+            (_, Some(_)) => "ready".into(),
+            (_, None) => "none".into(),
+        };
+    }
+    match &mint.outcome {
+        Some(Ok(token)) => next.minted = Some(token.to_string()),
+        Some(Err(error)) => next.mint_error = Some(error.clone()),
+        None => {}
+    }
+    next.tokens = world.tokens.len();
+    next.chain_error = world.error.clone();
+    // The first ten frames, then only changes: the page needs no message per frame.
+    let changed = PageState {
+        frames: state.frames,
+        ..next.clone()
+    } != *state;
+    if (next.frames <= 10 || changed)
+        && let Ok(json) = serde_json::to_string(&next)
+    {
+        let _ = client_state_js(&json);
+    }
+    *state = next;
+}
