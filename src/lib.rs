@@ -81,27 +81,53 @@ impl PluginGroup for ClientPlugins {
     }
 }
 
+/// A problem that keeps the client from starting: on the terminal, or on the page in a browser.
+fn stop(text: String) {
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("{text}");
+    #[cfg(target_arch = "wasm32")]
+    web::stop(&text);
+}
+
+/// A problem the client starts despite, said before its log exists.
+fn warn_early(text: String) {
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("{text}");
+    #[cfg(target_arch = "wasm32")]
+    web::warn_early(&text);
+}
+
 /// Builds and runs the client window until it is closed (or, with `--screenshot`, until the
 /// picture is written).
 pub fn run(options: ClientOptions) -> AppExit {
     let data_dir = match kiln_mint::DataDir::open(options.data_dir.clone()) {
         Ok(data_dir) => data_dir,
         Err(error) => {
-            eprintln!("kiln: {error}");
+            stop(format!("kiln: {error}"));
             return AppExit::error();
         }
     };
-    let scenario = match options.scenario.as_deref().map(scenario::read).transpose() {
+    #[cfg(target_arch = "wasm32")]
+    web::storage::restore_databases(&[&data_dir.blockstore_path(), &data_dir.outbox_path()]);
+    #[cfg(target_arch = "wasm32")]
+    let scenario_text = web::scenario_from_address();
+    #[cfg(target_arch = "wasm32")]
+    let scenario = scenario_text
+        .map(|text| scenario::parse(&text, "in the page's address"))
+        .transpose();
+    #[cfg(not(target_arch = "wasm32"))]
+    let scenario = options.scenario.as_deref().map(scenario::read).transpose();
+    let scenario = match scenario {
         Ok(actions) => actions,
         Err(error) => {
-            eprintln!("kiln: {error}");
+            stop(format!("kiln: {error}"));
             return AppExit::error();
         }
     };
     let (settings, settings_problem) = match settings::Settings::load(data_dir.path()) {
         Ok(settings) => (settings, None),
         Err(error) => {
-            eprintln!("kiln: {error}");
+            warn_early(format!("kiln: {error}"));
             (settings::Settings::default(), Some(error.to_string()))
         }
     };
@@ -111,7 +137,9 @@ pub fn run(options: ClientOptions) -> AppExit {
         match kiln_ipfs::GatewayClient::new(&settings.ipfs.gateways) {
             Ok(client) => Some(std::sync::Arc::new(client)),
             Err(error) => {
-                eprintln!("kiln: the IPFS gateways in the settings cannot be used: {error}");
+                warn_early(format!(
+                    "kiln: the IPFS gateways in the settings cannot be used: {error}"
+                ));
                 None
             }
         }
@@ -161,7 +189,9 @@ pub fn run(options: ClientOptions) -> AppExit {
     })
     .add_plugins(ClientPlugins {
         publish: std::sync::Arc::new(settings.ipfs.publish().unwrap_or_else(|error| {
-            eprintln!("kiln: {error}; minted files stay in the local blockstore");
+            warn_early(format!(
+                "kiln: {error}; minted files stay in the local blockstore"
+            ));
             kiln_mint::Publish::default()
         })),
         network: settings.network.clone(),

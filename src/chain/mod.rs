@@ -474,6 +474,9 @@ impl Link<'_> {
                     let _ = events.send(LinkEvent::Verified { token, result });
                 }
             }
+            // A mint, a placement or a verification's fetched blocks: kept for the next visit.
+            #[cfg(target_arch = "wasm32")]
+            chain.keep_in_browser(self.data_dir);
         }
     }
 }
@@ -519,12 +522,25 @@ async fn mint<C: Chain>(
         .ok_or_else(|| "the outbox has no token for a confirmed item".to_owned())
 }
 
-/// A chain the world is served from. In a browser no key enters the page (the wallet signs).
+/// A chain the tab serves the world from. No key enters the page (the wallet signs); what
+/// changed is kept in the browser's storage for the next visit.
 #[cfg(target_arch = "wasm32")]
-trait Rekey: Chain {}
+trait Rekey: Chain {
+    /// Keeps the chain and the data directory's databases as they are now.
+    fn keep_in_browser(&self, data_dir: &DataDir);
+}
 
 #[cfg(target_arch = "wasm32")]
-impl Rekey for Sandbox {}
+impl Rekey for Sandbox {
+    fn keep_in_browser(&self, data_dir: &DataDir) {
+        match self.to_bytes() {
+            Ok(bytes) => crate::web::storage::keep(&sandbox_key(data_dir), &bytes),
+            Err(error) => warn!("cannot keep the sandbox world: {error}"),
+        }
+        crate::web::storage::keep_database(&data_dir.outbox_path());
+        crate::web::storage::keep_database(&data_dir.blockstore_path());
+    }
+}
 
 /// A chain that can take this player's key for sending.
 #[cfg(not(target_arch = "wasm32"))]
@@ -577,11 +593,41 @@ fn open_sandbox(data_dir: &DataDir) -> Result<(Sandbox, Index), String> {
     #[cfg(not(target_arch = "wasm32"))]
     let chain = Sandbox::open(data_dir.path()).map_err(|error| error.to_string())?;
     #[cfg(target_arch = "wasm32")]
-    let chain = Sandbox::in_memory().map_err(|error| error.to_string())?;
+    let chain = browser_sandbox(data_dir)?;
     let deployment = chain.deployment().map_err(|error| error.to_string())?;
     let index = Index::open(&data_dir.index_path(deployment), deployment)
         .map_err(|error| error.to_string())?;
     Ok((chain, index))
+}
+
+/// The tab's sandbox: the world kept on an earlier visit, or a new one (kept at once).
+#[cfg(target_arch = "wasm32")]
+fn browser_sandbox(data_dir: &DataDir) -> Result<Sandbox, String> {
+    let key = sandbox_key(data_dir);
+    if let Some(bytes) = crate::web::storage::take(&key) {
+        match Sandbox::from_bytes(&bytes, "this browser's storage") {
+            Ok(sandbox) => return Ok(sandbox),
+            Err(error) => {
+                // The unusable world stays in IndexedDB under another name: nothing is lost.
+                crate::web::storage::keep(&format!("{key}.unreadable"), &bytes);
+                warn!(
+                    "the sandbox world of an earlier visit cannot be read ({error}); starting a new one"
+                );
+            }
+        }
+    }
+    let sandbox = Sandbox::in_memory().map_err(|error| error.to_string())?;
+    sandbox.keep_in_browser(data_dir);
+    Ok(sandbox)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn sandbox_key(data_dir: &DataDir) -> String {
+    data_dir
+        .path()
+        .join(kiln_chain::sandbox::SANDBOX_FILE)
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[cfg(not(target_arch = "wasm32"))]

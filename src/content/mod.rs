@@ -117,6 +117,8 @@ impl IpfsSource {
         fetched
             .await
             .map_err(|_| "the gateway fetch stopped".to_owned())??;
+        #[cfg(target_arch = "wasm32")]
+        crate::web::storage::keep_database(&self.blockstore);
         self.read_local(&cid).map_err(|error| error.to_string())
     }
 

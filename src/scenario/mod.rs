@@ -21,7 +21,7 @@
 //! path = "world.png"
 //! ```
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use web_time::Instant;
@@ -81,16 +81,27 @@ struct ScenarioFile {
 }
 
 /// Reads a scenario file, with an error that says what is wrong where.
-pub fn read(path: &Path) -> Result<Vec<Action>, String> {
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read(path: &std::path::Path) -> Result<Vec<Action>, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| format!("cannot read the scenario {}: {error}", path.display()))?;
-    let file: ScenarioFile = toml::from_str(&text)
-        .map_err(|error| format!("the scenario {} is not valid: {error}", path.display()))?;
+    parse(&text, &path.display().to_string())
+}
+
+/// The actions of a scenario's TOML `text`, which came from `origin`.
+pub fn parse(text: &str, origin: &str) -> Result<Vec<Action>, String> {
+    let file: ScenarioFile = toml::from_str(text)
+        .map_err(|error| format!("the scenario {origin} is not valid: {error}"))?;
     if file.action.is_empty() {
-        return Err(format!("the scenario {} has no [[action]]", path.display()));
+        return Err(format!("the scenario {origin} has no [[action]]"));
     }
     Ok(file.action)
 }
+
+/// How the scenario ended: `None` while it runs. In a browser tab the page reads it (the app
+/// goes on running there, so the test can look at it).
+#[derive(Resource, Debug, Default)]
+pub struct ScenarioOutcome(pub Option<Result<usize, String>>);
 
 /// How long one action may take before the scenario fails (a mint on a slow CPU included).
 const ACTION_PATIENCE: Duration = Duration::from_secs(300);
@@ -104,17 +115,18 @@ impl Plugin for ScenarioPlugin {
         if !app.is_plugin_added::<crate::screenshot::PipelineWatchPlugin>() {
             app.add_plugins(crate::screenshot::PipelineWatchPlugin);
         }
-        app.insert_resource(Run {
-            actions: self.actions.clone(),
-            next: 0,
-            started: None,
-            frames_left: 0,
-            minted: None,
-            screenshot_written: None,
-            screenshot_requested: false,
-            frames_rendered: 0,
-        })
-        .add_systems(Last, run_scenario);
+        app.init_resource::<ScenarioOutcome>()
+            .insert_resource(Run {
+                actions: self.actions.clone(),
+                next: 0,
+                started: None,
+                frames_left: 0,
+                minted: None,
+                screenshot_written: None,
+                screenshot_requested: false,
+                frames_rendered: 0,
+            })
+            .add_systems(Last, run_scenario);
     }
 }
 
@@ -162,6 +174,7 @@ struct Panels<'w> {
     world: Res<'w, WorldTokens>,
 }
 
+#[expect(clippy::too_many_arguments, reason = "a Bevy system's parameters")]
 fn run_scenario(
     mut commands: Commands,
     mut run: ResMut<Run>,
@@ -170,6 +183,7 @@ fn run_scenario(
     mut players: Query<(&mut crate::player::Player, &mut Transform)>,
     waiting: Res<crate::screenshot::WaitingPipelines>,
     mut exit: MessageWriter<AppExit>,
+    mut outcome: ResMut<ScenarioOutcome>,
 ) {
     run.frames_rendered = run.frames_rendered.saturating_add(1);
     let Panels {
@@ -343,19 +357,18 @@ fn run_scenario(
                 .and_then(|entity| placed.get(entity).ok())
                 .map(|(_, item, _)| item.token);
             let weights = match &creator.model {
-                ModelState::Ready { weights_sha256, .. } => Some(weights_sha256.clone()),
-                ModelState::Unavailable(error) => {
-                    return fail(&mut exit, run.next, &format!("verify: {error}"));
-                }
-                ModelState::Loading => None,
+                ModelState::Ready { weights_sha256, .. } => Ok(Some(weights_sha256.clone())),
+                ModelState::Unavailable(error) => Err(format!("verify: {error}")),
+                ModelState::Loading => Ok(None),
             };
             match (token, link, worker, weights) {
+                (_, _, _, Err(reason)) => Progress::Failed(reason),
                 (None, ..) => Progress::Failed("verify: nothing is selected".into()),
                 (_, None, ..) | (_, _, None, _) => {
                     Progress::Failed("verify: there is no chain or no model".into())
                 }
-                (Some(_), _, _, None) => Progress::Waiting,
-                (Some(token), Some(link), Some(worker), Some(weights)) => {
+                (Some(_), _, _, Ok(None)) => Progress::Waiting,
+                (Some(token), Some(link), Some(worker), Ok(Some(weights))) => {
                     if !verify.running && verify.token != Some(token) {
                         verify.token = Some(token);
                         verify.running = true;
@@ -421,7 +434,7 @@ fn run_scenario(
                 commands.spawn(Screenshot::primary_window()).observe(
                     move |captured: On<ScreenshotCaptured>, mut run: ResMut<Run>| {
                         run.screenshot_written =
-                            Some(crate::screenshot::save_png(&captured.image, &path));
+                            Some(crate::screenshot::deliver_png(&captured.image, &path));
                     },
                 );
             }
@@ -452,14 +465,22 @@ fn run_scenario(
                     println!("scenario: minted token {token}");
                 }
                 println!("scenario: all {} actions done", run.actions.len());
-                exit.write(AppExit::Success);
+                outcome.0 = Some(Ok(run.actions.len()));
+                // A browser tab stays open with the world the scenario made.
+                if cfg!(not(target_arch = "wasm32")) {
+                    exit.write(AppExit::Success);
+                }
             }
         }
-        Progress::Failed(reason) => fail(&mut exit, run.next, &reason),
+        Progress::Failed(reason) => {
+            let reason = format!("scenario action {} failed: {reason}", run.next + 1);
+            eprintln!("kiln: {reason}");
+            outcome.0 = Some(Err(reason));
+            // Nothing more to do: the scenario stops here.
+            run.next = run.actions.len();
+            if cfg!(not(target_arch = "wasm32")) {
+                exit.write(AppExit::error());
+            }
+        }
     }
-}
-
-fn fail(exit: &mut MessageWriter<AppExit>, action: usize, reason: &str) {
-    eprintln!("kiln: scenario action {} failed: {reason}", action + 1);
-    exit.write(AppExit::error());
 }

@@ -161,6 +161,29 @@ fn save_screenshot_and_exit(
 }
 
 /// Writes a captured window as an RGB PNG.
+/// Saves the picture as a PNG at `path`; in a browser tab, hands the PNG to the page under
+/// that name (`kilnPage.screenshots`), which has no files to write.
+pub fn deliver_png(captured: &Image, path: &std::path::Path) -> Result<(), String> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        save_png(captured, path)
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let picture = captured
+            .clone()
+            .try_into_dynamic()
+            .map_err(|error| error.to_string())?
+            .to_rgb8();
+        let mut png = Vec::new();
+        picture
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .map_err(|error| error.to_string())?;
+        crate::web::screenshot(&path.to_string_lossy(), &png);
+        Ok(())
+    }
+}
+
 pub fn save_png(captured: &Image, path: &std::path::Path) -> Result<(), String> {
     captured
         .clone()

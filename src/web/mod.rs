@@ -2,6 +2,8 @@
 //! page downloads for it (through the page's cache and progress bar), and the state it shows
 //! the page (which the browser test reads).
 
+pub mod storage;
+
 use bevy::prelude::*;
 use clap::Parser;
 use wasm_bindgen::prelude::*;
@@ -13,6 +15,14 @@ extern "C" {
     /// index.html's downloader: the page's cache first, then the network, with its progress bar.
     #[wasm_bindgen(js_namespace = kilnPage, js_name = fetchCached, catch)]
     fn fetch_cached_js(url: &str) -> Result<js_sys::Promise, JsValue>;
+
+    /// Stops the page with the reason the client cannot start.
+    #[wasm_bindgen(js_namespace = kilnPage, js_name = fail)]
+    fn fail_js(text: &str);
+
+    /// Hands the page a picture the client took (a scenario's `screenshot` action).
+    #[wasm_bindgen(js_namespace = kilnPage, js_name = screenshot, catch)]
+    fn screenshot_js(name: &str, png: &[u8]) -> Result<(), JsValue>;
 
     /// Tells the page how the client is doing (a JSON object; see [`PageState`]).
     #[wasm_bindgen(js_namespace = kilnPage, js_name = clientState, catch)]
@@ -29,7 +39,7 @@ pub async fn fetch_cached(url: &str) -> Result<Vec<u8>, String> {
 }
 
 /// A JavaScript error in words.
-fn describe(value: &JsValue) -> String {
+pub(crate) fn describe(value: &JsValue) -> String {
     value
         .as_string()
         .or_else(|| {
@@ -38,6 +48,35 @@ fn describe(value: &JsValue) -> String {
                 .map(|error| String::from(error.message()))
         })
         .unwrap_or_else(|| format!("{value:?}"))
+}
+
+/// The client cannot start: the page shows why.
+pub fn stop(text: &str) {
+    fail_js(text);
+}
+
+/// A problem said before Bevy's log is set up: on the browser's console.
+pub fn warn_early(text: &str) {
+    web_sys::console::warn_1(&JsValue::from_str(text));
+}
+
+/// Gives the page the PNG of a picture the client took, under `name`.
+pub fn screenshot(name: &str, png: &[u8]) {
+    if let Err(error) = screenshot_js(name, png) {
+        warn!(
+            "the page did not take the picture {name}: {}",
+            describe(&error)
+        );
+    }
+}
+
+/// The scenario in the page's address (`?scenario=` followed by its TOML, URL-encoded): how the
+/// browser test drives the client through the same actions as `kiln --scenario FILE`.
+pub fn scenario_from_address() -> Option<String> {
+    let query = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&query)
+        .ok()?
+        .get("scenario")
 }
 
 /// The client's options from the page's address: `?prompt=…&seed=…` are the command line's
@@ -78,6 +117,8 @@ struct PageState {
     /// Tokens in the world, and the chain's error if it has one.
     tokens: usize,
     chain_error: Option<String>,
+    /// The scenario of the address: "running", "passed", or why it failed.
+    scenario: Option<String>,
 }
 
 fn tell_the_page(
@@ -85,6 +126,7 @@ fn tell_the_page(
     creator: Option<Res<crate::Creator>>,
     mint: Res<crate::MintStatus>,
     world: Res<crate::WorldTokens>,
+    scenario: Option<Res<crate::scenario::ScenarioOutcome>>,
 ) {
     let mut next = state.clone();
     next.frames = (next.frames + 1).min(1000);
@@ -108,6 +150,11 @@ fn tell_the_page(
     }
     next.tokens = world.tokens.len();
     next.chain_error = world.error.clone();
+    next.scenario = scenario.map(|outcome| match &outcome.0 {
+        None => "running".to_owned(),
+        Some(Ok(_)) => "passed".to_owned(),
+        Some(Err(reason)) => reason.clone(),
+    });
     // The first ten frames, then only changes: the page needs no message per frame.
     let changed = PageState {
         frames: state.frames,

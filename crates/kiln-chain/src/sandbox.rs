@@ -119,9 +119,25 @@ impl Sandbox {
         Self::genesis(Some(path))
     }
 
-    /// A sandbox that lives only as long as this value (tests and benchmarks).
+    /// A sandbox that lives only as long as this value (tests, benchmarks, and a browser tab,
+    /// which keeps [`Sandbox::to_bytes`] in its own storage).
     pub fn in_memory() -> Result<Self, ChainError> {
         Self::genesis(None)
+    }
+
+    /// The whole world as bytes, for a home other than the data directory (a browser's
+    /// IndexedDB); [`Sandbox::from_bytes`] reads them back.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, ChainError> {
+        serde_json::to_vec(&*self.lock()).map_err(|error| ChainError::Sandbox {
+            path: "memory".into(),
+            detail: error.to_string(),
+        })
+    }
+
+    /// The sandbox `to_bytes` wrote, in memory; `from` names where the bytes were kept, for
+    /// the error when they cannot be used.
+    pub fn from_bytes(bytes: &[u8], from: &str) -> Result<Self, ChainError> {
+        Self::from_state(parse_state(bytes, from)?, None)
     }
 
     fn genesis(path: Option<PathBuf>) -> Result<Self, ChainError> {
@@ -270,9 +286,18 @@ fn read_state(path: &Path) -> Result<State, ChainError> {
         detail,
     };
     let bytes = std::fs::read(path).map_err(|error| failed(error.to_string()))?;
-    let state: State = serde_json::from_slice(&bytes).map_err(|error| {
+    parse_state(&bytes, &path.display().to_string())
+}
+
+/// A persisted sandbox's state; `from` names where it was kept.
+fn parse_state(bytes: &[u8], from: &str) -> Result<State, ChainError> {
+    let failed = |detail: String| ChainError::Sandbox {
+        path: from.to_owned(),
+        detail,
+    };
+    let state: State = serde_json::from_slice(bytes).map_err(|error| {
         failed(format!(
-            "{error}; the file is kept as it is: move it aside to start a new sandbox world"
+            "{error}; it is kept as it is: move it aside to start a new sandbox world"
         ))
     })?;
     if state.format != STATE_FORMAT {

@@ -95,3 +95,35 @@ fn a_damaged_sandbox_file_is_refused_with_what_to_do_and_left_as_it_is() {
         b"{\"format\": 1, \"chain_id\": "
     );
 }
+
+#[test]
+fn a_sandbox_kept_as_bytes_comes_back_whole_and_bad_bytes_are_refused() {
+    // How a browser tab keeps its world in IndexedDB.
+    let item = Item::new(9);
+    block_on(async {
+        let chain = Sandbox::in_memory().unwrap();
+        let minted = chain.mint(item.request()).await.unwrap();
+        let placement = Placement {
+            x: -2,
+            z: 3,
+            rotation: 90,
+        };
+        chain.place(minted.token_id, placement).await.unwrap();
+        let bytes = chain.to_bytes().unwrap();
+
+        let back = Sandbox::from_bytes(&bytes, "IndexedDB").unwrap();
+        assert_eq!(back.account(), chain.account(), "the dev key changed");
+        assert_eq!(back.deployment().unwrap(), chain.deployment().unwrap());
+        assert_eq!(back.head().await.unwrap(), chain.head().await.unwrap());
+        let record = back.token(minted.token_id).await.unwrap().unwrap();
+        assert_eq!(record.token_uri, item.token_uri());
+        assert_eq!(record.placement, Some(placement));
+        // The world goes on from where it was kept.
+        let next = back.mint(Item::new(10).request()).await.unwrap();
+        assert_eq!(next.tx.block.number, chain.head().await.unwrap().number + 1);
+
+        let error = Sandbox::from_bytes(&bytes[..bytes.len() / 2], "IndexedDB").unwrap_err();
+        assert!(matches!(error, ChainError::Sandbox { .. }), "{error:?}");
+        assert!(error.to_string().contains("IndexedDB"), "{error}");
+    });
+}

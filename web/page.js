@@ -1,0 +1,212 @@
+// The page's side of Kiln in a browser: it checks for WebGPU, downloads the client with a
+// progress bar (from the Cache API on a second visit), starts it, and keeps what the client
+// tells it in `window.kilnPage.state` (the browser test reads it there).
+//
+// `manifest.json` (written by web/build) names every file the client downloads with its sha256
+// and size: a cached copy is used while its digest still matches, so a new build replaces it.
+
+import init from './kiln.js';
+
+const loading = document.getElementById('loading');
+const bar = document.querySelector('#bar div');
+const what = document.getElementById('what');
+const problem = document.getElementById('problem');
+
+const page = {
+  /** What the client last reported (see src/web/mod.rs: frames, model, preview, minted, …). */
+  state: { frames: 0 },
+  /** The first error the page or the client hit, in words. */
+  error: null,
+  fetchCached,
+  clientState,
+  takeStored,
+  keep,
+  fail: report,
+  /** Pictures the client took (a scenario's `screenshot` actions), PNG bytes by name. */
+  screenshots: {},
+  screenshot(name, png) {
+    page.screenshots[name] = png.slice();
+  },
+};
+window.kilnPage = page;
+
+window.addEventListener('error', (event) => report(event.error ?? event.message));
+window.addEventListener('unhandledrejection', (event) => report(event.reason));
+
+/** Shows why Kiln cannot run here, in plain words, instead of the loading bar. */
+function showProblem(html) {
+  bar.parentElement.style.display = 'none';
+  what.style.display = 'none';
+  problem.innerHTML = html;
+  problem.style.display = 'block';
+  loading.style.display = 'flex';
+}
+
+function report(error) {
+  const text = String(error?.message ?? error);
+  // winit leaves the start function by throwing this on purpose; the app goes on running.
+  if (text.includes('Using exceptions for control flow')) return;
+  page.error ??= text;
+  console.error('kiln:', text);
+  if (page.state.frames === 0) showProblem(`<strong>Kiln stopped:</strong> ${escapeHtml(text)}`);
+}
+
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function clientState(json) {
+  page.state = JSON.parse(json);
+  if (page.state.frames > 0) loading.style.display = 'none';
+}
+
+let manifest = { files: {} };
+
+// What the client keeps between visits (its databases, the sandbox chain): IndexedDB "kiln",
+// object store "files", keyed by the file's path in the client's data directory.
+let stored = new Map();
+
+function openStorage() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open('kiln', 1);
+    request.onupgradeneeded = () => request.result.createObjectStore('files');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+let storage = null;
+
+/** Everything kept on earlier visits, read before the client starts. */
+async function readStored() {
+  try {
+    storage = await openStorage();
+  } catch (error) {
+    console.warn(`kiln: no IndexedDB (${error}); nothing is kept between visits`);
+    return;
+  }
+  const transaction = storage.transaction('files', 'readonly');
+  const files = transaction.objectStore('files');
+  const [keys, values] = await Promise.all([
+    new Promise((resolve, reject) => {
+      const request = files.getAllKeys();
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    }),
+    new Promise((resolve, reject) => {
+      const request = files.getAll();
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    }),
+  ]);
+  stored = new Map(keys.map((key, i) => [key, values[i]]));
+}
+
+/** The bytes kept under `key`, handed to the client once. */
+function takeStored(key) {
+  const bytes = stored.get(key);
+  stored.delete(key);
+  return bytes;
+}
+
+/** Keeps a copy of `bytes` (a view into the client's memory) under `key`. */
+function keep(key, bytes) {
+  const copy = bytes.slice();
+  if (!storage) return Promise.reject(new Error('this browser gives the page no IndexedDB'));
+  return new Promise((resolve, reject) => {
+    const transaction = storage.transaction('files', 'readwrite');
+    transaction.objectStore('files').put(copy, key);
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error);
+    transaction.onabort = () => reject(transaction.error ?? new Error('the write was aborted'));
+  });
+}
+
+/** The bytes at `path`, from the page's cache when the cached copy is this build's. */
+async function fetchCached(path) {
+  const entry = manifest.files[path];
+  const key = new URL(`${path}?sha256=${entry?.sha256 ?? 'unknown'}`, location.href).href;
+  let cache = null;
+  try {
+    cache = await caches.open('kiln');
+  } catch {
+    // No Cache API (a page served over plain http from another host): download every time.
+  }
+  const hit = cache && entry && (await cache.match(key));
+  if (hit) {
+    progress(path, 1, 1);
+    return new Uint8Array(await hit.arrayBuffer());
+  }
+  const response = await fetch(path);
+  if (!response.ok) throw new Error(`cannot download ${path}: HTTP ${response.status}`);
+  // The manifest's size is the file's own; Content-Length would be the compressed one.
+  const total = entry?.bytes ?? 0;
+  const reader = response.body.getReader();
+  const chunks = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+    progress(path, received, total);
+  }
+  const bytes = new Uint8Array(received);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  if (cache && entry) {
+    // Older builds' copies of this file go; this one stays for the next visit.
+    for (const request of await cache.keys()) {
+      if (new URL(request.url).pathname === new URL(key).pathname && request.url !== key) {
+        await cache.delete(request);
+      }
+    }
+    await cache.put(key, new Response(bytes));
+  }
+  return bytes;
+}
+
+function progress(path, received, total) {
+  const megabytes = (n) => (n / 1e6).toFixed(1);
+  if (total > 0) bar.style.width = `${Math.min(100, (100 * received) / total)}%`;
+  const label = path.endsWith('.wasm') ? 'Kiln' : path.split('/').pop();
+  what.textContent = total > 0
+    ? `${label}: ${megabytes(received)} of ${megabytes(total)} MB`
+    : `${label}: ${megabytes(received)} MB`;
+}
+
+async function start() {
+  if (!('gpu' in navigator)) {
+    showProblem(
+      '<strong>This browser has no WebGPU</strong>, which Kiln draws its world with. ' +
+      'Open Kiln in a current Chrome, Edge or Opera (version 113 or later), or in Firefox ' +
+      'or Safari with WebGPU turned on.');
+    return;
+  }
+  const adapter = await navigator.gpu.requestAdapter().catch(() => null);
+  if (!adapter) {
+    showProblem(
+      '<strong>WebGPU is here but found no graphics adapter.</strong> It may be turned off ' +
+      'for this computer\'s graphics card: check chrome://gpu, update the graphics driver, ' +
+      'or try another browser.');
+    return;
+  }
+  try {
+    manifest = await (await fetch('manifest.json', { cache: 'no-cache' })).json();
+  } catch (error) {
+    report(`manifest.json: ${error}`);
+    return;
+  }
+  const [wasm] = await Promise.all([fetchCached('kiln_bg.wasm'), readStored()]);
+  what.textContent = 'starting the world…';
+  try {
+    await init({ module_or_path: wasm });
+  } catch (error) {
+    report(error);
+  }
+}
+
+start().catch(report);
