@@ -32,6 +32,7 @@ const chromiumFlags = [
 ];
 
 const consoleLines = [];
+const pageErrors = [];
 let server;
 let browser;
 
@@ -66,6 +67,7 @@ async function waitForState(page, what, seconds, check) {
     }));
     state = seen.state;
     if (seen.error) fail(`${what}: the page hit an error: ${seen.error}`);
+    if (pageErrors.length) fail(`${what}: the page hit an error: ${pageErrors[0]}`);
     if (state && check(state)) return state;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -101,7 +103,11 @@ async function openPage(url) {
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 720 });
   page.on('console', (message) => consoleLines.push(`[${message.type()}] ${message.text()}`));
-  page.on('pageerror', (error) => consoleLines.push(`[pageerror] ${error.message}`));
+  page.on('pageerror', (error) => {
+    consoleLines.push(`[pageerror] ${error.message}`);
+    // winit leaves the start function by throwing this on purpose.
+    if (!error.message.includes('Using exceptions for control flow')) pageErrors.push(error.message);
+  });
   await page.goto(url, { waitUntil: 'load' });
   return page;
 }

@@ -62,6 +62,10 @@ fn model_device(app: &App) -> model::ModelDevice {
     use bevy::render::renderer::{
         RenderAdapter, RenderAdapterInfo, RenderDevice, RenderInstance, RenderQueue,
     };
+    // In a browser, `?model=gpu|cpu` in the page's address.
+    #[cfg(target_arch = "wasm32")]
+    let asked = crate::web::address_parameter("model");
+    #[cfg(not(target_arch = "wasm32"))]
     let asked = std::env::var("KILN_MODEL_DEVICE").ok();
     let world = app.world();
     let (Some(device), Some(queue), Some(adapter), Some(info)) = (

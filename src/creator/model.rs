@@ -172,6 +172,25 @@ async fn run_model(
     }
 }
 
+/// One generation: on the desktop the model's thread waits for the device; in a browser the
+/// page's event loop must go on while WebGPU works, so the device's answers are awaited.
+async fn generate<B: Backend>(
+    generator: &Generator<B>,
+    prompt: &str,
+    seed: u64,
+) -> Result<Generated, kiln_gen::GenerateError> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        generator.generate(prompt, seed, &GenerateOptions::default())
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        generator
+            .generate_async(prompt, seed, &GenerateOptions::default())
+            .await
+    }
+}
+
 async fn serve<B: Backend>(
     generator: &Generator<B>,
     backend: &'static str,
@@ -180,7 +199,7 @@ async fn serve<B: Backend>(
 ) {
     // One generation before the first request: a GPU compiles its kernels on first use (31 s
     // on lavapipe), and the creator's first object should not wait for that.
-    let _ = generator.generate("a small grey rock", 0, &GenerateOptions::default());
+    let _ = generate(generator, "a small grey rock", 0).await;
     let _ = replies.send(Reply::Ready {
         weights_sha256: generator.weights_sha256().to_owned(),
         backend,
@@ -196,8 +215,8 @@ async fn serve<B: Backend>(
                 continue; // a preview superseded by a newer one
             }
             let started = Instant::now();
-            let generated = generator
-                .generate(&request.prompt, request.seed, &GenerateOptions::default())
+            let generated = generate(generator, &request.prompt, request.seed)
+                .await
                 .map_err(|error| error.to_string());
             if let Some(answer) = request.answer {
                 let _ = answer.send(generated);

@@ -73,24 +73,25 @@ pub fn screenshot(name: &str, png: &[u8]) {
 /// The scenario in the page's address (`?scenario=` followed by its TOML, URL-encoded): how the
 /// browser test drives the client through the same actions as `kiln --scenario FILE`.
 pub fn scenario_from_address() -> Option<String> {
+    address_parameter("scenario")
+}
+
+/// The value of `name` in the page's address (`?name=value`).
+pub fn address_parameter(name: &str) -> Option<String> {
     let query = web_sys::window()?.location().search().ok()?;
     web_sys::UrlSearchParams::new_with_str(&query)
         .ok()?
-        .get("scenario")
+        .get(name)
 }
 
 /// The client's options from the page's address: `?prompt=…&seed=…` are the command line's
 /// `--prompt` and `--seed` (the browser test drives the creator with them).
 pub fn options_from_address() -> Result<ClientOptions, String> {
     let mut args = vec!["kiln".to_owned()];
-    if let Some(query) = web_sys::window().and_then(|window| window.location().search().ok())
-        && let Ok(params) = web_sys::UrlSearchParams::new_with_str(&query)
-    {
-        for name in ["prompt", "seed"] {
-            if let Some(value) = params.get(name) {
-                args.push(format!("--{name}"));
-                args.push(value);
-            }
+    for name in ["prompt", "seed"] {
+        if let Some(value) = address_parameter(name) {
+            args.push(format!("--{name}"));
+            args.push(value);
         }
     }
     ClientOptions::try_parse_from(args).map_err(|error| error.to_string())

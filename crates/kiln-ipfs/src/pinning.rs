@@ -213,7 +213,7 @@ impl PinningClient {
         timeout: Duration,
         on_state: &mut dyn FnMut(PinState),
     ) -> Result<PinStatus, PinningError> {
-        let started = std::time::Instant::now();
+        let started = web_time::Instant::now();
         let mut pause = Duration::from_millis(200);
         loop {
             let status = self.status(request_id).await?;

@@ -6,7 +6,10 @@ pub mod network;
 pub mod tokens;
 pub mod weights;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+// std's clock panics in a browser; web-time reads the page's there and is std's elsewhere.
+use web_time::Instant;
 
 use burn::tensor::backend::Backend;
 use burn::tensor::{Tensor, TensorData};
@@ -69,6 +72,12 @@ pub enum GenerateError {
     Mesh(#[from] MeshError),
     #[error("resolution {0} is outside 8..=128")]
     Resolution(usize),
+    #[error("the device failed while the model ran: {0}")]
+    Device(String),
+    #[error(
+        "this device answers only asynchronously (WebGPU in a browser): generate with generate_async"
+    )]
+    Asynchronous,
 }
 
 /// A loaded model, ready to generate on one device.
@@ -94,8 +103,22 @@ impl<B: Backend> Generator<B> {
         &self.weights_sha256
     }
 
-    /// Generates what `prompt` describes; `seed` picks one of its plausible variations.
+    /// Generates what `prompt` describes; `seed` picks one of its plausible variations. Where
+    /// the device answers only asynchronously (WebGPU in a browser), use
+    /// [`Generator::generate_async`].
     pub fn generate(
+        &self,
+        prompt: &str,
+        seed: u64,
+        options: &GenerateOptions,
+    ) -> Result<Generated, GenerateError> {
+        burn::tensor::try_read_sync(self.generate_async(prompt, seed, options))
+            .unwrap_or(Err(GenerateError::Asynchronous))
+    }
+
+    /// [`Generator::generate`], waiting for the device's answers without blocking: the same
+    /// object, bit for bit.
+    pub async fn generate_async(
         &self,
         prompt: &str,
         seed: u64,
@@ -103,7 +126,9 @@ impl<B: Backend> Generator<B> {
     ) -> Result<Generated, GenerateError> {
         let started = Instant::now();
         let parsed = parse(prompt)?;
-        let mut generated = self.generate_description(&parsed.description, seed, options)?;
+        let mut generated = self
+            .generate_description_async(&parsed.description, seed, options)
+            .await?;
         generated.unknown_words = parsed.unknown_words;
         generated.timings.tokenize += started.elapsed() - generated.timings.total;
         generated.timings.total = started.elapsed();
@@ -111,6 +136,16 @@ impl<B: Backend> Generator<B> {
     }
 
     pub fn generate_description(
+        &self,
+        description: &Description,
+        seed: u64,
+        options: &GenerateOptions,
+    ) -> Result<Generated, GenerateError> {
+        burn::tensor::try_read_sync(self.generate_description_async(description, seed, options))
+            .unwrap_or(Err(GenerateError::Asynchronous))
+    }
+
+    async fn generate_description_async(
         &self,
         description: &Description,
         seed: u64,
@@ -125,9 +160,11 @@ impl<B: Backend> Generator<B> {
         let (planes, bias) = self.object(&tokens, seed);
         let encoded = Instant::now();
         let field = if options.dense {
-            self.decode_field_dense(planes, bias, options.resolution)
+            self.decode_field_dense_async(planes, bias, options.resolution)
+                .await?
         } else {
-            self.decode_field(planes, bias, options.resolution)
+            self.decode_field_async(planes, bias, options.resolution)
+                .await?
         };
         let decoded = Instant::now();
         let mut mesh = mesh_field(
@@ -153,7 +190,8 @@ impl<B: Backend> Generator<B> {
     }
 
     /// The field of `description` and `seed` on a `resolution`³ grid over the model's cube,
-    /// decoded densely (for evaluation against ground truth on the same grid).
+    /// decoded densely (for evaluation against ground truth on the same grid). Panics where the
+    /// device fails or answers only asynchronously; generation returns those as errors.
     pub fn field(&self, description: &Description, seed: u64, resolution: usize) -> Field {
         let (planes, bias) = self.object(&tokenize(description), seed);
         self.decode_field_dense(planes, bias, resolution)
@@ -180,13 +218,23 @@ impl<B: Backend> Generator<B> {
     /// runs on every other grid point first, then on every point of the coarse cells the
     /// surface may cross; elsewhere distances are interpolated. Every grid cell the surface
     /// crosses has all eight corners from the network, so the mesh is the one
-    /// [`Generator::decode_field_dense`] gives, at a fraction of the cost.
+    /// [`Generator::decode_field_dense`] gives, at a fraction of the cost. Panics where the
+    /// device fails or answers only asynchronously; generation returns those as errors.
     pub fn decode_field(
         &self,
         planes: Tensor<B, 2>,
         bias: Tensor<B, 2>,
         resolution: usize,
     ) -> Field {
+        read_field(self.decode_field_async(planes, bias, resolution))
+    }
+
+    async fn decode_field_async(
+        &self,
+        planes: Tensor<B, 2>,
+        bias: Tensor<B, 2>,
+        resolution: usize,
+    ) -> Result<Field, GenerateError> {
         let n = resolution;
         // A coarse cell is two fine cells wide, so a surface inside it lies within √3 fine
         // spacings of one of its corners; with 15% to spare for a network that is not an exact
@@ -194,7 +242,9 @@ impl<B: Backend> Generator<B> {
         // Where that distance is past what the network learned (coarse grids), decode densely.
         let refine = 1.15 * 3f32.sqrt() * 2.0 / (n - 1) as f32;
         if refine >= TRUNCATION {
-            return self.decode_field_dense(planes, bias, resolution);
+            return self
+                .decode_field_dense_async(planes, bias, resolution)
+                .await;
         }
         // Coarse grid: every other fine index along each axis, and the last one.
         let mut axis: Vec<usize> = (0..n).step_by(2).collect();
@@ -207,7 +257,8 @@ impl<B: Backend> Generator<B> {
         let coarse: Vec<usize> = (0..m.pow(3))
             .map(|i| fine(axis[i % m], axis[(i / m) % m], axis[i / (m * m)]))
             .collect();
-        self.decode_points(&planes, &bias, n, &coarse, &mut samples);
+        self.decode_points(&planes, &bias, n, &coarse, &mut samples)
+            .await?;
 
         let mut wanted = vec![false; n.pow(3)];
         for k in 0..m - 1 {
@@ -234,7 +285,8 @@ impl<B: Backend> Generator<B> {
         let near_surface: Vec<usize> = (0..n.pow(3))
             .filter(|&index| wanted[index] && !samples.known[index])
             .collect();
-        self.decode_points(&planes, &bias, n, &near_surface, &mut samples);
+        self.decode_points(&planes, &bias, n, &near_surface, &mut samples)
+            .await?;
 
         // Far from any surface: trilinear distance, nearest coarse colour and material.
         let cell_of = |f: usize| {
@@ -272,32 +324,42 @@ impl<B: Backend> Generator<B> {
                 }
             }
         }
-        samples.into_field(n)
+        Ok(samples.into_field(n))
     }
 
     /// The network at every point of the grid: the reference [`Generator::decode_field`] is
-    /// checked against.
+    /// checked against. Panics where the device fails or answers only asynchronously.
     pub fn decode_field_dense(
         &self,
         planes: Tensor<B, 2>,
         bias: Tensor<B, 2>,
         resolution: usize,
     ) -> Field {
+        read_field(self.decode_field_dense_async(planes, bias, resolution))
+    }
+
+    async fn decode_field_dense_async(
+        &self,
+        planes: Tensor<B, 2>,
+        bias: Tensor<B, 2>,
+        resolution: usize,
+    ) -> Result<Field, GenerateError> {
         let mut samples = Samples::new(resolution.pow(3));
         let all: Vec<usize> = (0..resolution.pow(3)).collect();
-        self.decode_points(&planes, &bias, resolution, &all, &mut samples);
-        samples.into_field(resolution)
+        self.decode_points(&planes, &bias, resolution, &all, &mut samples)
+            .await?;
+        Ok(samples.into_field(resolution))
     }
 
     /// Runs the decoder at the given grid points, in chunks.
-    fn decode_points(
+    async fn decode_points(
         &self,
         planes: &Tensor<B, 2>,
         bias: &Tensor<B, 2>,
         resolution: usize,
         indices: &[usize],
         samples: &mut Samples,
-    ) {
+    ) -> Result<(), GenerateError> {
         const CHUNK: usize = 16_384;
         for chunk in indices.chunks(CHUNK) {
             let positions: Vec<[f32; 3]> = chunk
@@ -308,7 +370,9 @@ impl<B: Backend> Generator<B> {
             let out = self
                 .network
                 .decode(planes.clone(), bias.clone(), &query, &self.config)
-                .into_data();
+                .into_data_async()
+                .await
+                .map_err(|error| GenerateError::Device(format!("{error:?}")))?;
             let values = out.convert::<f32>().into_vec::<f32>().unwrap_or_default();
             for (&index, point) in chunk.iter().zip(values.chunks_exact(OUTPUTS)) {
                 samples.distance[index] = point[0];
@@ -323,6 +387,17 @@ impl<B: Backend> Generator<B> {
                 samples.known[index] = true;
             }
         }
+        Ok(())
+    }
+}
+
+/// A field decoded where the device answers synchronously; the panics are documented on the
+/// callers (evaluation and tests, not the generation path).
+fn read_field(future: impl std::future::Future<Output = Result<Field, GenerateError>>) -> Field {
+    match burn::tensor::try_read_sync(future) {
+        Some(Ok(field)) => field,
+        Some(Err(error)) => panic!("{error}"),
+        None => panic!("{}", GenerateError::Asynchronous),
     }
 }
 
