@@ -108,7 +108,11 @@ pub fn run(options: ClientOptions) -> AppExit {
         }
     };
     #[cfg(target_arch = "wasm32")]
-    web::storage::restore_databases(&[&data_dir.blockstore_path(), &data_dir.outbox_path()]);
+    web::storage::restore_databases(&[
+        &data_dir.blockstore_path(),
+        &data_dir.outbox_path(),
+        &data_dir.browser_files_path(),
+    ]);
     #[cfg(target_arch = "wasm32")]
     let scenario_text = web::scenario_from_address();
     #[cfg(target_arch = "wasm32")]

@@ -126,8 +126,8 @@ try {
   if (!gpu) fail('this Chromium gives the page no WebGPU adapter');
   await waitForState(page, 'the first frame', 240, (state) => state.frames >= 5);
   console.log(`web/test: first frame after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  // A few more frames for the chain's first sync and the panels.
-  await waitForState(page, 'the chain', 60, (state) => state.frames >= 30);
+  // A moment for the chain's first sync and the panels (the client reports changes, not frames).
+  await new Promise((resolve) => setTimeout(resolve, 3000));
   const world = await screenshot(page, 'first-frame.png');
   console.log(`web/test: first frame: ${world.colours} colours, ${(world.litShare * 100).toFixed(0)}% lit`);
   if (world.colours < 50 || world.litShare < 0.5) {

@@ -538,6 +538,7 @@ impl Rekey for Sandbox {
             Err(error) => warn!("cannot keep the sandbox world: {error}"),
         }
         crate::web::storage::keep_database(&data_dir.outbox_path());
+        crate::web::storage::keep_database(&data_dir.browser_files_path());
         crate::web::storage::keep_database(&data_dir.blockstore_path());
     }
 }

@@ -82,6 +82,12 @@ impl DataDir {
         Blockstore::open(&self.blockstore_path())
     }
 
+    /// The database that holds this data directory's plain files in a browser tab.
+    #[cfg(target_arch = "wasm32")]
+    pub fn browser_files_path(&self) -> PathBuf {
+        self.path.join(crate::files::BROWSER_FILES)
+    }
+
     pub fn outbox_path(&self) -> PathBuf {
         self.path.join("outbox.sqlite")
     }
@@ -117,7 +123,7 @@ impl DataDir {
     /// The recorded deployments (none when nothing was deployed yet).
     pub fn deployments(&self) -> Result<std::collections::BTreeMap<u64, Deployment>, DataDirError> {
         let path = self.deployments_path();
-        match std::fs::read(&path) {
+        match crate::files::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| DataDirError::Damaged {
                 path,
                 detail: format!("{error}; fix or delete it (and name the contract)"),

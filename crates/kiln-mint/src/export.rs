@@ -2,7 +2,6 @@
 //! metadata that names both by CID. The CLI's `export`, the outbox's exported step and the
 //! client's Mint button all make them here, so an item is the same bytes whoever made it.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -277,7 +276,7 @@ impl ItemFiles {
 
     /// Writes the three files into `dir` (created if missing), all or none.
     pub fn write(&self, dir: &Path) -> Result<(), ExportError> {
-        std::fs::create_dir_all(dir).map_err(|error| ExportError::Write {
+        crate::files::create_dir_all(dir).map_err(|error| ExportError::Write {
             path: dir.to_owned(),
             detail: error.to_string(),
         })?;
@@ -324,26 +323,36 @@ pub fn write_all_or_none(files: &[(&Path, &[u8])]) -> Result<(), ExportError> {
         path: path.to_owned(),
         detail: error.to_string(),
     };
-    let mut staged = Vec::with_capacity(files.len());
-    for (path, bytes) in files {
-        let folder = match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
-        };
-        let mut temporary =
-            tempfile::NamedTempFile::new_in(folder).map_err(|error| failed(folder, error))?;
-        temporary
-            .write_all(bytes)
-            .and_then(|()| temporary.as_file().sync_all())
-            .map_err(|error| failed(path, error))?;
-        staged.push((temporary, *path));
+    #[cfg(target_arch = "wasm32")]
+    {
+        // A browser tab's files are rows of one database: one transaction is all or none.
+        crate::files::write_all_in_browser(files)
+            .map_err(|error| failed(files.first().map_or(Path::new(""), |(path, _)| path), error))
     }
-    for (temporary, path) in staged {
-        temporary
-            .persist(path)
-            .map_err(|error| failed(path, error.error))?;
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use std::io::Write;
+        let mut staged = Vec::with_capacity(files.len());
+        for (path, bytes) in files {
+            let folder = match path.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent,
+                _ => Path::new("."),
+            };
+            let mut temporary =
+                tempfile::NamedTempFile::new_in(folder).map_err(|error| failed(folder, error))?;
+            temporary
+                .write_all(bytes)
+                .and_then(|()| temporary.as_file().sync_all())
+                .map_err(|error| failed(path, error))?;
+            staged.push((temporary, *path));
+        }
+        for (temporary, path) in staged {
+            temporary
+                .persist(path)
+                .map_err(|error| failed(path, error.error))?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// The GLB `generator` makes for `prompt` and `seed`, standing `height` metres tall (how

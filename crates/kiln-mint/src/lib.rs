@@ -17,6 +17,7 @@
 
 mod data_dir;
 mod export;
+mod files;
 mod outbox;
 mod steps;
 mod verify;

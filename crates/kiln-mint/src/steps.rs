@@ -79,7 +79,7 @@ impl ExportedItem {
 pub fn read_exported(dir: &Path) -> Result<ExportedItem, MintError> {
     let read = |name: &str| {
         let path = dir.join(name);
-        std::fs::read(&path).map_err(|error| MintError::Files {
+        crate::files::read(&path).map_err(|error| MintError::Files {
             detail: format!("{error}: give a folder written by `kiln-cli export`"),
             path,
         })
