@@ -168,14 +168,14 @@ path = "minted.png"
   const creator = await openPage(`${url}?scenario=${encodeURIComponent(scenario)}`);
   const done = await waitForState(creator, 'the creator scenario', 900,
     (state) => state.scenario && state.scenario !== 'running');
-  if (done.scenario !== 'passed') fail(`the creator scenario: ${done.scenario}`);
-  if (!done.minted) fail(`the scenario passed but the page saw no token: ${JSON.stringify(done)}`);
-  console.log(`web/test: generated, minted token ${done.minted} and placed it in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const pictures = await creator.evaluate(() => Object.fromEntries(
     Object.entries(window.kilnPage.screenshots).map(([name, png]) => [name, Array.from(png)])));
   for (const [name, bytes] of Object.entries(pictures)) {
     await writeFile(join(shots, name), Buffer.from(bytes));
   }
+  if (done.scenario !== 'passed') fail(`the creator scenario: ${done.scenario}`);
+  if (!done.minted) fail(`the scenario passed but the page saw no token: ${JSON.stringify(done)}`);
+  console.log(`web/test: generated, minted token ${done.minted} and placed it in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const name of ['creator-preview.png', 'minted.png']) {
     if (!pictures[name]) fail(`the client took no picture ${name}`);
     const red = redPixels(PNG.sync.read(Buffer.from(pictures[name])));

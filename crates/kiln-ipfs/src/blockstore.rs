@@ -12,7 +12,10 @@
 use std::collections::HashSet;
 use std::io::{self, Read, Write};
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
+
+// std's clock panics in a browser; web-time reads the page's there and is std's elsewhere.
+use web_time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
