@@ -344,7 +344,7 @@ impl Link<'_> {
     /// Syncs `index` from `chain` every tick and runs the world's commands, until the world goes
     /// away. `can_send`: this client holds the key that signs on `chain` (on an RPC network the
     /// key stays in the keystore, which only `kiln-cli` unlocks for now).
-    async fn serve<C: Rekey>(
+    async fn serve<C: ServedChain>(
         mut self,
         #[cfg_attr(
             target_arch = "wasm32",
@@ -525,13 +525,13 @@ async fn mint<C: Chain>(
 /// A chain the tab serves the world from. No key enters the page (the wallet signs); what
 /// changed is kept in the browser's storage for the next visit.
 #[cfg(target_arch = "wasm32")]
-trait Rekey: Chain {
+trait ServedChain: Chain {
     /// Keeps the chain and the data directory's databases as they are now.
     fn keep_in_browser(&self, data_dir: &DataDir);
 }
 
 #[cfg(target_arch = "wasm32")]
-impl Rekey for Sandbox {
+impl ServedChain for Sandbox {
     fn keep_in_browser(&self, data_dir: &DataDir) {
         match self.to_bytes() {
             Ok(bytes) => crate::web::storage::keep(&sandbox_key(data_dir), &bytes),
@@ -543,9 +543,9 @@ impl Rekey for Sandbox {
     }
 }
 
-/// A chain that can take this player's key for sending.
+/// A chain the client serves the world from, which can take this player's key for sending.
 #[cfg(not(target_arch = "wasm32"))]
-trait Rekey: Chain + Sized {
+trait ServedChain: Chain + Sized {
     /// The same chain, signing with `signer` from now on.
     fn rekey(
         &self,
@@ -555,7 +555,7 @@ trait Rekey: Chain + Sized {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-impl Rekey for Sandbox {
+impl ServedChain for Sandbox {
     async fn rekey(
         &self,
         _data_dir: &DataDir,
@@ -566,7 +566,7 @@ impl Rekey for Sandbox {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-impl Rekey for RpcChain {
+impl ServedChain for RpcChain {
     async fn rekey(
         &self,
         data_dir: &DataDir,

@@ -106,7 +106,8 @@ pub fn plugin(app: &mut App) {
 /// What the page (and the browser test) can read of the client, as `kilnPage.state`.
 #[derive(Resource, Default, PartialEq, Clone, serde::Serialize)]
 struct PageState {
-    /// Frames drawn so far (counted up to 1,000).
+    /// Frames drawn so far (counted up to 1,000). The page hears it for the first ten frames,
+    /// then only with a change of another field.
     frames: u32,
     /// The model: "loading", "ready", or why it cannot run.
     model: String,
