@@ -57,6 +57,18 @@ pub enum ChainError {
         "transaction {hash} is not known to the chain (never sent, or dropped by the node): it can be sent again"
     )]
     UnknownTransaction { hash: String },
+    #[error("you declined {what} in your wallet: nothing was sent; try again when you are ready")]
+    WalletRefused { what: String },
+    #[error(
+        "no wallet account is connected to Kiln: press Connect wallet in the top bar, then retry"
+    )]
+    WalletNotConnected,
+    #[error(
+        "your wallet is on chain {actual}, but this world is on chain {expected}: switch the wallet to chain {expected} (Kiln asks it to when you send), then retry"
+    )]
+    WalletOnOtherChain { expected: u64, actual: u64 },
+    #[error("your wallet failed at {what}: {detail}")]
+    Wallet { what: String, detail: String },
     #[error("nothing was sent: {reason}")]
     Aborted { reason: String },
     #[error("the sandbox chain in {path} cannot be used: {detail}")]

@@ -6,6 +6,8 @@
 //!   directory: the default network, zero setup.
 //! - [`RpcChain`]: any JSON-RPC node through alloy, with EIP-1559 fees, confirmations and a
 //!   nonce book that survives restarts.
+//! - [`WalletChain`]: any chain through the player's EIP-1193 wallet, which holds the key and
+//!   signs (the browser build's way to a real network).
 //! - [`Keystore`]: the creator's key in an encrypted Web3 Secret Storage file.
 //! - [`Index`]: the contract's events in SQLite, resumable and tolerant of reorgs, queried by
 //!   owner, creator and plot.
@@ -13,6 +15,7 @@
 //!
 //! No Bevy here; the client and the CLI sit on top.
 
+mod answers;
 mod chain;
 pub mod contract;
 mod error;
@@ -25,6 +28,8 @@ pub mod keystore;
 pub mod rpc;
 pub mod sandbox;
 mod types;
+#[cfg(feature = "wallet")]
+pub mod wallet;
 
 pub use chain::{Chain, ChainLog, Sent, SignedTx, TxStatus};
 pub use contract::DEFAULT_ROYALTY_BPS;
@@ -40,6 +45,8 @@ pub use types::{
     BadTokenId, BlockRef, Deployment, KilnEvent, LoggedEvent, MintReceipt, MintRequest, Placement,
     TokenId, TokenRecord, TxOutcome,
 };
+#[cfg(feature = "wallet")]
+pub use wallet::{Eip1193, WalletChain, WalletError, WalletNetwork, WalletOptions, WalletState};
 
 /// Addresses and 32-byte values as the chain types use them.
 pub use alloy::primitives::{Address, B256};

@@ -15,13 +15,12 @@ use alloy::primitives::{Address, B256, Bytes, U256};
 use alloy::providers::{Provider, RootProvider};
 use alloy::rpc::types::{Filter, TransactionRequest};
 use alloy::signers::local::PrivateKeySigner;
-use alloy::sol_types::SolCall;
 use alloy::transports::{RpcError, TransportErrorKind};
 use serde::{Deserialize, Serialize};
 
-use crate::chain::{ChainLog, Sent, SignedTx, TxStatus, decode_return};
-use crate::contract::KilnItems;
-use crate::{BlockRef, Chain, ChainError, Deployment, Revert, TxOutcome};
+use crate::answers::{chain_log, check_kiln, clip, receipt_status};
+use crate::chain::{ChainLog, Sent, SignedTx, TxStatus};
+use crate::{BlockRef, Chain, ChainError, Deployment, Revert};
 
 /// How an [`RpcChain`] talks to its node.
 #[derive(Debug, Clone)]
@@ -185,7 +184,7 @@ impl RpcChain {
         }
     }
 
-    /// Checks that `address` holds a Kiln contract: code, and the answers only it gives.
+    /// Checks that `address` holds a Kiln contract.
     async fn check_contract(&self, address: Address) -> Result<(), ChainError> {
         let code = self
             .request(
@@ -193,30 +192,7 @@ impl RpcChain {
                 self.provider.get_code_at(address).into_future(),
             )
             .await?;
-        if code.is_empty() {
-            return Err(ChainError::NoCode {
-                address,
-                chain_id: self.chain_id,
-            });
-        }
-        let not_kiln = |detail: String| ChainError::NotKiln { address, detail };
-        let probe = KilnItems::supportsInterfaceCall {
-            interfaceId: [0x49, 0x06, 0x49, 0x06].into(),
-        };
-        let answer = self
-            .call(address, probe.abi_encode().into())
-            .await
-            .map_err(|error| not_kiln(format!("supportsInterface failed: {error}")))?;
-        if !decode_return::<KilnItems::supportsInterfaceCall>(address, &answer)? {
-            return Err(not_kiln("it does not declare ERC-4906".into()));
-        }
-        let probe = KilnItems::itemAtCall { x: 0, z: 0 };
-        let answer = self
-            .call(address, probe.abi_encode().into())
-            .await
-            .map_err(|error| not_kiln(format!("it has no plots ({error})")))?;
-        decode_return::<KilnItems::itemAtCall>(address, &answer)?;
-        Ok(())
+        check_kiln(self, address, &code).await
     }
 
     /// The nonce for the next transaction: the node's count of the account's transactions,
@@ -264,10 +240,9 @@ impl RpcChain {
         let Some(receipt) = receipt else {
             return Ok(None);
         };
-        let number = receipt
-            .block_number
-            .ok_or_else(|| self.bad_answer(format!("the receipt of {hash} has no block number")))?;
-        Ok(Some((number, self.receipt_status(hash, number, receipt)?)))
+        receipt_status(hash, receipt)
+            .map(Some)
+            .map_err(|detail| self.bad_answer(detail))
     }
 
     /// Polls for the receipt until it has the asked-for confirmations or the deadline passes.
@@ -302,45 +277,6 @@ impl RpcChain {
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(Duration::from_secs(2));
         }
-    }
-
-    /// What a receipt says about the transaction it belongs to.
-    fn receipt_status(
-        &self,
-        hash: B256,
-        number: u64,
-        receipt: alloy::rpc::types::TransactionReceipt,
-    ) -> Result<TxStatus, ChainError> {
-        if receipt.transaction_hash != hash {
-            return Err(self.bad_answer(format!(
-                "asked for the receipt of {hash}, got that of {}",
-                receipt.transaction_hash
-            )));
-        }
-        let block_hash = receipt
-            .block_hash
-            .ok_or_else(|| self.bad_answer(format!("the receipt of {hash} has no block hash")))?;
-        let outcome = TxOutcome {
-            hash,
-            block: BlockRef {
-                number,
-                hash: block_hash,
-            },
-            gas_used: receipt.gas_used,
-        };
-        if !receipt.status() {
-            return Ok(TxStatus::Failed(outcome));
-        }
-        Ok(TxStatus::Mined(Sent {
-            outcome,
-            logs: receipt
-                .inner
-                .logs()
-                .iter()
-                .map(|log| log.inner.clone())
-                .collect(),
-            created: receipt.contract_address,
-        }))
     }
 }
 
@@ -523,44 +459,14 @@ impl Chain for RpcChain {
                 .request("eth_getLogs", self.provider.get_logs(&filter))
                 .await?;
             for log in logs {
-                let (Some(block_hash), Some(number), Some(tx), Some(log_index)) = (
-                    log.block_hash,
-                    log.block_number,
-                    log.transaction_hash,
-                    log.log_index,
-                ) else {
-                    return Err(
-                        self.bad_answer("a log without its block, transaction or index".into())
-                    );
-                };
-                if log.inner.address != contract || number < start || number > end {
-                    return Err(self.bad_answer(format!(
-                        "asked for logs of {contract} in blocks {start}..={end}, got one of {} in block {number}",
-                        log.inner.address
-                    )));
-                }
-                found.push(ChainLog {
-                    block: BlockRef {
-                        number,
-                        hash: block_hash,
-                    },
-                    tx,
-                    log_index,
-                    log: log.inner,
-                });
+                found.push(
+                    chain_log(log, contract, start, end)
+                        .map_err(|detail| self.bad_answer(detail))?,
+                );
             }
             start = end + 1;
         }
         Ok(found)
-    }
-}
-
-/// The start of a text from outside, short enough for an error message.
-pub(crate) fn clip(text: &str) -> String {
-    const MAX: usize = 120;
-    match text.char_indices().nth(MAX) {
-        Some((end, _)) => format!("{:?}…", &text[..end]),
-        None => format!("{text:?}"),
     }
 }
 

@@ -9,12 +9,12 @@ use crate::support::{Item, anvil_chain, block_on, sandbox};
 /// What a scenario observed, with the parts that differ between chains by nature (hashes,
 /// block numbers, the signing account) left out or named by role.
 #[derive(Debug, PartialEq)]
-struct Observed {
-    gas: Vec<(&'static str, u64)>,
-    token_uris: Vec<String>,
-    refusals: Vec<String>,
-    events: Vec<String>,
-    records: Vec<String>,
+pub(crate) struct Observed {
+    pub(crate) gas: Vec<(&'static str, u64)>,
+    pub(crate) token_uris: Vec<String>,
+    pub(crate) refusals: Vec<String>,
+    pub(crate) events: Vec<String>,
+    pub(crate) records: Vec<String>,
 }
 
 /// The contract's reason for refusing, which a refused operation must have given.
@@ -26,7 +26,7 @@ fn refusal<T: std::fmt::Debug>(result: Result<T, ChainError>) -> String {
 }
 
 /// Mints, refuses, places, moves, removes and transfers on `chain`.
-async fn scenario<C: Chain>(chain: &C) -> Observed {
+pub(crate) async fn scenario<C: Chain>(chain: &C) -> Observed {
     let me = chain.account();
     let friend = Address::repeat_byte(0x42);
     let role = |address: Address| match address {

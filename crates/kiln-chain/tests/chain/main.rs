@@ -1,5 +1,6 @@
 //! kiln-chain's integration tests: the contract on the sandbox and on a real node (anvil),
-//! which must agree; the artifact; the index; and what bad input and bad nodes give.
+//! directly and through a wallet, which must all agree; the artifact; the index; and what bad
+//! input, bad nodes and a player who says no give.
 
 mod agreement;
 mod artifact;
@@ -8,3 +9,4 @@ mod index;
 mod nodes;
 mod sandbox;
 mod support;
+mod wallet;
