@@ -128,13 +128,27 @@ pub fn run(options: ClientOptions) -> AppExit {
             return AppExit::error();
         }
     };
-    let (settings, settings_problem) = match settings::Settings::load(data_dir.path()) {
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        expect(unused_mut, reason = "only the page's address changes them")
+    )]
+    let (mut settings, settings_problem) = match settings::Settings::load(data_dir.path()) {
         Ok(settings) => (settings, None),
         Err(error) => {
             warn_early(format!("kiln: {error}"));
             (settings::Settings::default(), Some(error.to_string()))
         }
     };
+    // The page's address may name a network for this visit (a link to a world).
+    #[cfg(target_arch = "wasm32")]
+    match web::network_from_address() {
+        Ok(Some(network)) => settings.network = network,
+        Ok(None) => {}
+        Err(error) => {
+            stop(format!("kiln: {error}"));
+            return AppExit::error();
+        }
+    }
     let gateways = if settings.ipfs.gateways.is_empty() {
         None
     } else {

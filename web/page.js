@@ -22,6 +22,9 @@ const page = {
   takeStored,
   keep,
   fail: report,
+  walletRequest,
+  walletName,
+  nodeRequest,
   /** Pictures the client took (a scenario's `screenshot` actions), PNG bytes by name. */
   screenshots: {},
   screenshot(name, png) {
@@ -58,6 +61,96 @@ function escapeHtml(text) {
 function clientState(json) {
   page.state = JSON.parse(json);
   if (page.state.frames > 0) loading.style.display = 'none';
+}
+
+// The player's wallet. Wallets announce themselves by EIP-6963 (several may); an older one only
+// sets window.ethereum. The one chosen last time (its rdns in localStorage) is preferred.
+const wallets = [];
+window.addEventListener('eip6963:announceProvider', (event) => {
+  const { info, provider } = event.detail ?? {};
+  if (info && provider && !wallets.some((known) => known.info.uuid === info.uuid)) {
+    wallets.push({ info, provider });
+  }
+});
+window.dispatchEvent(new Event('eip6963:requestProvider'));
+
+function chosenWallet() {
+  const preferred = localStorage.getItem('kiln.wallet');
+  const announced = wallets.find((wallet) => wallet.info.rdns === preferred) ?? wallets[0];
+  if (announced) return announced;
+  if (window.ethereum) return { info: { name: 'your browser wallet' }, provider: window.ethereum };
+  return null;
+}
+
+/** The chosen wallet's name, `undefined` when this browser has none. */
+function walletName() {
+  return chosenWallet()?.info.name;
+}
+
+/**
+ * One EIP-1193 request to the chosen wallet for the client: params and result as JSON text; a
+ * refusal or failure rejects with `{ code, message, data }` as JSON text.
+ */
+async function walletRequest(method, paramsJson) {
+  const wallet = chosenWallet();
+  if (!wallet) {
+    throw JSON.stringify({
+      code: 4900,
+      message: 'this browser has no Ethereum wallet: install one (MetaMask, Rabby, Coinbase ' +
+        'Wallet…) and reload, or choose the sandbox in ⚙ Settings',
+    });
+  }
+  try {
+    const result = await wallet.provider.request({ method, params: JSON.parse(paramsJson) });
+    if (wallet.info.rdns) localStorage.setItem('kiln.wallet', wallet.info.rdns);
+    return JSON.stringify(result ?? null);
+  } catch (error) {
+    let data = error?.data ?? null;
+    try {
+      JSON.stringify(data);
+    } catch {
+      data = null; // an object that does not serialise (cycles): the message still says why
+    }
+    throw JSON.stringify({
+      code: typeof error?.code === 'number' ? error.code : -32603,
+      message: String(error?.message ?? error),
+      data,
+    });
+  }
+}
+
+let nodeRequests = 0;
+
+/**
+ * One JSON-RPC request to the network's node at `url` (the world is read from it), answered
+ * like `walletRequest`. The node must allow this page's origin (CORS).
+ */
+async function nodeRequest(url, method, paramsJson) {
+  const failure = (message, code = -32603, data = null) => JSON.stringify({ code, message, data });
+  let response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"jsonrpc":"2.0","id":${++nodeRequests},"method":${JSON.stringify(method)},"params":${paramsJson}}`,
+      signal: AbortSignal.timeout(20000),
+    });
+  } catch (error) {
+    throw failure(`cannot reach the node at ${url} (${error.message}): check the URL, and that ` +
+      'the node allows this page\'s origin (CORS)');
+  }
+  if (!response.ok) throw failure(`the node at ${url} answered HTTP ${response.status}`);
+  let answer;
+  try {
+    answer = await response.json();
+  } catch {
+    throw failure(`the node at ${url} answered something that is not JSON-RPC`);
+  }
+  if (answer?.error) {
+    throw failure(String(answer.error.message ?? 'no reason given'), answer.error.code ?? -32603,
+      answer.error.data ?? null);
+  }
+  return JSON.stringify(answer?.result ?? null);
 }
 
 let manifest = { files: {} };

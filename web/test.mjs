@@ -7,10 +7,15 @@
 // 2. Creator: a scenario in the address generates "a huge red mushroom" on the model in the
 //    tab, mints it on the tab's sandbox chain and places it; the client's own pictures show it.
 // 3. A second visit finds the minted item again (IndexedDB) and starts from the page's cache.
+// 4. A real network through a wallet: anvil (scripts/anvil) with a Kiln contract, and an
+//    EIP-6963 wallet injected into the page that relays to anvil, signing with anvil's dev
+//    account. It sits on mainnet and has never heard of the chain: Kiln must have it add and
+//    switch, then mint and place through it; anvil itself must then say who owns the token.
 // Fails with the reason, the page's error and the browser's console when a step does not.
 
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, connect } from 'node:net';
 import { execSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +40,7 @@ const consoleLines = [];
 const pageErrors = [];
 let server;
 let browser;
+let anvil;
 
 function fail(message) {
   console.error(`web/test: FAILED: ${message}`);
@@ -89,6 +95,114 @@ async function screenshot(page, name) {
   return { colours: colours.size, litShare: lit / (image.data.length / (4 * 7)), image };
 }
 
+/** A TCP port nobody listens on. */
+async function freePort() {
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** A real Ethereum node for the wallet: anvil from scripts/anvil, on its own port. */
+async function startAnvil() {
+  const port = await freePort();
+  anvil = spawn('bash', [join(here, '..', 'scripts', 'anvil'), 'daemon', String(port), String(process.pid)],
+    { stdio: ['ignore', 'ignore', 'inherit'] });
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    const up = await new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
+      socket.on('error', () => resolve(false));
+    });
+    if (up) break;
+    if (Date.now() > deadline || anvil.exitCode !== null) {
+      fail('anvil did not start (scripts/anvil install; scripts/test does it)');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return `http://127.0.0.1:${port}`;
+}
+
+async function rpc(url, method, params = []) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const answer = await response.json();
+  if (answer.error) fail(`anvil: ${method}: ${JSON.stringify(answer.error)}`);
+  return answer.result;
+}
+
+// The selectors (first 4 bytes of the keccak256 of the signature) of ownerOf(uint256) and
+// itemAt(int32,int32).
+const OWNER_OF = '6352211e';
+const ITEM_AT = '635e7e58';
+
+// anvil's first dev account (public test key material; anvil signs for it).
+const DEV_ACCOUNT = '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266';
+
+/**
+ * The wallet injected into the page before it loads: announced by EIP-6963 like a real one,
+ * answering accounts and chain switching itself and relaying the rest to anvil (through a
+ * function the test exposes, as a wallet extension talks to its node). It records what it was
+ * asked in `window.kilnTestWallet.asked`.
+ */
+function injectedWallet(account) {
+  const asked = [];
+  window.kilnTestWallet = { asked };
+  let connected = false;
+  let chainId = '0x1';
+  const known = new Set(['0x1']);
+  const provider = {
+    async request({ method, params = [] }) {
+      asked.push(method);
+      switch (method) {
+        case 'eth_requestAccounts':
+          connected = true;
+          return [account];
+        case 'eth_accounts':
+          return connected ? [account] : [];
+        case 'eth_chainId':
+          return chainId;
+        case 'wallet_addEthereumChain':
+          known.add(params[0].chainId);
+          chainId = params[0].chainId;
+          return null;
+        case 'wallet_switchEthereumChain':
+          if (!known.has(params[0].chainId)) {
+            throw Object.assign(new Error('Unrecognized chain ID'), { code: 4902 });
+          }
+          chainId = params[0].chainId;
+          return null;
+        case 'eth_sendTransaction':
+          if (!connected) throw Object.assign(new Error('not connected'), { code: 4100 });
+          if (chainId !== '0x7a69') throw new Error(`the wallet is on chain ${chainId}`);
+          break;
+        default:
+          break;
+      }
+      const answer = JSON.parse(await window.kilnTestAnvil(JSON.stringify(
+        { jsonrpc: '2.0', id: 1, method, params })));
+      if (answer.error) throw Object.assign(new Error(answer.error.message), answer.error);
+      return answer.result;
+    },
+    on() {},
+    removeListener() {},
+  };
+  const info = {
+    uuid: '6f1d4c9e-3a57-4b8e-9d51-0c2b7e4a9f10',
+    name: 'Kiln test wallet',
+    icon: 'data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg"/>',
+    rdns: 'dev.kiln.test-wallet',
+  };
+  const announce = () => window.dispatchEvent(new CustomEvent('eip6963:announceProvider',
+    { detail: Object.freeze({ info, provider }) }));
+  window.addEventListener('eip6963:requestProvider', announce);
+  announce();
+}
+
 /** Pixels that are strongly red: the test's items are red. */
 function redPixels(image) {
   let red = 0;
@@ -99,8 +213,9 @@ function redPixels(image) {
   return red;
 }
 
-async function openPage(url) {
+async function openPage(url, prepare = async () => {}) {
   const page = await browser.newPage();
+  await prepare(page);
   await page.setViewport({ width: 1280, height: 720 });
   page.on('console', (message) => consoleLines.push(`[${message.type()}] ${message.text()}`));
   page.on('pageerror', (error) => {
@@ -194,8 +309,62 @@ path = "minted.png"
     (state) => state.frames >= 5 && state.tokens >= 1);
   console.log(`web/test: second visit: the world with ${back.tokens} token(s) after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await again.close();
+
+  // 4. A real network through the player's wallet.
+  started = Date.now();
+  const node = await startAnvil();
+  await rpc(node, 'anvil_mine', ['0x3']);
+  const artifact = JSON.parse(await readFile(join(here, '..', 'contracts', 'out', 'KilnItems.json'), 'utf8'));
+  const royaltyBps = (500).toString(16).padStart(64, '0');
+  const deploy = await rpc(node, 'eth_sendTransaction',
+    [{ from: DEV_ACCOUNT, data: artifact.bytecode + royaltyBps, gas: '0x1000000' }]);
+  const deployed = await rpc(node, 'eth_getTransactionReceipt', [deploy]);
+  if (deployed?.status !== '0x1') fail(`the Kiln contract did not deploy on anvil: ${JSON.stringify(deployed)}`);
+  const contract = deployed.contractAddress;
+  console.log(`web/test: anvil at ${node}, Kiln contract ${contract} in block ${Number(deployed.blockNumber)}`);
+  const onChain = scenario.replace('seed = 7', 'seed = 8');
+  const walletUrl = `${url}?network=${encodeURIComponent(node)}&chain=31337&contract=${contract}` +
+    `&model=cpu&scenario=${encodeURIComponent(onChain)}`;
+  const walletPage = await openPage(walletUrl, async (page) => {
+    await page.exposeFunction('kilnTestAnvil', async (body) => {
+      const response = await fetch(node, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      return await response.text();
+    });
+    await page.evaluateOnNewDocument(injectedWallet, DEV_ACCOUNT);
+  });
+  const walletDone = await waitForState(walletPage, 'the creator scenario through the wallet', 900,
+    (state) => state.scenario && state.scenario !== 'running');
+  await screenshot(walletPage, 'wallet-page.png');
+  const walletPictures = await walletPage.evaluate(() => Object.fromEntries(
+    Object.entries(window.kilnPage.screenshots).map(([name, png]) => [`wallet-${name}`, Array.from(png)])));
+  for (const [name, bytes] of Object.entries(walletPictures)) {
+    await writeFile(join(shots, name), Buffer.from(bytes));
+  }
+  if (walletDone.scenario !== 'passed') fail(`the scenario through the wallet: ${walletDone.scenario}`);
+  const asked = await walletPage.evaluate(() => window.kilnTestWallet.asked);
+  const count = (method) => asked.filter((name) => name === method).length;
+  for (const method of ['eth_requestAccounts', 'wallet_addEthereumChain']) {
+    if (count(method) < 1) fail(`Kiln never asked the wallet for ${method}: ${asked.join(', ')}`);
+  }
+  if (count('eth_sendTransaction') !== 2) {
+    fail(`the wallet was asked to send ${count('eth_sendTransaction')} transactions, not 2 (mint, place)`);
+  }
+  await waitForState(walletPage, "the wallet's account in the client", 30,
+    (state) => state.account?.toLowerCase() === DEV_ACCOUNT);
+  // anvil, not the client, says what happened: the wallet's account owns the token, on (0, 2).
+  const token = walletDone.minted;
+  const owner = await rpc(node, 'eth_call', [{ to: contract, data: `0x${OWNER_OF}${token.slice(2)}` }, 'latest']);
+  if (`0x${owner.slice(-40)}` !== DEV_ACCOUNT) fail(`anvil says token ${token} is owned by ${owner}`);
+  const word = (n) => (BigInt.asUintN(256, BigInt(n))).toString(16).padStart(64, '0');
+  const itemAt = await rpc(node, 'eth_call',
+    [{ to: contract, data: `0x${ITEM_AT}${word(0)}${word(2)}` }, 'latest']);
+  if (itemAt !== token) fail(`anvil says plot (0, 2) holds ${itemAt}, not the minted ${token}`);
+  console.log(`web/test: through the wallet (${asked.length} requests): minted ${token} and placed it on (0, 2) ` +
+    `in ${((Date.now() - started) / 1000).toFixed(1)} s; anvil agrees`);
+  await walletPage.close();
   console.log(`web/test: passed; screenshots in ${shots}`);
 } finally {
   await browser?.close().catch(() => {});
   server?.kill();
+  anvil?.kill();
 }

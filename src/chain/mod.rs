@@ -1,5 +1,6 @@
 //! The client's link to the chain: a thread that owns the chain (the sandbox of the data
-//! directory; a JSON-RPC node once the settings name one) and its event index, syncs the index
+//! directory; a JSON-RPC node once the settings name one, reached through the player's wallet
+//! in a browser) and its event index, syncs the index
 //! every second, and tells the world which tokens exist and where they stand. Mints and
 //! placements made anywhere — this client, the CLI beside it, another player — appear without
 //! a restart.
@@ -8,9 +9,14 @@ use std::time::Duration;
 
 use bevy::prelude::*;
 use crossbeam_channel::{Receiver, Sender};
-use kiln_chain::{Address, Chain, Index, IndexedToken, Placement, Sandbox, TokenId};
+use kiln_chain::{Address, Chain, Deployment, Index, IndexedToken, Placement, Sandbox, TokenId};
 #[cfg(not(target_arch = "wasm32"))]
-use kiln_chain::{Deployment, RpcChain, RpcOptions};
+use kiln_chain::{RpcChain, RpcOptions};
+#[cfg(target_arch = "wasm32")]
+use kiln_chain::{WalletChain, WalletNetwork, WalletOptions};
+
+#[cfg(target_arch = "wasm32")]
+use crate::web::wallet::{BrowserNode, BrowserWallet};
 use kiln_ipfs::GatewayClient;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
@@ -31,7 +37,7 @@ enum LinkEvent {
     Failed(String),
     Mint(MintUpdate),
     Placed(Result<TokenId, String>),
-    #[cfg(not(target_arch = "wasm32"))]
+    /// The keystore's key unlocked, or the wallet connected: the account, or why not.
     Key(Result<Address, String>),
     Verified {
         token: TokenId,
@@ -55,6 +61,9 @@ enum LinkCommand {
     /// network. The passphrase goes to the chain thread, which holds the key from then on.
     #[cfg(not(target_arch = "wasm32"))]
     UseKey { passphrase: String, create: bool },
+    /// Asks the player's wallet for an account (in a browser, on a network beyond the sandbox).
+    #[cfg(target_arch = "wasm32")]
+    ConnectWallet,
     /// Checks a token as anyone could: record, files by CID, the model run again.
     Verify {
         token: TokenId,
@@ -62,10 +71,11 @@ enum LinkCommand {
     },
 }
 
-/// The key this client sends with on an RPC network.
+/// The key this client sends with on an RPC network: the keystore's on the desktop, the
+/// wallet's account in a browser.
 #[derive(Resource, Debug, Default)]
 pub struct KeyStatus {
-    /// The key's address once unlocked (the keystore's file also names it without unlocking).
+    /// The key's address once unlocked, or the wallet's account once connected.
     pub unlocked: Option<Address>,
     pub busy: bool,
     /// Why the last unlock failed.
@@ -151,6 +161,12 @@ impl ChainLink {
             .send(LinkCommand::UseKey { passphrase, create });
     }
 
+    /// Asks the player's wallet to connect an account; [`KeyStatus`] follows it.
+    #[cfg(target_arch = "wasm32")]
+    pub fn connect_wallet(&self) {
+        let _ = self.commands.send(LinkCommand::ConnectWallet);
+    }
+
     /// Places `token` (one of this player's) on `placement`; [`PlaceStatus`] follows it.
     pub fn place(&self, token: TokenId, placement: Placement) {
         let _ = self.commands.send(LinkCommand::Place { token, placement });
@@ -205,7 +221,7 @@ fn receive_chain_events(
     mut mint: ResMut<MintStatus>,
     mut place: ResMut<PlaceStatus>,
     mut verify: ResMut<VerifyStatus>,
-    #[cfg(not(target_arch = "wasm32"))] mut key: ResMut<KeyStatus>,
+    mut key: ResMut<KeyStatus>,
 ) {
     for event in link.events.try_iter() {
         match event {
@@ -214,7 +230,6 @@ fn receive_chain_events(
                 place.running = false;
                 place.outcome = Some(outcome);
             }
-            #[cfg(not(target_arch = "wasm32"))]
             LinkEvent::Key(outcome) => {
                 key.busy = false;
                 match outcome {
@@ -240,6 +255,11 @@ fn receive_chain_events(
                 world.head = Some(head);
                 world.error = None;
                 world.account = Some(account);
+                // A wallet's account follows the wallet: the player may switch or disconnect.
+                #[cfg(target_arch = "wasm32")]
+                if !key.busy {
+                    key.unlocked = Some(account).filter(|account| !account.is_zero());
+                }
             }
             LinkEvent::Failed(error) => {
                 if world.error.as_deref() != Some(error.as_str()) {
@@ -292,21 +312,23 @@ async fn run_link(
     events: &Sender<LinkEvent>,
     commands: UnboundedReceiver<LinkCommand>,
 ) {
-    let link = Link {
+    let mut link = Link {
         data_dir,
         gateways,
         publish,
         events,
         commands,
     };
-    {
+    // Until the chain opens (a node that is down, a contract not yet named), the world says why
+    // and the link tries again; `serve` returns only when the world is gone.
+    loop {
         let failed = match network {
             NetworkSetting::Sandbox => match open_sandbox(data_dir) {
                 Ok((chain, index)) => {
                     link.serve(chain, index, "sandbox", true).await;
-                    None
+                    return;
                 }
-                Err(error) => Some(error),
+                Err(error) => error,
             },
             #[cfg(not(target_arch = "wasm32"))]
             NetworkSetting::Rpc {
@@ -316,20 +338,36 @@ async fn run_link(
             } => match open_rpc(data_dir, url, *chain_id, *contract).await {
                 Ok((chain, index)) => {
                     link.serve(chain, index, url, false).await;
-                    None
+                    return;
                 }
-                Err(error) => Some(error),
+                Err(error) => error,
             },
             #[cfg(target_arch = "wasm32")]
-            NetworkSetting::Rpc { url, .. } => Some(format!(
-                "{url}: in a browser a network is reached through your wallet, which this build does not connect to yet; the sandbox works"
-            )),
+            NetworkSetting::Rpc {
+                url,
+                chain_id,
+                contract,
+            } => match open_wallet(data_dir, url, *chain_id, *contract).await {
+                Ok((chain, index)) => {
+                    link.serve(chain, index, url, true).await;
+                    return;
+                }
+                Err(error) => error,
+            },
         };
-        if let Some(error) = failed {
-            let _ = events.send(LinkEvent::Failed(error));
+        if events.send(LinkEvent::Failed(failed.clone())).is_err() {
+            return; // the world is gone
+        }
+        match crate::platform::timeout(OPEN_AGAIN_AFTER, link.commands.recv()).await {
+            Some(None) => return, // the world is gone
+            Some(Some(command)) => link.refuse(command, &failed),
+            None => {}
         }
     }
 }
+
+/// How long the link waits before it tries to open a chain again that would not open.
+const OPEN_AGAIN_AFTER: Duration = Duration::from_secs(5);
 
 /// What the chain thread works with, whichever chain it serves.
 struct Link<'a> {
@@ -341,11 +379,28 @@ struct Link<'a> {
 }
 
 impl Link<'_> {
+    /// Answers a command that cannot be run because the chain did not open (`why`).
+    fn refuse(&self, command: LinkCommand, why: &str) {
+        let why = format!("the chain is not reachable: {why}");
+        let _ = self.events.send(match command {
+            LinkCommand::Mint { .. } => LinkEvent::Mint(MintUpdate::Failed(why)),
+            LinkCommand::Place { .. } => LinkEvent::Placed(Err(why)),
+            LinkCommand::Verify { token, .. } => LinkEvent::Verified {
+                token,
+                result: Err(why),
+            },
+            #[cfg(not(target_arch = "wasm32"))]
+            LinkCommand::UseKey { .. } => LinkEvent::Key(Err(why)),
+            #[cfg(target_arch = "wasm32")]
+            LinkCommand::ConnectWallet => LinkEvent::Key(Err(why)),
+        });
+    }
+
     /// Syncs `index` from `chain` every tick and runs the world's commands, until the world goes
     /// away. `can_send`: this client holds the key that signs on `chain` (on an RPC network the
     /// key stays in the keystore, which only `kiln-cli` unlocks for now).
     async fn serve<C: ServedChain>(
-        mut self,
+        &mut self,
         #[cfg_attr(
             target_arch = "wasm32",
             expect(unused_mut, reason = "only a key from the keystore changes it")
@@ -361,9 +416,15 @@ impl Link<'_> {
     ) {
         let events = self.events;
         let mut first = true;
+        let mut account = chain.account();
         loop {
+            // A wallet's account is the one the wallet names now (an error shows in the sync).
+            #[cfg(target_arch = "wasm32")]
+            let _ = chain.follow_wallet().await;
+            let account_changed = chain.account() != account;
+            account = chain.account();
             let synced = match index.sync(&chain).await {
-                Ok(report) if report.events > 0 || first => index
+                Ok(report) if report.events > 0 || first || account_changed => index
                     .all()
                     .map(|tokens| {
                         Some(LinkEvent::Synced {
@@ -399,7 +460,28 @@ impl Link<'_> {
                     "sending from the client on {network} needs the keystore, which the client cannot unlock yet: use `kiln-cli create` or `kiln-cli place` with --network {network}"
                 )
             };
+            // In a browser the wallet signs: asked for an account first if it has given none.
+            #[cfg(target_arch = "wasm32")]
+            if matches!(
+                command,
+                LinkCommand::Mint { .. } | LinkCommand::Place { .. } | LinkCommand::ConnectWallet
+            ) {
+                let connected = chain.connect_wallet().await;
+                let _ = events.send(LinkEvent::Key(connected.clone()));
+                if let Err(error) = connected {
+                    let _ = match command {
+                        LinkCommand::Mint { .. } => {
+                            events.send(LinkEvent::Mint(MintUpdate::Failed(error)))
+                        }
+                        LinkCommand::Place { .. } => events.send(LinkEvent::Placed(Err(error))),
+                        _ => Ok(()),
+                    };
+                    continue;
+                }
+            }
             match command {
+                #[cfg(target_arch = "wasm32")]
+                LinkCommand::ConnectWallet => {}
                 LinkCommand::Mint { recipe, generated } => {
                     let update = if !can_send {
                         MintUpdate::Failed(cannot_send())
@@ -528,6 +610,20 @@ async fn mint<C: Chain>(
 trait ServedChain: Chain {
     /// Keeps the chain and the data directory's databases as they are now.
     fn keep_in_browser(&self, data_dir: &DataDir);
+
+    /// The account that sends: the wallet asks the player for one if it has given none.
+    fn connect_wallet(&self) -> impl std::future::Future<Output = Result<Address, String>>;
+
+    /// Takes the account the wallet names now (the player may switch or disconnect there).
+    fn follow_wallet(&self) -> impl std::future::Future<Output = Result<(), String>>;
+}
+
+/// The data directory's databases, kept for the next visit.
+#[cfg(target_arch = "wasm32")]
+fn keep_data_dir(data_dir: &DataDir) {
+    crate::web::storage::keep_database(&data_dir.outbox_path());
+    crate::web::storage::keep_database(&data_dir.browser_files_path());
+    crate::web::storage::keep_database(&data_dir.blockstore_path());
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -537,9 +633,38 @@ impl ServedChain for Sandbox {
             Ok(bytes) => crate::web::storage::keep(&sandbox_key(data_dir), &bytes),
             Err(error) => warn!("cannot keep the sandbox world: {error}"),
         }
-        crate::web::storage::keep_database(&data_dir.outbox_path());
-        crate::web::storage::keep_database(&data_dir.browser_files_path());
-        crate::web::storage::keep_database(&data_dir.blockstore_path());
+        keep_data_dir(data_dir);
+    }
+
+    async fn connect_wallet(&self) -> Result<Address, String> {
+        Ok(self.account())
+    }
+
+    async fn follow_wallet(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// A real network through the player's wallet: the chain lives on the network, the data
+/// directory (outbox, files, blockstore) in the browser.
+#[cfg(target_arch = "wasm32")]
+impl ServedChain for WalletChain<BrowserNode, BrowserWallet> {
+    fn keep_in_browser(&self, data_dir: &DataDir) {
+        keep_data_dir(data_dir);
+    }
+
+    async fn connect_wallet(&self) -> Result<Address, String> {
+        match self.connected() {
+            Some(account) => Ok(account),
+            None => self.connect().await.map_err(|error| error.to_string()),
+        }
+    }
+
+    async fn follow_wallet(&self) -> Result<(), String> {
+        self.state()
+            .await
+            .map(|_| ())
+            .map_err(|error| error.to_string())
     }
 }
 
@@ -647,21 +772,9 @@ async fn open_rpc(
     let chain = RpcChain::connect(url, kiln_chain::signer::PrivateKeySigner::random(), options)
         .await
         .map_err(|error| error.to_string())?;
-    let recorded = data_dir
-        .deployments()
-        .map_err(|error| error.to_string())?
-        .get(&chain_id)
-        .copied();
-    let deployment = match (contract, recorded) {
-        (Some(address), recorded) => Deployment {
-            chain_id,
-            address,
-            block: recorded
-                .filter(|known| known.address == address)
-                .map_or(0, |known| known.block),
-        },
-        (None, Some(recorded)) => recorded,
-        (None, None) => {
+    let deployment = match named_deployment(data_dir, chain_id, contract)? {
+        Some(deployment) => deployment,
+        None => {
             return Err(format!(
                 "no Kiln contract is known on chain {chain_id}: deploy one with `kiln-cli chain deploy --network {url}` or name it in the settings"
             ));
@@ -671,6 +784,66 @@ async fn open_rpc(
         .attach(deployment)
         .await
         .map_err(|error| error.to_string())?;
+    let index = Index::open(&data_dir.index_path(deployment), deployment)
+        .map_err(|error| error.to_string())?;
+    Ok((chain, index))
+}
+
+/// The Kiln contract on `chain_id`: the one the settings name (with the block `kiln-cli chain
+/// deploy` recorded for it, if it did; else block 0), or the one recorded; `None` if neither.
+fn named_deployment(
+    data_dir: &DataDir,
+    chain_id: u64,
+    contract: Option<Address>,
+) -> Result<Option<Deployment>, String> {
+    let recorded = data_dir
+        .deployments()
+        .map_err(|error| error.to_string())?
+        .get(&chain_id)
+        .copied();
+    Ok(match (contract, recorded) {
+        (Some(address), recorded) => Some(Deployment {
+            chain_id,
+            address,
+            block: recorded
+                .filter(|known| known.address == address)
+                .map_or(0, |known| known.block),
+        }),
+        (None, recorded) => recorded,
+    })
+}
+
+/// The network whose node is at `url`, sent to through the player's wallet, on the Kiln contract
+/// the settings (or the page's address) name. Reading asks the wallet nothing; it asks the
+/// player when Kiln sends.
+#[cfg(target_arch = "wasm32")]
+async fn open_wallet(
+    data_dir: &DataDir,
+    url: &str,
+    chain_id: u64,
+    contract: Option<Address>,
+) -> Result<(WalletChain<BrowserNode, BrowserWallet>, Index), String> {
+    let network = WalletNetwork {
+        chain_id,
+        name: format!("Kiln world (chain {chain_id})"),
+        rpc_url: url.to_owned(),
+    };
+    let node = BrowserNode {
+        url: url.to_owned(),
+    };
+    let chain = WalletChain::new(node, BrowserWallet, network, WalletOptions::default());
+    let text = |error: kiln_chain::ChainError| error.to_string();
+    let deployment = match named_deployment(data_dir, chain_id, contract)? {
+        // Named without its block: found on the chain, so the index need not read from genesis.
+        Some(named) if named.block == 0 => chain.locate(named.address).await.map_err(text)?,
+        Some(named) => named,
+        None => {
+            return Err(format!(
+                "no Kiln contract is known on chain {chain_id}: name it in ⚙ Settings (or add &contract=0x… to the page's address)"
+            ));
+        }
+    };
+    chain.attach(deployment).await.map_err(text)?;
     let index = Index::open(&data_dir.index_path(deployment), deployment)
         .map_err(|error| error.to_string())?;
     Ok((chain, index))

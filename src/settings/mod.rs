@@ -214,6 +214,8 @@ struct SettingsFile {
     draft: Settings,
     open: bool,
     gateway_text: String,
+    /// The Kiln contract's address as typed (it need not parse until it is complete).
+    contract_text: String,
     /// Typed into the key's passphrase field; cleared once sent.
     #[cfg_attr(
         target_arch = "wasm32",
@@ -254,6 +256,13 @@ impl Plugin for SettingsPlugin {
                 draft: self.loaded.clone(),
                 open: self.problem.is_some(),
                 gateway_text: self.loaded.ipfs.gateways.join("\n"),
+                contract_text: match &self.loaded.network {
+                    NetworkSetting::Rpc {
+                        contract: Some(contract),
+                        ..
+                    } => contract.to_string(),
+                    _ => String::new(),
+                },
                 passphrase: String::new(),
             })
             .add_message::<ToggleSettings>()
@@ -306,10 +315,21 @@ fn show_settings(
             let mut rpc = matches!(file.draft.network, NetworkSetting::Rpc { .. });
             ui.horizontal(|ui| {
                 ui.radio_value(&mut rpc, false, "Sandbox (on this machine)");
+                // In a browser the wallet is the way to a network; the URL is for the wallet.
+                #[cfg(not(target_arch = "wasm32"))]
                 ui.radio_value(&mut rpc, true, "JSON-RPC node");
+                #[cfg(target_arch = "wasm32")]
+                ui.radio_value(&mut rpc, true, "A network, through your wallet");
             });
             match (&mut file.draft.network, rpc) {
-                (NetworkSetting::Rpc { url, chain_id, .. }, true) => {
+                (
+                    NetworkSetting::Rpc {
+                        url,
+                        chain_id,
+                        contract,
+                    },
+                    true,
+                ) => {
                     ui.horizontal(|ui| {
                         ui.label("URL");
                         ui.text_edit_singleline(url);
@@ -317,6 +337,26 @@ fn show_settings(
                     ui.horizontal(|ui| {
                         ui.label("chain id");
                         ui.add(egui::DragValue::new(chain_id));
+                    });
+                    ui.horizontal(|ui| {
+                        ui.label("Kiln contract");
+                        ui.add(
+                            egui::TextEdit::singleline(&mut file.contract_text)
+                                .hint_text("0x… (empty: the one kiln-cli chain deploy recorded)"),
+                        );
+                        match file.contract_text.trim() {
+                            "" => *contract = None,
+                            typed => {
+                                if let Ok(address) = typed.parse() {
+                                    *contract = Some(address);
+                                } else {
+                                    ui.colored_label(
+                                        egui::Color32::from_rgb(230, 90, 80),
+                                        "not an address (0x and 40 hex digits)",
+                                    );
+                                }
+                            }
+                        }
                     });
                 }
                 (network @ NetworkSetting::Sandbox, true) => {
@@ -420,17 +460,59 @@ fn show_settings(
     Ok(())
 }
 
-/// In a browser no key enters the page: the wallet signs.
+/// In a browser no key enters the page: the player's wallet signs, once connected.
 #[cfg(target_arch = "wasm32")]
 fn key_section(
     ui: &mut egui::Ui,
     _file: &mut SettingsFile,
-    _key: &mut KeyStatus,
-    _link: Option<&ChainLink>,
+    key: &mut KeyStatus,
+    link: Option<&ChainLink>,
 ) {
     ui.separator();
-    ui.heading("Key");
-    ui.label("In the browser your wallet holds the key: Kiln never sees it.");
+    ui.heading("Wallet");
+    ui.label("Your wallet holds the key and signs each mint and placement: Kiln never sees it.");
+    wallet_button(ui, key, link);
+}
+
+/// The wallet's account, or a button that asks the wallet for one; and why the last try failed.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn wallet_button(ui: &mut egui::Ui, key: &mut KeyStatus, link: Option<&ChainLink>) {
+    let wallet = crate::web::wallet::BrowserWallet::name();
+    match (key.unlocked, &wallet) {
+        (Some(account), _) => {
+            let text = account.to_string();
+            ui.label(format!("wallet {}…{}", &text[..6], &text[text.len() - 4..]))
+                .on_hover_text(format!(
+                    "{text} in {}: mints and placements are sent from it",
+                    wallet.as_deref().unwrap_or("your wallet")
+                ));
+        }
+        (None, None) => {
+            ui.colored_label(egui::Color32::from_rgb(230, 170, 80), "no wallet")
+                .on_hover_text("This browser has no Ethereum wallet: install one (MetaMask, Rabby, Coinbase Wallet…) and reload, or choose the sandbox in ⚙ Settings.");
+        }
+        (None, Some(name)) => {
+            let label = if key.busy {
+                "⏳ connecting…"
+            } else {
+                "Connect wallet"
+            };
+            if ui
+                .add_enabled(!key.busy && link.is_some(), egui::Button::new(label))
+                .on_hover_text(format!("Asks {name} for an account to mint and place with"))
+                .clicked()
+                && let Some(link) = link
+            {
+                key.busy = true;
+                key.error = None;
+                link.connect_wallet();
+            }
+        }
+    }
+    if let Some(error) = &key.error {
+        ui.colored_label(egui::Color32::from_rgb(230, 90, 80), "wallet ⚠")
+            .on_hover_text(error);
+    }
 }
 
 /// The key that signs on the RPC network: its address (readable without the passphrase), and

@@ -20,9 +20,16 @@ fn show_top_bar(
     network: Res<NetworkStatus>,
     diagnostics: Res<DiagnosticsStore>,
     players: Query<&Player>,
-    mut gallery: ResMut<crate::gallery::Gallery>,
-    mut settings: MessageWriter<crate::settings::ToggleSettings>,
+    // The windows the bar opens.
+    (mut gallery, mut settings): (
+        ResMut<crate::gallery::Gallery>,
+        MessageWriter<crate::settings::ToggleSettings>,
+    ),
     world: Res<crate::chain::WorldTokens>,
+    #[cfg(target_arch = "wasm32")] (mut key, link): (
+        ResMut<crate::chain::KeyStatus>,
+        Option<Res<crate::chain::ChainLink>>,
+    ),
 ) -> Result {
     let fps = diagnostics
         .get(&FrameTimeDiagnosticsPlugin::FPS)
@@ -42,6 +49,11 @@ fn show_top_bar(
             ui.heading(egui::RichText::new("Kiln").strong());
             ui.separator();
             ui.label(format!("⛓ {}", network.chain));
+            // In a browser a network beyond the sandbox is reached through the player's wallet.
+            #[cfg(target_arch = "wasm32")]
+            if matches!(network.chain, crate::net::ChainMode::Rpc { .. }) {
+                crate::settings::wallet_button(ui, &mut key, link.as_deref());
+            }
             ui.separator();
             ui.label(format!("🗄 {}", network.ipfs));
             ui.separator();

@@ -3,6 +3,7 @@
 //! the page (which the browser test reads).
 
 pub mod storage;
+pub mod wallet;
 
 use bevy::prelude::*;
 use clap::Parser;
@@ -97,6 +98,32 @@ pub fn options_from_address() -> Result<ClientOptions, String> {
     ClientOptions::try_parse_from(args).map_err(|error| error.to_string())
 }
 
+/// The network of the page's address, for this visit: `?network=<a node's URL>&chain=<id>`,
+/// with `&contract=0x…` for the Kiln contract there. The player's wallet is the way to it (the
+/// URL is what the wallet is given if it does not know the chain). `None`: the settings' network.
+pub fn network_from_address() -> Result<Option<crate::NetworkSetting>, String> {
+    let Some(url) = address_parameter("network") else {
+        return Ok(None);
+    };
+    let chain_id = address_parameter("chain")
+        .ok_or("the page's address names a network without its chain id: add &chain=<id>")?;
+    let chain_id = chain_id
+        .parse()
+        .map_err(|_| format!("the chain id {chain_id:?} in the page's address is not a number"))?;
+    let contract = address_parameter("contract")
+        .map(|contract| {
+            contract.parse().map_err(|_| {
+                format!("the contract {contract:?} in the page's address is not an address (0x and 40 hex digits)")
+            })
+        })
+        .transpose()?;
+    Ok(Some(crate::NetworkSetting::Rpc {
+        url,
+        chain_id,
+        contract,
+    }))
+}
+
 /// Shows the page what the client is doing.
 pub fn plugin(app: &mut App) {
     app.init_resource::<PageState>()
@@ -118,6 +145,11 @@ struct PageState {
     mint_error: Option<String>,
     /// Tokens in the world, and the chain's error if it has one.
     tokens: usize,
+    /// The account that sends (the wallet's, once connected).
+    account: Option<String>,
+    /// The last placement: the token placed, or why not.
+    placed: Option<String>,
+    place_error: Option<String>,
     chain_error: Option<String>,
     /// The scenario of the address: "running", "passed", or why it failed.
     scenario: Option<String>,
@@ -128,6 +160,7 @@ fn tell_the_page(
     creator: Option<Res<crate::Creator>>,
     mint: Res<crate::MintStatus>,
     world: Res<crate::WorldTokens>,
+    place: Res<crate::PlaceStatus>,
     scenario: Option<Res<crate::scenario::ScenarioOutcome>>,
 ) {
     let mut next = state.clone();
@@ -150,7 +183,13 @@ fn tell_the_page(
         Some(Err(error)) => next.mint_error = Some(error.clone()),
         None => {}
     }
+    match &place.outcome {
+        Some(Ok(token)) => next.placed = Some(token.to_string()),
+        Some(Err(error)) => next.place_error = Some(error.clone()),
+        None => {}
+    }
     next.tokens = world.tokens.len();
+    next.account = world.account.map(|account| account.to_string());
     next.chain_error = world.error.clone();
     next.scenario = scenario.map(|outcome| match &outcome.0 {
         None => "running".to_owned(),

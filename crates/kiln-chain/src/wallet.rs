@@ -1,12 +1,12 @@
 //! A chain reached through the player's wallet (EIP-1193: MetaMask and every wallet that follows
-//! the standard). The wallet holds the key and signs; Kiln only asks. Everything goes through
-//! the wallet's one `request` method: reads are relayed to the wallet's node, and a transaction
-//! is estimated first (a revert is reported before the wallet asks the player to pay for it),
-//! then sent with `eth_sendTransaction` and waited for.
+//! the standard). The wallet holds the key and signs; Kiln only asks. The world is read from the
+//! network's own node, so it shows whatever the wallet is doing (connected or not, on this chain
+//! or another); a transaction is estimated there first (a revert is reported before the wallet
+//! asks the player to pay for it), then sent through the wallet with `eth_sendTransaction` and
+//! waited for on the node.
 //!
 //! The player stays in charge, so every answer is possible: a refusal, another account, another
-//! chain, no account at all. Each is a [`ChainError`] that says what to do; reads refuse to
-//! answer for a chain other than the world's.
+//! chain, no account at all. Each is a [`ChainError`] that says what to do.
 
 use std::future::Future;
 use std::sync::RwLock;
@@ -22,7 +22,8 @@ use crate::chain::{ChainLog, Sent, SignedTx, TxStatus};
 use crate::{BlockRef, Chain, ChainError, Deployment, Revert};
 
 /// A wallet as EIP-1193 defines it: `request({ method, params })`, answered by the wallet
-/// itself (accounts, chain switching, signing) or relayed to its node.
+/// itself (accounts, chain switching, signing) or relayed to its node. A plain JSON-RPC node
+/// answers the same way (without accounts), which is how the world is read.
 pub trait Eip1193: Send + Sync {
     /// One request; the wallet's error object when it refuses or fails.
     fn request(
@@ -109,8 +110,9 @@ pub struct WalletState {
     pub chain_id: u64,
 }
 
-/// The Kiln contract on `network`, through the wallet `W`.
-pub struct WalletChain<W> {
+/// The Kiln contract on `network`: read from the node `N`, sent to through the wallet `W`.
+pub struct WalletChain<N, W> {
+    node: N,
     wallet: W,
     network: WalletNetwork,
     options: WalletOptions,
@@ -119,7 +121,7 @@ pub struct WalletChain<W> {
     deployment: RwLock<Option<Deployment>>,
 }
 
-impl<W> std::fmt::Debug for WalletChain<W> {
+impl<N, W> std::fmt::Debug for WalletChain<N, W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WalletChain")
             .field("network", &self.network)
@@ -131,11 +133,13 @@ impl<W> std::fmt::Debug for WalletChain<W> {
     }
 }
 
-impl<W: Eip1193> WalletChain<W> {
-    /// The world on `network` through `wallet`. Nothing is asked yet: reading needs no account,
-    /// and the wallet asks the player only when [`WalletChain::connect`] is called.
-    pub fn new(wallet: W, network: WalletNetwork, options: WalletOptions) -> Self {
+impl<N: Eip1193, W: Eip1193> WalletChain<N, W> {
+    /// The world on `network`, read from `node` (which serves `network.rpc_url`), sending
+    /// through `wallet`. Nothing is asked of the wallet yet: it asks the player only when
+    /// [`WalletChain::connect`] is called or something is sent.
+    pub fn new(node: N, wallet: W, network: WalletNetwork, options: WalletOptions) -> Self {
         Self {
+            node,
             wallet,
             network,
             options,
@@ -168,7 +172,7 @@ impl<W: Eip1193> WalletChain<W> {
     /// world's chain if the wallet is on another.
     pub async fn connect(&self) -> Result<Address, ChainError> {
         let accounts: Vec<Address> = self
-            .ask("connecting an account", "eth_requestAccounts", json!([]))
+            .ask_wallet("connecting an account", "eth_requestAccounts", json!([]))
             .await?;
         let account = *accounts.first().ok_or(ChainError::WalletNotConnected)?;
         self.set_account(Some(account));
@@ -180,7 +184,7 @@ impl<W: Eip1193> WalletChain<W> {
     /// disconnected in the wallet) and the chain. The account Kiln sends from follows it.
     pub async fn state(&self) -> Result<WalletState, ChainError> {
         let accounts: Vec<Address> = self
-            .ask("naming its account", "eth_accounts", json!([]))
+            .ask_wallet("naming its account", "eth_accounts", json!([]))
             .await?;
         let account = accounts.first().copied();
         self.set_account(account);
@@ -192,7 +196,7 @@ impl<W: Eip1193> WalletChain<W> {
 
     async fn wallet_chain_id(&self) -> Result<u64, ChainError> {
         let chain_id: U64 = self
-            .ask("naming its chain", "eth_chainId", json!([]))
+            .ask_wallet("naming its chain", "eth_chainId", json!([]))
             .await?;
         Ok(chain_id.to())
     }
@@ -220,11 +224,11 @@ impl<W: Eip1193> WalletChain<W> {
                     "rpcUrls": [self.network.rpc_url],
                     "nativeCurrency": { "name": "Ether", "symbol": "ETH", "decimals": 18 },
                 }]);
-                self.ask::<Value>(&what, "wallet_addEthereumChain", add)
+                self.ask_wallet::<Value>(&what, "wallet_addEthereumChain", add)
                     .await?;
                 // Most wallets switch on adding; the others are asked again.
                 if self.wallet_chain_id().await? != expected {
-                    self.ask::<Value>(&what, "wallet_switchEthereumChain", switch)
+                    self.ask_wallet::<Value>(&what, "wallet_switchEthereumChain", switch)
                         .await?;
                 }
             }
@@ -237,19 +241,76 @@ impl<W: Eip1193> WalletChain<W> {
         Ok(())
     }
 
-    /// Reads are only answered for the world's chain: a wallet switched elsewhere would
-    /// otherwise show another chain's contract at the same address.
-    async fn check_network(&self) -> Result<(), ChainError> {
-        let actual = self.wallet_chain_id().await?;
+    /// The Kiln contract at `address` with the block that created it, found by asking for its
+    /// code at earlier blocks (a few dozen requests): the index then reads events from there,
+    /// not from genesis. A node that has pruned old state cannot say; then it is block 0.
+    pub async fn locate(&self, address: Address) -> Result<Deployment, ChainError> {
+        self.check_node().await?;
+        let head = self.head().await?.number;
+        let deployment = |block| Deployment {
+            chain_id: self.network.chain_id,
+            address,
+            block,
+        };
+        let code_at = |block: u64| {
+            self.ask::<Bytes>(
+                "reading the contract's code",
+                "eth_getCode",
+                json!([address, format!("{block:#x}")]),
+            )
+        };
+        if code_at(head).await?.is_empty() {
+            return Err(ChainError::NoCode {
+                address,
+                chain_id: self.network.chain_id,
+            });
+        }
+        // The lowest block with code lies in low..=high.
+        let (mut low, mut high) = (0, head);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            match code_at(middle).await {
+                Ok(code) if code.is_empty() => low = middle + 1,
+                Ok(_) => high = middle,
+                Err(_) => return Ok(deployment(0)),
+            }
+        }
+        Ok(deployment(low))
+    }
+
+    /// The node must serve the world's chain, or it would show another chain's contract.
+    async fn check_node(&self) -> Result<(), ChainError> {
+        let actual: U64 = self
+            .ask("naming its chain", "eth_chainId", json!([]))
+            .await?;
         let expected = self.network.chain_id;
-        if actual != expected {
-            return Err(ChainError::WalletOnOtherChain { expected, actual });
+        if actual.to::<u64>() != expected {
+            return Err(ChainError::WrongChain {
+                url: self.network.rpc_url.clone(),
+                expected,
+                actual: actual.to(),
+            });
         }
         Ok(())
     }
 
-    /// One request whose result parses as `T`; `what` says what was asked, for the messages.
+    /// One request to the node whose result parses as `T`; `what` is for the messages.
     async fn ask<T: DeserializeOwned>(
+        &self,
+        what: &str,
+        method: &str,
+        params: Value,
+    ) -> Result<T, ChainError> {
+        let answer = self
+            .node
+            .request(method, params)
+            .await
+            .map_err(|error| self.node_error(what, error))?;
+        self.parse(method, answer)
+    }
+
+    /// One request to the wallet whose result parses as `T`; `what` is for the messages.
+    async fn ask_wallet<T: DeserializeOwned>(
         &self,
         what: &str,
         method: &str,
@@ -269,6 +330,22 @@ impl<W: Eip1193> WalletChain<W> {
         })
     }
 
+    fn parse<T: DeserializeOwned>(&self, method: &str, answer: Value) -> Result<T, ChainError> {
+        serde_json::from_value(answer.clone()).map_err(|error| {
+            self.bad_answer(format!(
+                "{method} answered {} that does not parse: {error}",
+                clip(&answer.to_string())
+            ))
+        })
+    }
+
+    fn node_error(&self, what: &str, error: WalletError) -> ChainError {
+        ChainError::Rpc {
+            url: self.network.rpc_url.clone(),
+            detail: format!("{what} failed: {error}"),
+        }
+    }
+
     fn wallet_error(&self, what: &str, error: WalletError) -> ChainError {
         match error.code {
             WalletError::USER_REJECTED => ChainError::WalletRefused {
@@ -282,20 +359,20 @@ impl<W: Eip1193> WalletChain<W> {
         }
     }
 
-    /// A call or estimate: a revert is the contract's reason, not the wallet's failure.
+    /// A call or estimate on the node: a revert is the contract's reason, not a failure.
     async fn run(&self, what: &str, method: &str, params: Value) -> Result<Value, ChainError> {
-        match self.wallet.request(method, params).await {
+        match self.node.request(method, params).await {
             Ok(answer) => Ok(answer),
             Err(error) => match error.revert_data() {
                 Some(data) => Err(ChainError::Reverted(Revert::decode(&data))),
-                None => Err(self.wallet_error(what, error)),
+                None => Err(self.node_error(what, error)),
             },
         }
     }
 
-    fn bad_answer(detail: String) -> ChainError {
+    fn bad_answer(&self, detail: String) -> ChainError {
         ChainError::BadAnswer {
-            url: "your wallet".into(),
+            url: self.network.rpc_url.clone(),
             detail,
         }
     }
@@ -311,7 +388,7 @@ impl<W: Eip1193> WalletChain<W> {
         receipt
             .map(|receipt| receipt_status(hash, receipt))
             .transpose()
-            .map_err(Self::bad_answer)
+            .map_err(|detail| self.bad_answer(detail))
     }
 
     async fn poll_receipt(&self, hash: B256) -> Result<Sent, ChainError> {
@@ -334,7 +411,7 @@ impl<W: Eip1193> WalletChain<W> {
             }
             if waited + pause > self.options.receipt_timeout {
                 return Err(ChainError::Timeout {
-                    url: "your wallet's node".into(),
+                    url: self.network.rpc_url.clone(),
                     what: "the transaction's receipt (it was sent; it may still be mined)",
                     after: self.options.receipt_timeout,
                 });
@@ -346,7 +423,7 @@ impl<W: Eip1193> WalletChain<W> {
     }
 }
 
-impl<W: Eip1193> Chain for WalletChain<W> {
+impl<N: Eip1193, W: Eip1193> Chain for WalletChain<N, W> {
     fn chain_id(&self) -> u64 {
         self.network.chain_id
     }
@@ -367,12 +444,13 @@ impl<W: Eip1193> Chain for WalletChain<W> {
 
     async fn attach(&self, deployment: Deployment) -> Result<(), ChainError> {
         if deployment.chain_id != self.network.chain_id {
-            return Err(ChainError::WalletOnOtherChain {
+            return Err(ChainError::WrongChain {
+                url: self.network.rpc_url.clone(),
                 expected: deployment.chain_id,
                 actual: self.network.chain_id,
             });
         }
-        self.check_network().await?;
+        self.check_node().await?;
         let code: Bytes = self
             .ask(
                 "reading the contract's code",
@@ -397,7 +475,7 @@ impl<W: Eip1193> Chain for WalletChain<W> {
             )
             .await?;
         serde_json::from_value(answer.clone()).map_err(|error| {
-            Self::bad_answer(format!(
+            self.bad_answer(format!(
                 "eth_call answered {} that is not bytes: {error}",
                 clip(&answer.to_string())
             ))
@@ -433,18 +511,18 @@ impl<W: Eip1193> Chain for WalletChain<W> {
             )
             .await?,
         )
-        .map_err(|error| Self::bad_answer(format!("eth_estimateGas: {error}")))?;
+        .map_err(|error| self.bad_answer(format!("eth_estimateGas: {error}")))?;
         let estimate = estimate.to::<u64>();
         transaction["gas"] = json!(format!("{:#x}", estimate + estimate / 5));
         let hash: B256 = self
-            .ask(
+            .ask_wallet(
                 "sending the transaction",
                 "eth_sendTransaction",
                 json!([transaction]),
             )
             .await?;
-        // The nonce is only for the record; a wallet's node that does not have the
-        // transaction yet leaves it at zero.
+        // The nonce is only for the record; the node may not have the transaction from the
+        // wallet's node yet, and then it is zero.
         let sent: Value = self
             .ask(
                 "reading the sent transaction",
@@ -483,7 +561,6 @@ impl<W: Eip1193> Chain for WalletChain<W> {
     }
 
     async fn head(&self) -> Result<BlockRef, ChainError> {
-        self.check_network().await?;
         let block: Option<Block> = self
             .ask(
                 "reading the newest block",
@@ -491,7 +568,7 @@ impl<W: Eip1193> Chain for WalletChain<W> {
                 json!(["latest", false]),
             )
             .await?;
-        let block = block.ok_or_else(|| Self::bad_answer("it has no latest block".into()))?;
+        let block = block.ok_or_else(|| self.bad_answer("it has no latest block".into()))?;
         Ok(BlockRef {
             number: block.header.number,
             hash: block.header.hash,
@@ -524,7 +601,10 @@ impl<W: Eip1193> Chain for WalletChain<W> {
                 .ask("reading the contract's events", "eth_getLogs", filter)
                 .await?;
             for log in logs {
-                found.push(chain_log(log, contract, start, end).map_err(Self::bad_answer)?);
+                found.push(
+                    chain_log(log, contract, start, end)
+                        .map_err(|detail| self.bad_answer(detail))?,
+                );
             }
             start = end + 1;
         }

@@ -103,17 +103,7 @@ impl TestWallet {
     }
 
     fn relay(&self, method: &str, params: Value) -> Result<Value, WalletError> {
-        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-        let answer: Value =
-            serde_json::from_slice(&forward_rpc(self.port, body.to_string().as_bytes())).unwrap();
-        match answer.get("error") {
-            Some(error) => Err(WalletError {
-                code: error["code"].as_i64().unwrap_or(-32603),
-                message: error["message"].as_str().unwrap_or_default().to_owned(),
-                data: error.get("data").cloned(),
-            }),
-            None => Ok(answer["result"].clone()),
-        }
+        relay(self.port, method, params)
     }
 }
 
@@ -121,6 +111,38 @@ impl Eip1193 for &TestWallet {
     async fn request(&self, method: &str, params: Value) -> Result<Value, WalletError> {
         self.answer(method, params)
     }
+}
+
+/// The network's node, as the world is read from it: anvil, asked over HTTP.
+struct Node(u16);
+
+impl Eip1193 for Node {
+    async fn request(&self, method: &str, params: Value) -> Result<Value, WalletError> {
+        relay(self.0, method, params)
+    }
+}
+
+fn relay(port: u16, method: &str, params: Value) -> Result<Value, WalletError> {
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+    let answer: Value =
+        serde_json::from_slice(&forward_rpc(port, body.to_string().as_bytes())).unwrap();
+    match answer.get("error") {
+        Some(error) => Err(WalletError {
+            code: error["code"].as_i64().unwrap_or(-32603),
+            message: error["message"].as_str().unwrap_or_default().to_owned(),
+            data: error.get("data").cloned(),
+        }),
+        None => Ok(answer["result"].clone()),
+    }
+}
+
+fn through<'a>(wallet: &'a TestWallet, anvil: &Anvil) -> WalletChain<Node, &'a TestWallet> {
+    WalletChain::new(
+        Node(anvil.port),
+        wallet,
+        anvil_network(anvil),
+        WalletOptions::default(),
+    )
 }
 
 fn anvil_network(anvil: &Anvil) -> WalletNetwork {
@@ -137,9 +159,22 @@ fn through_a_wallet_anvil_agrees_with_the_sandbox_on_every_result_and_event() {
     let anvil = Anvil::start();
     let wallet = TestWallet::new(&anvil, ANVIL_CHAIN_ID);
     let (on_wallet, indexed) = block_on(async {
-        let chain = WalletChain::new(&wallet, anvil_network(&anvil), WalletOptions::default());
+        let chain = through(&wallet, &anvil);
         assert_eq!(chain.connect().await.unwrap(), wallet.account);
+        anvil.rpc("anvil_mine", json!([5]));
         let deployment = chain.deploy(kiln_chain::DEFAULT_ROYALTY_BPS).await.unwrap();
+        assert_eq!(deployment.block, 6);
+        anvil.rpc("anvil_mine", json!([3]));
+        assert_eq!(
+            chain.locate(deployment.address).await.unwrap(),
+            deployment,
+            "the contract is found in the block that created it"
+        );
+        let nothing_there = chain.locate(Address::repeat_byte(7)).await.unwrap_err();
+        assert!(
+            matches!(nothing_there, ChainError::NoCode { .. }),
+            "{nothing_there:?}"
+        );
         let observed = scenario(&chain).await;
         let mut index = Index::in_memory(deployment).unwrap();
         index.sync(&chain).await.unwrap();
@@ -176,23 +211,9 @@ fn a_refusal_another_chain_and_a_disconnect_are_errors_that_say_what_to_do() {
     // The player's wallet sits on mainnet and has never heard of this chain.
     let wallet = TestWallet::new(&anvil, 1);
     block_on(async {
-        let chain = WalletChain::new(&wallet, anvil_network(&anvil), WalletOptions::default());
-        let elsewhere = chain.head().await.unwrap_err();
-        assert!(
-            matches!(
-                elsewhere,
-                ChainError::WalletOnOtherChain {
-                    expected: ANVIL_CHAIN_ID,
-                    actual: 1
-                }
-            ),
-            "{elsewhere:?}"
-        );
-        assert!(
-            elsewhere
-                .to_string()
-                .contains("switch the wallet to chain 31337")
-        );
+        let chain = through(&wallet, &anvil);
+        // The world reads from its own node, whatever the wallet is doing.
+        chain.head().await.unwrap();
         let not_connected = chain.deploy(500).await.unwrap_err();
         assert!(
             matches!(not_connected, ChainError::WalletNotConnected),
@@ -207,7 +228,7 @@ fn a_refusal_another_chain_and_a_disconnect_are_errors_that_say_what_to_do() {
             (state.account, state.chain_id),
             (Some(wallet.account), ANVIL_CHAIN_ID)
         );
-        chain.deploy(500).await.unwrap();
+        let deployment = chain.deploy(500).await.unwrap();
 
         let item = Item::new(1);
         wallet.refuse_sends.store(true, Ordering::SeqCst);
@@ -260,14 +281,33 @@ fn a_refusal_another_chain_and_a_disconnect_are_errors_that_say_what_to_do() {
             matches!(&stays, ChainError::WalletRefused { what } if what.contains("switching to chain 31337")),
             "{stays:?}"
         );
-        assert!(matches!(
-            chain.head().await,
-            Err(ChainError::WalletOnOtherChain { .. })
-        ));
+        assert!(
+            chain.token(token).await.unwrap().is_some(),
+            "reading goes on"
+        );
 
         // Switching back when asked: the mint goes through.
         wallet.refuse_switch.store(false, Ordering::SeqCst);
         chain.mint(Item::new(2).request()).await.unwrap();
         assert_eq!(*wallet.chain_id.lock().unwrap(), ANVIL_CHAIN_ID);
+
+        // A node of another chain than the world's is refused before anything is read.
+        let network = WalletNetwork {
+            chain_id: 5,
+            ..anvil_network(&anvil)
+        };
+        let other = WalletChain::new(Node(anvil.port), &wallet, network, WalletOptions::default());
+        let wrong = other.locate(deployment.address).await.unwrap_err();
+        assert!(
+            matches!(
+                wrong,
+                ChainError::WrongChain {
+                    expected: 5,
+                    actual: ANVIL_CHAIN_ID,
+                    ..
+                }
+            ),
+            "{wrong:?}"
+        );
     });
 }
