@@ -1,7 +1,8 @@
 // The browser test of the web build: a real Chromium (Debian's, through puppeteer-core) on
 // WebGPU loads the page from web/serve, and we check what a player would see.
 //
-//   xvfb-run -a node web/test.mjs [--shots DIR]     (web/test does this, after web/build)
+//   xvfb-run -a node web/test.mjs [--shots DIR] [--only firstFrame|creator|wallet]
+//   (web/test does this, after web/build)
 //
 // 1. First frame: the world draws, the screenshot is not blank (sky, ground, panels).
 // 2. Creator: a scenario in the address generates "a huge red mushroom" on the model in the
@@ -64,14 +65,23 @@ async function startServer() {
 
 /** Waits until `check(state)` holds for the page's `kilnPage.state`, or fails after `seconds`. */
 async function waitForState(page, what, seconds, check) {
-  const deadline = Date.now() + seconds * 1000;
+  const start = Date.now();
+  const deadline = start + seconds * 1000;
   let state = null;
+  const said = {};
   while (Date.now() < deadline) {
     const seen = await page.evaluate(() => ({
       state: window.kilnPage?.state ?? null,
       error: window.kilnPage?.error ?? null,
     }));
     state = seen.state;
+    // Each milestone once, with when it came: where the time goes, in the CI log.
+    for (const key of ['model', 'preview', 'minted', 'placed', 'account']) {
+      if (state?.[key] && state[key] !== said[key] && !['loading', 'none', 'generating'].includes(state[key])) {
+        said[key] = state[key];
+        console.log(`web/test:   ${((Date.now() - start) / 1000).toFixed(1)} s: ${key} ${String(state[key]).slice(0, 80)}`);
+      }
+    }
     if (seen.error) fail(`${what}: the page hit an error: ${seen.error}`);
     if (pageErrors.length) fail(`${what}: the page hit an error: ${pageErrors[0]}`);
     if (state && check(state)) return state;
@@ -203,12 +213,22 @@ function injectedWallet(account) {
   announce();
 }
 
-/** Pixels that are strongly red: the test's items are red. */
-function redPixels(image) {
+/** Waits until the world shows the placed item (its files read from the tab's blockstore). */
+async function placedItemShown(page) {
+  const state = await waitForState(page, 'the placed item in the world', 120,
+    (seen) => seen.items_shown >= 1 || seen.items_failed.length > 0);
+  if (state.items_failed.length) fail(`the placed item cannot be shown: ${state.items_failed[0]}`);
+}
+
+/** Pixels that are strongly red, left of column `width`: the test's items are red. */
+function redPixels(image, width = image.width) {
   let red = 0;
-  for (let i = 0; i < image.data.length; i += 4) {
-    const [r, g, b] = [image.data[i], image.data[i + 1], image.data[i + 2]];
-    if (r > 120 && r > 2 * g && r > 2 * b) red += 1;
+  for (let y = 0; y < image.height; y += 1) {
+    for (let x = 0; x < Math.min(width, image.width); x += 1) {
+      const i = 4 * (y * image.width + x);
+      const [r, g, b] = [image.data[i], image.data[i + 1], image.data[i + 2]];
+      if (r > 120 && r > 2 * g && r > 2 * b) red += 1;
+    }
   }
   return red;
 }
@@ -227,33 +247,9 @@ async function openPage(url, prepare = async () => {}) {
   return page;
 }
 
-try {
-  const url = await startServer();
-  const chromium = execSync('command -v chromium || command -v chromium-browser', { shell: '/bin/bash' })
-    .toString().trim();
-  browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: chromiumFlags });
-  console.log(`web/test: ${await browser.version()} on ${url}`);
 
-  // 1. The first frame.
-  let started = Date.now();
-  const page = await openPage(url);
-  const gpu = await page.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter()));
-  if (!gpu) fail('this Chromium gives the page no WebGPU adapter');
-  await waitForState(page, 'the first frame', 240, (state) => state.frames >= 5);
-  console.log(`web/test: first frame after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  // A moment for the chain's first sync and the panels (the client reports changes, not frames).
-  await new Promise((resolve) => setTimeout(resolve, 3000));
-  const world = await screenshot(page, 'first-frame.png');
-  console.log(`web/test: first frame: ${world.colours} colours, ${(world.litShare * 100).toFixed(0)}% lit`);
-  if (world.colours < 50 || world.litShare < 0.5) {
-    fail(`the world's screenshot is blank or nearly (${world.colours} colours, ${(world.litShare * 100).toFixed(0)}% lit); see ${shots}/first-frame.png`);
-  }
-  await page.close();
-
-  // 2. The creator, through the same scenario actions as `kiln --scenario`: the model runs in
-  //    the tab, the item is minted on the tab's sandbox chain and placed in the world.
-  started = Date.now();
-  const scenario = `
+// The creator's scenario: the same actions as `kiln --scenario FILE` takes.
+const CREATOR_SCENARIO = `
 [[action]]
 type = "prompt"
 text = "a huge red mushroom"
@@ -275,12 +271,37 @@ x = 0
 z = 2
 [[action]]
 type = "wait"
-frames = 20
+frames = 3
 [[action]]
 type = "screenshot"
 path = "minted.png"
 `;
-  const creator = await openPage(`${url}?scenario=${encodeURIComponent(scenario)}`);
+
+/** 1. The first frame: the world draws. */
+async function firstFrame(url) {
+  // 1. The first frame.
+  const started = Date.now();
+  const page = await openPage(url);
+  const gpu = await page.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter()));
+  if (!gpu) fail('this Chromium gives the page no WebGPU adapter');
+  await waitForState(page, 'the first frame', 240, (state) => state.frames >= 5);
+  console.log(`web/test: first frame after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // A moment for the chain's first sync and the panels (the client reports changes, not frames).
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const world = await screenshot(page, 'first-frame.png');
+  console.log(`web/test: first frame: ${world.colours} colours, ${(world.litShare * 100).toFixed(0)}% lit`);
+  if (world.colours < 50 || world.litShare < 0.5) {
+    fail(`the world's screenshot is blank or nearly (${world.colours} colours, ${(world.litShare * 100).toFixed(0)}% lit); see ${shots}/first-frame.png`);
+  }
+  await page.close();
+}
+
+/** 2. The creator on the sandbox chain, and 3. a second visit that finds its item. */
+async function creator(url) {
+  // 2. The creator, through the same scenario actions as `kiln --scenario`: the model runs in
+  //    the tab, the item is minted on the tab's sandbox chain and placed in the world.
+  let started = Date.now();
+  const creator = await openPage(`${url}?scenario=${encodeURIComponent(CREATOR_SCENARIO)}`);
   const done = await waitForState(creator, 'the creator scenario', 900,
     (state) => state.scenario && state.scenario !== 'running');
   const pictures = await creator.evaluate(() => Object.fromEntries(
@@ -309,9 +330,12 @@ path = "minted.png"
     (state) => state.frames >= 5 && state.tokens >= 1);
   console.log(`web/test: second visit: the world with ${back.tokens} token(s) after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await again.close();
+}
 
+/** 4. A real network through the player's wallet. */
+async function wallet(url) {
   // 4. A real network through the player's wallet.
-  started = Date.now();
+  const started = Date.now();
   const node = await startAnvil();
   await rpc(node, 'anvil_mine', ['0x3']);
   const artifact = JSON.parse(await readFile(join(here, '..', 'contracts', 'out', 'KilnItems.json'), 'utf8'));
@@ -321,8 +345,20 @@ path = "minted.png"
   const deployed = await rpc(node, 'eth_getTransactionReceipt', [deploy]);
   if (deployed?.status !== '0x1') fail(`the Kiln contract did not deploy on anvil: ${JSON.stringify(deployed)}`);
   const contract = deployed.contractAddress;
-  console.log(`web/test: anvil at ${node}, Kiln contract ${contract} in block ${Number(deployed.blockNumber)}`);
-  const onChain = scenario.replace('seed = 7', 'seed = 8');
+  console.log(`web/test: ${((Date.now() - started) / 1000).toFixed(1)} s: anvil at ${node}, Kiln contract ${contract} in block ${Number(deployed.blockNumber)}`);
+  // A tower: tall enough to see on its plot from where the scenario aims (a mushroom is 0.6 m).
+  // Then the inspector verifies it as anyone could: record, files by CID, the model run again.
+  const onChain = `${CREATOR_SCENARIO.replace('seed = 7', 'seed = 8').replace('mushroom', 'tower')}
+[[action]]
+type = "select"
+x = 0
+z = 2
+[[action]]
+type = "verify"
+[[action]]
+type = "screenshot"
+path = "verified.png"
+`;
   const walletUrl = `${url}?network=${encodeURIComponent(node)}&chain=31337&contract=${contract}` +
     `&model=cpu&scenario=${encodeURIComponent(onChain)}`;
   const walletPage = await openPage(walletUrl, async (page) => {
@@ -332,6 +368,7 @@ path = "minted.png"
     });
     await page.evaluateOnNewDocument(injectedWallet, DEV_ACCOUNT);
   });
+  console.log(`web/test:   the page loaded after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const walletDone = await waitForState(walletPage, 'the creator scenario through the wallet', 900,
     (state) => state.scenario && state.scenario !== 'running');
   await screenshot(walletPage, 'wallet-page.png');
@@ -341,6 +378,11 @@ path = "minted.png"
     await writeFile(join(shots, name), Buffer.from(bytes));
   }
   if (walletDone.scenario !== 'passed') fail(`the scenario through the wallet: ${walletDone.scenario}`);
+  await placedItemShown(walletPage);
+  // The client's picture after placing: the red tower stands in the world, left of the panel.
+  const inWorld = redPixels(PNG.sync.read(Buffer.from(walletPictures['wallet-minted.png'])), 900);
+  console.log(`web/test: wallet-minted.png: ${inWorld} red pixels in the world`);
+  if (inWorld < 300) fail(`the placed tower is not in the world (${inWorld} red pixels); see ${shots}/wallet-minted.png`);
   const asked = await walletPage.evaluate(() => window.kilnTestWallet.asked);
   const count = (method) => asked.filter((name) => name === method).length;
   for (const method of ['eth_requestAccounts', 'wallet_addEthereumChain']) {
@@ -362,6 +404,21 @@ path = "minted.png"
   console.log(`web/test: through the wallet (${asked.length} requests): minted ${token} and placed it on (0, 2) ` +
     `in ${((Date.now() - started) / 1000).toFixed(1)} s; anvil agrees`);
   await walletPage.close();
+}
+
+// `--only wallet` (or firstFrame, creator) runs one step: for working on it.
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+
+try {
+  const url = await startServer();
+  const chromium = execSync('command -v chromium || command -v chromium-browser', { shell: '/bin/bash' })
+    .toString().trim();
+  browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: chromiumFlags });
+  console.log(`web/test: ${await browser.version()} on ${url}`);
+  const steps = [firstFrame, creator, wallet];
+  for (const step of steps) {
+    if (only === null || only === step.name) await step(url);
+  }
   console.log(`web/test: passed; screenshots in ${shots}`);
 } finally {
   await browser?.close().catch(() => {});

@@ -3,7 +3,9 @@
 //! for a prompt and seed, and hears back the object (or why there is none) a moment later.
 //! Preview requests that pile up while one runs are skipped but the newest (a creator typing
 //! fast gets the object of what they typed last); a request with its own answer channel
-//! (verification, through [`RemoteGenerator`]) is always answered.
+//! (verification, through [`RemoteGenerator`]) is always answered. In a browser, verification
+//! cannot wait for another task (the tab has one thread), so it runs a CPU copy of the model
+//! where it is ([`CpuVerifier`]).
 
 use std::time::Duration;
 
@@ -51,15 +53,54 @@ pub enum Reply {
 pub struct ModelWorker {
     requests: UnboundedSender<Request>,
     pub replies: Receiver<Reply>,
+    /// The model on the CPU for verification, once the weights are in.
+    #[cfg(target_arch = "wasm32")]
+    verifier: std::sync::Arc<std::sync::OnceLock<CpuVerifier>>,
+}
+
+/// The model on the CPU, run where verification runs: in a browser the chain's task cannot
+/// wait for the model's (one thread), and a CPU generation takes half a second.
+#[cfg(target_arch = "wasm32")]
+#[derive(Clone)]
+pub struct CpuVerifier(std::sync::Arc<Generator<NdArray>>);
+
+/// Verification asked for before the weights are in (the page waits for nothing).
+#[cfg(target_arch = "wasm32")]
+struct ModelLoading(String);
+
+#[cfg(target_arch = "wasm32")]
+impl kiln_mint::Generate for ModelLoading {
+    fn weights_sha256(&self) -> String {
+        self.0.clone()
+    }
+
+    fn generate(&self, _prompt: &str, _seed: u64) -> Result<Generated, String> {
+        Err("the model is still loading in this tab: verify again in a moment".into())
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl kiln_mint::Generate for CpuVerifier {
+    fn weights_sha256(&self) -> String {
+        self.0.weights_sha256().to_owned()
+    }
+
+    fn generate(&self, prompt: &str, seed: u64) -> Result<Generated, String> {
+        self.0
+            .generate(prompt, seed, &GenerateOptions::default())
+            .map_err(|error| error.to_string())
+    }
 }
 
 /// The model thread as kiln-mint's [`kiln_mint::Generate`], for verification on another
 /// thread: each generation waits for the model's answer.
+#[cfg(not(target_arch = "wasm32"))]
 pub struct RemoteGenerator {
     requests: UnboundedSender<Request>,
     weights_sha256: String,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl kiln_mint::Generate for RemoteGenerator {
     fn weights_sha256(&self) -> String {
         self.weights_sha256.clone()
@@ -86,10 +127,33 @@ impl ModelWorker {
     pub fn start(device: ModelDevice) -> Self {
         let (requests, request_in) = tokio::sync::mpsc::unbounded_channel();
         let (reply_out, replies) = crossbeam_channel::unbounded();
+        #[cfg(target_arch = "wasm32")]
+        let verifier = std::sync::Arc::new(std::sync::OnceLock::new());
+        #[cfg(target_arch = "wasm32")]
+        let verifier_slot = verifier.clone();
         crate::platform::spawn("kiln-gen", move || async move {
-            run_model(device, request_in, &reply_out).await;
+            let weights = match read_weights().await {
+                Ok(weights) => weights,
+                Err(error) => {
+                    let _ = reply_out.send(Reply::Unavailable(error));
+                    return;
+                }
+            };
+            #[cfg(target_arch = "wasm32")]
+            match Generator::<NdArray>::new(&weights, Default::default()) {
+                Ok(cpu) => {
+                    let _ = verifier_slot.set(CpuVerifier(std::sync::Arc::new(cpu)));
+                }
+                Err(error) => warn!("verification cannot run in this tab: {error}"),
+            }
+            run_model(device, &weights, request_in, &reply_out).await;
         });
-        Self { requests, replies }
+        Self {
+            requests,
+            replies,
+            #[cfg(target_arch = "wasm32")]
+            verifier,
+        }
     }
 
     pub fn request(&self, request: Request) {
@@ -97,10 +161,21 @@ impl ModelWorker {
     }
 
     /// The model for verification, running `weights_sha256`.
-    pub fn remote(&self, weights_sha256: &str) -> RemoteGenerator {
-        RemoteGenerator {
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn verifier(&self, weights_sha256: &str) -> Box<dyn kiln_mint::Generate + Send> {
+        Box::new(RemoteGenerator {
             requests: self.requests.clone(),
             weights_sha256: weights_sha256.to_owned(),
+        })
+    }
+
+    /// The model for verification: its CPU copy in this tab (`weights_sha256` is the one it
+    /// loaded), or, while the weights are still coming, one that says so.
+    #[cfg(target_arch = "wasm32")]
+    pub fn verifier(&self, weights_sha256: &str) -> Box<dyn kiln_mint::Generate + Send> {
+        match self.verifier.get() {
+            Some(verifier) => Box::new(verifier.clone()),
+            None => Box::new(ModelLoading(weights_sha256.to_owned())),
         }
     }
 }
@@ -138,18 +213,12 @@ async fn read_weights() -> Result<Weights, String> {
 
 async fn run_model(
     device: ModelDevice,
+    weights: &Weights,
     mut requests: UnboundedReceiver<Request>,
     replies: &Sender<Reply>,
 ) {
-    let weights = match read_weights().await {
-        Ok(weights) => weights,
-        Err(error) => {
-            let _ = replies.send(Reply::Unavailable(error));
-            return;
-        }
-    };
     match device {
-        ModelDevice::SharedGpu(device) => match Generator::<Wgpu>::new(&weights, device) {
+        ModelDevice::SharedGpu(device) => match Generator::<Wgpu>::new(weights, device) {
             Ok(generator) => {
                 serve(
                     &generator,
@@ -163,7 +232,7 @@ async fn run_model(
                 let _ = replies.send(Reply::Unavailable(error.to_string()));
             }
         },
-        ModelDevice::Cpu => match Generator::<NdArray>::new(&weights, Default::default()) {
+        ModelDevice::Cpu => match Generator::<NdArray>::new(weights, Default::default()) {
             Ok(generator) => serve(&generator, "CPU (NdArray)", &mut requests, replies).await,
             Err(error) => {
                 let _ = replies.send(Reply::Unavailable(error.to_string()));

@@ -279,7 +279,7 @@ fn show_inspector(
                         verify.token = Some(placed_item.token);
                         verify.running = true;
                         verify.result = None;
-                        link.verify(placed_item.token, Box::new(worker.remote(weights)));
+                        link.verify(placed_item.token, worker.verifier(weights));
                     }
                     if verify.token == Some(placed_item.token) {
                         show_verification(ui, &verify);

@@ -373,7 +373,7 @@ fn run_scenario(
                         verify.token = Some(token);
                         verify.running = true;
                         verify.result = None;
-                        link.verify(token, Box::new(worker.remote(&weights)));
+                        link.verify(token, worker.verifier(&weights));
                     }
                     match &verify.result {
                         Some(Ok(verification)) if verification.ok => {

@@ -145,6 +145,10 @@ struct PageState {
     mint_error: Option<String>,
     /// Tokens in the world, and the chain's error if it has one.
     tokens: usize,
+    /// Placed items in the world: loading, shown, and why the others cannot be shown.
+    items_loading: usize,
+    items_shown: usize,
+    items_failed: Vec<String>,
     /// The account that sends (the wallet's, once connected).
     account: Option<String>,
     /// The last placement: the token placed, or why not.
@@ -161,6 +165,7 @@ fn tell_the_page(
     mint: Res<crate::MintStatus>,
     world: Res<crate::WorldTokens>,
     place: Res<crate::PlaceStatus>,
+    items: Query<&crate::ItemView>,
     scenario: Option<Res<crate::scenario::ScenarioOutcome>>,
 ) {
     let mut next = state.clone();
@@ -189,6 +194,16 @@ fn tell_the_page(
         None => {}
     }
     next.tokens = world.tokens.len();
+    next.items_loading = 0;
+    next.items_shown = 0;
+    next.items_failed.clear();
+    for view in &items {
+        match view {
+            crate::ItemView::Loading => next.items_loading += 1,
+            crate::ItemView::Shown => next.items_shown += 1,
+            crate::ItemView::Failed(error) => next.items_failed.push(error.clone()),
+        }
+    }
     next.account = world.account.map(|account| account.to_string());
     next.chain_error = world.error.clone();
     next.scenario = scenario.map(|outcome| match &outcome.0 {
