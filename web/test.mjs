@@ -17,6 +17,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { execSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +43,7 @@ const pageErrors = [];
 let server;
 let browser;
 let anvil;
+let ipfs;
 
 function fail(message) {
   console.error(`web/test: FAILED: ${message}`);
@@ -114,24 +116,47 @@ async function freePort() {
   return port;
 }
 
-/** A real Ethereum node for the wallet: anvil from scripts/anvil, on its own port. */
-async function startAnvil() {
-  const port = await freePort();
-  anvil = spawn('bash', [join(here, '..', 'scripts', 'anvil'), 'daemon', String(port), String(process.pid)],
-    { stdio: ['ignore', 'ignore', 'inherit'] });
-  const deadline = Date.now() + 30000;
+/** Waits until `daemon` listens on `port`; fails with `what` if it exits or takes too long. */
+async function listening(daemon, port, what, seconds) {
+  const deadline = Date.now() + seconds * 1000;
   for (;;) {
     const up = await new Promise((resolve) => {
       const socket = connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
       socket.on('error', () => resolve(false));
     });
-    if (up) break;
-    if (Date.now() > deadline || anvil.exitCode !== null) {
-      fail('anvil did not start (scripts/anvil install; scripts/test does it)');
-    }
+    if (up) return;
+    if (Date.now() > deadline || daemon.exitCode !== null) fail(`${what} did not start`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** A real Ethereum node for the wallet: anvil from scripts/anvil, on its own port. */
+async function startAnvil() {
+  const port = await freePort();
+  anvil = spawn('bash', [join(here, '..', 'scripts', 'anvil'), 'daemon', String(port), String(process.pid)],
+    { stdio: ['ignore', 'ignore', 'inherit'] });
+  await listening(anvil, port, 'anvil (scripts/anvil install; scripts/test does it)', 30);
   return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * A real IPFS node (scripts/ipfs-node) whose RPC API lets pages of `origin` in (CORS): where
+ * the creator publishes from the tab.
+ */
+async function startIpfsNode(origin) {
+  const [api, gateway] = [await freePort(), await freePort()];
+  const repo = join(tmpdir(), `kiln-web-test-ipfs-${process.pid}`);
+  ipfs = spawn('bash', [join(here, '..', 'scripts', 'ipfs-node'), 'daemon', repo, String(api), String(gateway),
+    String(process.pid)], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, IPFS_ALLOW_ORIGIN: origin } });
+  await listening(ipfs, api, 'the IPFS node (scripts/ipfs-node install; scripts/test does it)', 120);
+  return `http://127.0.0.1:${api}`;
+}
+
+/** The string an ABI-encoded `string` return holds. */
+function abiString(hex) {
+  const bytes = Buffer.from(hex.slice(2), 'hex');
+  const length = Number(bytes.readBigUInt64BE(32 + 24));
+  return bytes.subarray(64, 64 + length).toString('utf8');
 }
 
 async function rpc(url, method, params = []) {
@@ -148,6 +173,7 @@ async function rpc(url, method, params = []) {
 // The selectors (first 4 bytes of the keccak256 of the signature) of ownerOf(uint256) and
 // itemAt(int32,int32).
 const OWNER_OF = '6352211e';
+const TOKEN_URI = 'c87b56dd';
 const ITEM_AT = '635e7e58';
 
 // anvil's first dev account (public test key material; anvil signs for it).
@@ -342,7 +368,11 @@ async function wallet(url) {
   const royaltyBps = (500).toString(16).padStart(64, '0');
   const deploy = await rpc(node, 'eth_sendTransaction',
     [{ from: DEV_ACCOUNT, data: artifact.bytecode + royaltyBps, gas: '0x1000000' }]);
-  const deployed = await rpc(node, 'eth_getTransactionReceipt', [deploy]);
+  let deployed = null;
+  for (let tries = 0; !deployed && tries < 100; tries += 1) {
+    deployed = await rpc(node, 'eth_getTransactionReceipt', [deploy]);
+    if (!deployed) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   if (deployed?.status !== '0x1') fail(`the Kiln contract did not deploy on anvil: ${JSON.stringify(deployed)}`);
   const contract = deployed.contractAddress;
   console.log(`web/test: ${((Date.now() - started) / 1000).toFixed(1)} s: anvil at ${node}, Kiln contract ${contract} in block ${Number(deployed.blockNumber)}`);
@@ -361,7 +391,11 @@ path = "verified.png"
 `;
   const walletUrl = `${url}?network=${encodeURIComponent(node)}&chain=31337&contract=${contract}` +
     `&model=cpu&scenario=${encodeURIComponent(onChain)}`;
+  // The creator publishes to an IPFS node from the tab: its Kubo RPC URL in the settings.
+  const ipfsApi = await startIpfsNode(new URL(url).origin);
+  const settings = `[ipfs]\nnode = "${ipfsApi}"\n`;
   const walletPage = await openPage(walletUrl, async (page) => {
+    await page.evaluateOnNewDocument((text) => localStorage.setItem('/kiln/settings.toml', text), settings);
     await page.exposeFunction('kilnTestAnvil', async (body) => {
       const response = await fetch(node, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       return await response.text();
@@ -401,6 +435,12 @@ path = "verified.png"
   const itemAt = await rpc(node, 'eth_call',
     [{ to: contract, data: `0x${ITEM_AT}${word(0)}${word(2)}` }, 'latest']);
   if (itemAt !== token) fail(`anvil says plot (0, 2) holds ${itemAt}, not the minted ${token}`);
+  // The item's metadata (the token URI's CID) is pinned on the node the tab published to.
+  const uri = abiString(await rpc(node, 'eth_call', [{ to: contract, data: `0x${TOKEN_URI}${token.slice(2)}` }, 'latest']));
+  const cid = uri.replace('ipfs://', '');
+  const pins = await (await fetch(`${ipfsApi}/api/v0/pin/ls?arg=${cid}&cid-base=base32`, { method: 'POST' })).json();
+  if (!pins.Keys?.[cid]) fail(`the tab did not publish ${uri} to the IPFS node: pin/ls says ${JSON.stringify(pins)}`);
+  console.log(`web/test: the tab published ${uri} to the IPFS node (pinned ${pins.Keys[cid].Type})`);
   console.log(`web/test: through the wallet (${asked.length} requests): minted ${token} and placed it on (0, 2) ` +
     `in ${((Date.now() - started) / 1000).toFixed(1)} s; anvil agrees`);
   await walletPage.close();
@@ -424,4 +464,5 @@ try {
   await browser?.close().catch(() => {});
   server?.kill();
   anvil?.kill();
+  ipfs?.kill();
 }
