@@ -22,6 +22,9 @@ const page = {
   takeStored,
   keep,
   fail: report,
+  /** Whether the WebGPU adapter draws in software (the client then runs its model on the CPU). */
+  softwareGpu: () => page.software,
+  software: false,
   walletRequest,
   walletName,
   nodeRequest,
@@ -287,6 +290,12 @@ async function start() {
       'or try another browser.');
     return;
   }
+  // SwiftShader (Chrome's software WebGPU) and other fallback adapters: the model's kernels
+  // would run on the CPU anyway, much slower than its CPU backend.
+  const info = adapter.info ?? {};
+  page.software = Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) ||
+    /swiftshader|llvmpipe|lavapipe|software/i.test(
+      [info.vendor, info.architecture, info.device, info.description].join(' '));
   try {
     manifest = await (await fetch('manifest.json', { cache: 'no-cache' })).json();
   } catch (error) {

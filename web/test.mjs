@@ -327,7 +327,9 @@ async function creator(url) {
   // 2. The creator, through the same scenario actions as `kiln --scenario`: the model runs in
   //    the tab, the item is minted on the tab's sandbox chain and placed in the world.
   let started = Date.now();
-  const creator = await openPage(`${url}?scenario=${encodeURIComponent(CREATOR_SCENARIO)}`);
+  // `model=gpu`: burn on the tab's WebGPU device, though this browser's adapter is a software
+  // one (where the page would choose the CPU).
+  const creator = await openPage(`${url}?model=gpu&scenario=${encodeURIComponent(CREATOR_SCENARIO)}`);
   const done = await waitForState(creator, 'the creator scenario', 900,
     (state) => state.scenario && state.scenario !== 'running');
   const pictures = await creator.evaluate(() => Object.fromEntries(
@@ -336,6 +338,7 @@ async function creator(url) {
     await writeFile(join(shots, name), Buffer.from(bytes));
   }
   if (done.scenario !== 'passed') fail(`the creator scenario: ${done.scenario}`);
+  if (!done.model.includes('GPU')) fail(`?model=gpu, but the model runs on ${done.model}`);
   if (!done.minted) fail(`the scenario passed but the page saw no token: ${JSON.stringify(done)}`);
   console.log(`web/test: generated, minted token ${done.minted} and placed it in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   // The creator's preview (its panel, in the client's own picture) shows the red mushroom.
@@ -390,7 +393,7 @@ type = "screenshot"
 path = "verified.png"
 `;
   const walletUrl = `${url}?network=${encodeURIComponent(node)}&chain=31337&contract=${contract}` +
-    `&model=cpu&scenario=${encodeURIComponent(onChain)}`;
+    `&scenario=${encodeURIComponent(onChain)}`;
   // The creator publishes to an IPFS node from the tab: its Kubo RPC URL in the settings.
   const ipfsApi = await startIpfsNode(new URL(url).origin);
   const settings = `[ipfs]\nnode = "${ipfsApi}"\n`;
@@ -412,6 +415,8 @@ path = "verified.png"
     await writeFile(join(shots, name), Buffer.from(bytes));
   }
   if (walletDone.scenario !== 'passed') fail(`the scenario through the wallet: ${walletDone.scenario}`);
+  // On SwiftShader the page tells the client its adapter is a software one: the model on the CPU.
+  if (!walletDone.model.includes('CPU')) fail(`on a software adapter the model runs on ${walletDone.model}, not the CPU`);
   await placedItemShown(walletPage);
   // The client's picture after placing: the red tower stands in the world, left of the panel.
   const inWorld = redPixels(PNG.sync.read(Buffer.from(walletPictures['wallet-minted.png'])), 900);

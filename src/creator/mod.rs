@@ -76,6 +76,10 @@ fn model_device(app: &App) -> model::ModelDevice {
     ) else {
         return model::ModelDevice::Cpu;
     };
+    // A browser does not say what its adapter is to wgpu; the page asks WebGPU itself.
+    #[cfg(target_arch = "wasm32")]
+    let software = info.device_type == wgpu_types::DeviceType::Cpu || crate::web::software_gpu();
+    #[cfg(not(target_arch = "wasm32"))]
     let software = info.device_type == wgpu_types::DeviceType::Cpu;
     let wanted = match asked.as_deref() {
         Some("gpu") => true,

@@ -17,6 +17,11 @@ extern "C" {
     #[wasm_bindgen(js_namespace = kilnPage, js_name = fetchCached, catch)]
     fn fetch_cached_js(url: &str) -> Result<js_sys::Promise, JsValue>;
 
+    /// page.js: whether the browser's WebGPU adapter is a software one (SwiftShader, a
+    /// fallback adapter), on which the model runs faster on the CPU.
+    #[wasm_bindgen(js_namespace = kilnPage, js_name = softwareGpu)]
+    fn software_gpu_js() -> bool;
+
     /// Stops the page with the reason the client cannot start.
     #[wasm_bindgen(js_namespace = kilnPage, js_name = fail)]
     fn fail_js(text: &str);
@@ -49,6 +54,11 @@ pub(crate) fn describe(value: &JsValue) -> String {
                 .map(|error| String::from(error.message()))
         })
         .unwrap_or_else(|| format!("{value:?}"))
+}
+
+/// Whether the page's WebGPU adapter draws in software (the page asked it before starting us).
+pub fn software_gpu() -> bool {
+    software_gpu_js()
 }
 
 /// The client cannot start: the page shows why.
@@ -136,7 +146,7 @@ struct PageState {
     /// Frames drawn so far (counted up to 1,000). The page hears it for the first ten frames,
     /// then only with a change of another field.
     frames: u32,
-    /// The model: "loading", "ready", or why it cannot run.
+    /// The model: "loading", "ready on <backend>", or why it cannot run.
     model: String,
     /// The creator's preview: "none", "generating", "ready", or the error.
     preview: String,
@@ -173,7 +183,7 @@ fn tell_the_page(
     if let Some(creator) = creator {
         next.model = match &creator.model {
             crate::ModelState::Loading => "loading".into(),
-            crate::ModelState::Ready { .. } => "ready".into(),
+            crate::ModelState::Ready { backend, .. } => format!("ready on {backend}"),
             crate::ModelState::Unavailable(error) => error.clone(),
         };
         next.preview = match (&creator.generation, &creator.preview) {
