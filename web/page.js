@@ -265,13 +265,24 @@ async function fetchCached(path) {
   return bytes;
 }
 
+const later = document.getElementById('later');
+
+/** How a download goes: on the loading screen before the first frame, over the world after. */
 function progress(path, received, total) {
   const megabytes = (n) => (n / 1e6).toFixed(1);
-  if (total > 0) bar.style.width = `${Math.min(100, (100 * received) / total)}%`;
-  const label = path.endsWith('.wasm') ? 'Kiln' : path.split('/').pop();
-  what.textContent = total > 0
+  const share = total > 0 ? `${Math.min(100, (100 * received) / total)}%` : null;
+  const label = path.endsWith('.wasm') ? 'Kiln' : path.endsWith('.bin') ? 'the model' : path.split('/').pop();
+  const text = total > 0
     ? `${label}: ${megabytes(received)} of ${megabytes(total)} MB`
     : `${label}: ${megabytes(received)} MB`;
+  if (page.state.frames === 0) {
+    if (share) bar.style.width = share;
+    what.textContent = text;
+    return;
+  }
+  later.querySelector('span').textContent = `downloading ${text}`;
+  if (share) later.querySelector('.bar div').style.width = share;
+  later.style.display = total > 0 && received >= total ? 'none' : 'block';
 }
 
 async function start() {
