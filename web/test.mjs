@@ -380,7 +380,8 @@ async function wallet(url) {
   const contract = deployed.contractAddress;
   console.log(`web/test: ${((Date.now() - started) / 1000).toFixed(1)} s: anvil at ${node}, Kiln contract ${contract} in block ${Number(deployed.blockNumber)}`);
   // A tower: tall enough to see on its plot from where the scenario aims (a mushroom is 0.6 m).
-  // Then the inspector verifies it as anyone could: record, files by CID, the model run again.
+  // Then the inspector verifies it as anyone could (record, files by CID, the model run again),
+  // and the gallery finds it by a word of its prompt.
   const onChain = `${CREATOR_SCENARIO.replace('seed = 7', 'seed = 8').replace('mushroom', 'tower')}
 [[action]]
 type = "select"
@@ -391,6 +392,12 @@ type = "verify"
 [[action]]
 type = "screenshot"
 path = "verified.png"
+[[action]]
+type = "gallery"
+search = "tower"
+[[action]]
+type = "screenshot"
+path = "gallery.png"
 `;
   const walletUrl = `${url}?network=${encodeURIComponent(node)}&chain=31337&contract=${contract}` +
     `&scenario=${encodeURIComponent(onChain)}`;
