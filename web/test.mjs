@@ -11,11 +11,14 @@
 // 4. A real network through a wallet: anvil (scripts/anvil) with a Kiln contract, and an
 //    EIP-6963 wallet injected into the page that relays to anvil, signing with anvil's dev
 //    account. It sits on mainnet and has never heard of the chain: Kiln must have it add and
-//    switch, then mint and place through it; anvil itself must then say who owns the token.
+//    switch, then mint and place through it; anvil itself must then say who owns the token, and
+//    the IPFS node must hold the files the tab published. Then another player (a fresh browser
+//    profile, no wallet) sees the item, its blocks fetched from a gateway and verified in the tab.
 // Fails with the reason, the page's error and the browser's console when a step does not.
 
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { execSync } from 'node:child_process';
@@ -152,6 +155,34 @@ async function startIpfsNode(origin) {
   return `http://127.0.0.1:${api}`;
 }
 
+/**
+ * A trustless gateway (`GET /ipfs/<cid>?format=raw`, one block) in front of the IPFS node's API,
+ * open to any page (CORS): where a player who has none of an item's blocks reads them from.
+ * No CAR answers (404): the client falls back to block by block. Counts the blocks it served.
+ */
+async function startGateway(ipfsApi) {
+  const served = { blocks: 0 };
+  const gateway = createHttpServer(async (request, response) => {
+    const url = new URL(request.url, 'http://gateway');
+    const cid = url.pathname.match(/^\/ipfs\/([a-z0-9]+)$/)?.[1];
+    response.setHeader('Access-Control-Allow-Origin', '*');
+    if (!cid || url.searchParams.get('format') !== 'raw') {
+      response.writeHead(404).end();
+      return;
+    }
+    const block = await fetch(`${ipfsApi}/api/v0/block/get?arg=${cid}`, { method: 'POST' });
+    if (!block.ok) {
+      response.writeHead(404).end();
+      return;
+    }
+    served.blocks += 1;
+    response.writeHead(200, { 'content-type': 'application/vnd.ipld.raw' });
+    response.end(Buffer.from(await block.arrayBuffer()));
+  });
+  await new Promise((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${gateway.address().port}/ipfs/`, served, gateway };
+}
+
 /** The string an ABI-encoded `string` return holds. */
 function abiString(hex) {
   const bytes = Buffer.from(hex.slice(2), 'hex');
@@ -242,7 +273,7 @@ function injectedWallet(account) {
 /** Waits until the world shows the placed item (its files read from the tab's blockstore). */
 async function placedItemShown(page) {
   const state = await waitForState(page, 'the placed item in the world', 120,
-    (seen) => seen.items_shown >= 1 || seen.items_failed.length > 0);
+    (seen) => seen.items_shown >= 1 || seen.items_failed?.length > 0);
   if (state.items_failed.length) fail(`the placed item cannot be shown: ${state.items_failed[0]}`);
 }
 
@@ -259,8 +290,8 @@ function redPixels(image, width = image.width) {
   return red;
 }
 
-async function openPage(url, prepare = async () => {}) {
-  const page = await browser.newPage();
+async function openPage(url, prepare = async () => {}, context = browser) {
+  const page = await context.newPage();
   await prepare(page);
   await page.setViewport({ width: 1280, height: 720 });
   page.on('console', (message) => consoleLines.push(`[${message.type()}] ${message.text()}`));
@@ -456,6 +487,23 @@ path = "gallery.png"
   console.log(`web/test: through the wallet (${asked.length} requests): minted ${token} and placed it on (0, 2) ` +
     `in ${((Date.now() - started) / 1000).toFixed(1)} s; anvil agrees`);
   await walletPage.close();
+
+  // Another player, in a browser that has none of the item's blocks and no wallet: the world
+  // read from the node, the tower's files from an IPFS gateway, each block checked in the tab.
+  const { url: gatewayUrl, served, gateway } = await startGateway(ipfsApi);
+  const visitor = await browser.createBrowserContext();
+  const visitorSettings = `[ipfs]\ngateways = ["${gatewayUrl}"]\n`;
+  const visit = await openPage(`${url}?network=${encodeURIComponent(node)}&chain=31337&contract=${contract}`,
+    (page) => page.evaluateOnNewDocument((text) => localStorage.setItem('/kiln/settings.toml', text), visitorSettings),
+    visitor);
+  const seen = await waitForState(visit, "the tower in another player's world, from the gateway", 300,
+    (state) => state.items_shown >= 1 || state.items_failed?.length > 0);
+  if (seen.items_failed.length) fail(`the other player cannot see the tower: ${seen.items_failed[0]}`);
+  if (served.blocks < 2) fail(`the gateway served ${served.blocks} blocks; the tower did not come from it`);
+  console.log(`web/test: another player sees the tower, its ${served.blocks} blocks fetched from a gateway and verified in the tab`);
+  await visit.close();
+  await visitor.close();
+  gateway.close();
 }
 
 // `--only wallet` (or firstFrame, creator) runs one step: for working on it.

@@ -1,9 +1,8 @@
 //! The client's link to the chain: a thread that owns the chain (the sandbox of the data
-//! directory; a JSON-RPC node once the settings name one, reached through the player's wallet
-//! in a browser) and its event index, syncs the index
-//! every second, and tells the world which tokens exist and where they stand. Mints and
-//! placements made anywhere — this client, the CLI beside it, another player — appear without
-//! a restart.
+//! directory; a JSON-RPC node once the settings name one, sent to through the player's wallet
+//! in a browser) and its event index, syncs the index every second, and tells the world which
+//! tokens exist and where they stand. Mints and placements made anywhere — this client, the CLI
+//! beside it, another player — appear without a restart.
 
 use std::time::Duration;
 

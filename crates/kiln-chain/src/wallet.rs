@@ -148,11 +148,6 @@ impl<N: Eip1193, W: Eip1193> WalletChain<N, W> {
         }
     }
 
-    /// The network the world is on.
-    pub fn network(&self) -> &WalletNetwork {
-        &self.network
-    }
-
     /// The account the wallet last named, `None` while not connected.
     pub fn connected(&self) -> Option<Address> {
         *self
