@@ -301,7 +301,7 @@ impl<N: Eip1193, W: Eip1193> WalletChain<N, W> {
             .request(method, params)
             .await
             .map_err(|error| self.node_error(what, error))?;
-        self.parse(method, answer)
+        parse(&self.network.rpc_url, method, answer)
     }
 
     /// One request to the wallet whose result parses as `T`; `what` is for the messages.
@@ -316,22 +316,7 @@ impl<N: Eip1193, W: Eip1193> WalletChain<N, W> {
             .request(method, params)
             .await
             .map_err(|error| self.wallet_error(what, error))?;
-        serde_json::from_value(answer.clone()).map_err(|error| ChainError::BadAnswer {
-            url: "your wallet".into(),
-            detail: format!(
-                "{method} answered {} that does not parse: {error}",
-                clip(&answer.to_string())
-            ),
-        })
-    }
-
-    fn parse<T: DeserializeOwned>(&self, method: &str, answer: Value) -> Result<T, ChainError> {
-        serde_json::from_value(answer.clone()).map_err(|error| {
-            self.bad_answer(format!(
-                "{method} answered {} that does not parse: {error}",
-                clip(&answer.to_string())
-            ))
-        })
+        parse("your wallet", method, answer)
     }
 
     fn node_error(&self, what: &str, error: WalletError) -> ChainError {
@@ -469,12 +454,7 @@ impl<N: Eip1193, W: Eip1193> Chain for WalletChain<N, W> {
                 json!([{ "to": to, "data": data }, "latest"]),
             )
             .await?;
-        serde_json::from_value(answer.clone()).map_err(|error| {
-            self.bad_answer(format!(
-                "eth_call answered {} that is not bytes: {error}",
-                clip(&answer.to_string())
-            ))
-        })
+        parse(&self.network.rpc_url, "eth_call", answer)
     }
 
     /// The wallet signs and sends in one step, so `record` sees the transaction right after it
@@ -498,15 +478,16 @@ impl<N: Eip1193, W: Eip1193> Chain for WalletChain<N, W> {
             transaction["to"] = json!(to);
         }
         // The estimate runs the transaction: a revert shows here, before the player is asked.
-        let estimate: U64 = serde_json::from_value(
+        let estimate: U64 = parse(
+            &self.network.rpc_url,
+            "eth_estimateGas",
             self.run(
                 "estimating the transaction",
                 "eth_estimateGas",
                 json!([transaction]),
             )
             .await?,
-        )
-        .map_err(|error| self.bad_answer(format!("eth_estimateGas: {error}")))?;
+        )?;
         let estimate = estimate.to::<u64>();
         transaction["gas"] = json!(format!("{:#x}", estimate + estimate / 5));
         let hash: B256 = self
@@ -605,6 +586,17 @@ impl<N: Eip1193, W: Eip1193> Chain for WalletChain<N, W> {
         }
         Ok(found)
     }
+}
+
+/// `method`'s answer from `source` as a `T`, or why it cannot be one.
+fn parse<T: DeserializeOwned>(source: &str, method: &str, answer: Value) -> Result<T, ChainError> {
+    serde_json::from_value(answer.clone()).map_err(|error| ChainError::BadAnswer {
+        url: source.to_owned(),
+        detail: format!(
+            "{method} answered {} that does not parse: {error}",
+            clip(&answer.to_string())
+        ),
+    })
 }
 
 /// Waits between polls: tokio's timer natively, the browser's in a tab (wrapped to be `Send`,
