@@ -336,7 +336,6 @@ path = "minted.png"
 
 /** 1. The first frame: the world draws. */
 async function firstFrame(url) {
-  // 1. The first frame.
   const started = Date.now();
   const page = await openPage(url);
   const gpu = await page.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter()));
@@ -394,7 +393,6 @@ async function creator(url) {
 
 /** 4. A real network through the player's wallet. */
 async function wallet(url) {
-  // 4. A real network through the player's wallet.
   const started = Date.now();
   const node = await startAnvil();
   await rpc(node, 'anvil_mine', ['0x3']);
