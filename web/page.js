@@ -77,9 +77,11 @@ window.addEventListener('eip6963:announceProvider', (event) => {
 });
 window.dispatchEvent(new Event('eip6963:requestProvider'));
 
+// The wallet used last time (its rdns), read once: the top bar asks for the name every frame.
+let preferredWallet = localStorage.getItem('kiln.wallet');
+
 function chosenWallet() {
-  const preferred = localStorage.getItem('kiln.wallet');
-  const announced = wallets.find((wallet) => wallet.info.rdns === preferred) ?? wallets[0];
+  const announced = wallets.find((wallet) => wallet.info.rdns === preferredWallet) ?? wallets[0];
   if (announced) return announced;
   if (window.ethereum) return { info: { name: 'your browser wallet' }, provider: window.ethereum };
   return null;
@@ -105,7 +107,10 @@ async function walletRequest(method, paramsJson) {
   }
   try {
     const result = await wallet.provider.request({ method, params: JSON.parse(paramsJson) });
-    if (wallet.info.rdns) localStorage.setItem('kiln.wallet', wallet.info.rdns);
+    if (wallet.info.rdns && wallet.info.rdns !== preferredWallet) {
+      preferredWallet = wallet.info.rdns;
+      localStorage.setItem('kiln.wallet', preferredWallet);
+    }
     return JSON.stringify(result ?? null);
   } catch (error) {
     let data = error?.data ?? null;

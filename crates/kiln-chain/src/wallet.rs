@@ -171,7 +171,7 @@ impl<N: Eip1193, W: Eip1193> WalletChain<N, W> {
             .await?;
         let account = *accounts.first().ok_or(ChainError::WalletNotConnected)?;
         self.set_account(Some(account));
-        self.use_network().await?;
+        self.use_network(self.wallet_chain_id().await?).await?;
         Ok(account)
     }
 
@@ -196,11 +196,11 @@ impl<N: Eip1193, W: Eip1193> WalletChain<N, W> {
         Ok(chain_id.to())
     }
 
-    /// Makes sure the wallet is on the world's chain: asks it to switch, and to add the chain
-    /// first when it does not know it.
-    async fn use_network(&self) -> Result<(), ChainError> {
+    /// Makes sure the wallet, on chain `current` now, is on the world's chain: asks it to
+    /// switch, and to add the chain first when it does not know it.
+    async fn use_network(&self, current: u64) -> Result<(), ChainError> {
         let expected = self.network.chain_id;
-        if self.wallet_chain_id().await? == expected {
+        if current == expected {
             return Ok(());
         }
         let chain_id = format!("{expected:#x}");
@@ -467,12 +467,9 @@ impl<N: Eip1193, W: Eip1193> Chain for WalletChain<N, W> {
         record: impl FnOnce(SignedTx) -> Result<(), ChainError> + Send,
     ) -> Result<Sent, ChainError> {
         // The account as the wallet has it now: the player may have switched or disconnected.
-        let from = self
-            .state()
-            .await?
-            .account
-            .ok_or(ChainError::WalletNotConnected)?;
-        self.use_network().await?;
+        let wallet = self.state().await?;
+        let from = wallet.account.ok_or(ChainError::WalletNotConnected)?;
+        self.use_network(wallet.chain_id).await?;
         let mut transaction = json!({ "from": from, "data": data });
         if let Some(to) = to {
             transaction["to"] = json!(to);
