@@ -52,6 +52,18 @@ pub struct TrainConfig {
     /// Distances are compared clamped to ±truncation (cube units).
     pub truncation: f32,
     pub kl_weight: f32,
+    /// The information (nats) the latent is to carry: the KL term is
+    /// `kl_weight × |KL − kl_target|`, so the latent holds about this much and no more. A
+    /// latent free to hold more learns the shape itself, the text is left with too little to
+    /// do, and a seed's latent then decides the object more than the prompt does; one pushed to
+    /// zero makes every seed the same.
+    #[serde(default)]
+    pub kl_target: f32,
+    /// Near the surface, how far each part weighs the same rather than by its area (0: by
+    /// area, 1: all parts equal): at 0 a chair's legs or a sword's hilt are a few percent of
+    /// the points, and their colour and thickness are learned last.
+    #[serde(default)]
+    pub part_balance: f32,
     pub colour_weight: f32,
     pub material_weight: f32,
     pub seed: u64,
@@ -115,6 +127,8 @@ struct Batch<B: Backend> {
     material: Tensor<B, 1, Int>,
     /// [objects, points, 1]: 1 near the surface (where colour and material are learned).
     near: Tensor<B, 3>,
+    /// [objects, points, 1]: each point's weight (see [`TrainConfig::part_balance`]).
+    balance: Tensor<B, 3>,
     /// [objects, posterior_grid³].
     coarse: Tensor<B, 2>,
 }
@@ -174,6 +188,7 @@ fn draw_object(config: &TrainConfig, seed: u64) -> (Tokens, Samples, Vec<f32>) {
     );
     let mut accepted = 0;
     let mut tries = 0;
+    let mut near_slots = Vec::with_capacity(config.near_points);
     while accepted < config.near_points {
         tries += 1;
         let p = if tries > config.near_points * 60 {
@@ -191,13 +206,15 @@ fn draw_object(config: &TrainConfig, seed: u64) -> (Tokens, Samples, Vec<f32>) {
             )
             .clamp(Vec3::splat(-1.0), Vec3::splat(1.0))
         };
-        let (sample, _) = shape.sample(&frame, p);
+        let (sample, slot) = shape.sample(&frame, p);
         if sample.distance.abs() > config.truncation && tries <= config.near_points * 60 {
             continue;
         }
         accepted += 1;
+        near_slots.push(slot);
         samples.push(p, sample, config.truncation);
     }
+    samples.balance_parts(&near_slots, config.part_balance);
     for _ in 0..config.uniform_points {
         let p = Vec3::new(
             rng.random_range(-1.0..1.0),
@@ -240,6 +257,10 @@ impl HostBatch {
                 device,
             ),
             near: Tensor::from_data(TensorData::new(samples.near, [objects, points, 1]), device),
+            balance: Tensor::from_data(
+                TensorData::new(samples.balance, [objects, points, 1]),
+                device,
+            ),
             coarse: Tensor::from_data(TensorData::new(self.coarse, [objects, grid.pow(3)]), device),
         }
     }
@@ -253,6 +274,7 @@ struct Samples {
     colour: Vec<f32>,
     material: Vec<i64>,
     near: Vec<f32>,
+    balance: Vec<f32>,
 }
 
 impl Samples {
@@ -267,6 +289,40 @@ impl Samples {
         } else {
             0.0
         });
+        self.balance.push(1.0);
+    }
+
+    /// Reweighs the last `slots.len()` points (an object's near points, `slots` the part each
+    /// is nearest) towards equal weight per part, by `amount`; their mean weight stays 1, so the
+    /// losses keep their scale. No part gains more than `MAX_PART_GAIN`: a part with a handful
+    /// of points would otherwise make the loss noisy.
+    fn balance_parts(&mut self, slots: &[crate::vocab::PartSlot], amount: f32) {
+        const MAX_PART_GAIN: f32 = 6.0;
+        if amount <= 0.0 || slots.is_empty() {
+            return;
+        }
+        let mut counts: Vec<(crate::vocab::PartSlot, usize)> = Vec::new();
+        for &slot in slots {
+            match counts.iter_mut().find(|(s, _)| *s == slot) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((slot, 1)),
+            }
+        }
+        let parts = counts.len() as f32;
+        let total = slots.len() as f32;
+        let weights: Vec<f32> = slots
+            .iter()
+            .map(|slot| {
+                let count = counts.iter().find(|(s, _)| s == slot).map_or(1, |c| c.1) as f32;
+                let equal = (total / (parts * count)).min(MAX_PART_GAIN);
+                1.0 - amount + amount * equal
+            })
+            .collect();
+        let mean = weights.iter().sum::<f32>() / total;
+        let start = self.balance.len() - slots.len();
+        for (balance, weight) in self.balance[start..].iter_mut().zip(weights) {
+            *balance = weight / mean;
+        }
     }
 
     fn append(&mut self, other: Samples) {
@@ -275,6 +331,7 @@ impl Samples {
         self.colour.extend(other.colour);
         self.material.extend(other.material);
         self.near.extend(other.near);
+        self.balance.extend(other.balance);
     }
 }
 
@@ -287,7 +344,7 @@ fn loss<B: AutodiffBackend>(
     device: &B::Device,
 ) -> (Tensor<B, 1>, [f32; 5]) {
     let net = &config.network;
-    let condition = network.encode_text(&batch.tokens, device);
+    let condition = network.encode_text(&batch.tokens, net, device);
     let (mean, log_variance) = network.posterior(batch.coarse.clone(), condition.clone());
     let noise = Tensor::random(mean.dims(), Distribution::Normal(0.0, 1.0), device);
     let latent = mean.clone() + noise * (log_variance.clone() * 0.5).exp();
@@ -295,30 +352,27 @@ fn loss<B: AutodiffBackend>(
     let out = network.decode(planes, bias, &batch.query, net);
     let [objects, points, _] = out.dims();
     let t = config.truncation;
-    let distance = (out.clone().narrow(2, 0, 1).clamp(-t, t) - batch.distance.clone())
-        .abs()
-        .mean()
+    let distance = ((out.clone().narrow(2, 0, 1).clamp(-t, t) - batch.distance.clone()).abs()
+        * batch.balance.clone())
+    .mean()
         / t;
-    let near_count = batch.near.clone().sum().clamp_min(1.0);
-    let colour = ((out.clone().narrow(2, 1, 3) - batch.colour.clone()).abs() * batch.near.clone())
-        .sum()
+    let near = batch.near.clone() * batch.balance.clone();
+    let near_count = near.clone().sum().clamp_min(1.0);
+    let colour = ((out.clone().narrow(2, 1, 3) - batch.colour.clone()).abs() * near.clone()).sum()
         / (near_count.clone() * 3.0);
     let logits = out
         .narrow(2, 4, Material::ALL.len())
         .reshape([objects * points, Material::ALL.len()]);
     let picked =
         log_softmax(logits, 1).gather(1, batch.material.clone().reshape([objects * points, 1]));
-    let material = (picked.reshape([objects, points, 1]) * batch.near.clone())
-        .sum()
-        .neg()
-        / near_count;
+    let material = (picked.reshape([objects, points, 1]) * near).sum().neg() / near_count;
     let kl = ((mean.powi_scalar(2) + log_variance.clone().exp() - log_variance - 1.0) * 0.5)
         .sum_dim(1)
         .mean();
     let total = distance.clone()
         + colour.clone() * config.colour_weight
         + material.clone() * config.material_weight
-        + kl.clone() * config.kl_weight;
+        + (kl.clone() - config.kl_target).abs() * config.kl_weight;
     // One read from the device per step, not one per number.
     let values = Tensor::cat(vec![total.clone(), distance, colour, material, kl], 0)
         .into_data()
@@ -529,6 +583,8 @@ mod tests {
             final_learning_rate_fraction: 0.5,
             truncation: 0.1,
             kl_weight: 0.01,
+            kl_target: 1.0,
+            part_balance: 0.5,
             colour_weight: 1.0,
             material_weight: 0.3,
             seed: 5,
@@ -585,6 +641,55 @@ mod tests {
         .unwrap();
         assert_eq!(resumed.first(), Some(&151));
         assert_eq!(resumed.len(), 10);
+    }
+
+    #[test]
+    fn part_balance_gives_small_parts_their_share_and_keeps_the_mean() {
+        use crate::shapes::FieldSample;
+        use crate::vocab::PartSlot;
+        let sample = FieldSample {
+            distance: 0.0,
+            colour: [0.0; 3],
+            material: 0,
+        };
+        let mut samples = Samples::default();
+        // Ten uniform points first: balancing leaves them alone.
+        for _ in 0..110 {
+            samples.push(Vec3::ZERO, sample, 0.1);
+        }
+        let slots: Vec<PartSlot> = (0..100)
+            .map(|i| {
+                if i < 90 {
+                    PartSlot::Seat
+                } else {
+                    PartSlot::Legs
+                }
+            })
+            .collect();
+        samples.balance_parts(&slots, 1.0);
+        assert!(samples.balance[..10].iter().all(|&w| w == 1.0));
+        let near = &samples.balance[10..];
+        let (seat, legs) = (
+            near[..90].iter().sum::<f32>(),
+            near[90..].iter().sum::<f32>(),
+        );
+        assert!((seat - legs).abs() < 1e-3, "seat {seat}, legs {legs}");
+        assert!((near.iter().sum::<f32>() / 100.0 - 1.0).abs() < 1e-5);
+
+        // Half way: the legs gain, but less; without balancing nothing changes.
+        let mut half = Samples::default();
+        for _ in 0..100 {
+            half.push(Vec3::ZERO, sample, 0.1);
+        }
+        half.balance_parts(&slots, 0.5);
+        let legs_half = half.balance[90..].iter().sum::<f32>();
+        assert!(legs_half > 10.0 && legs_half < legs, "{legs_half}");
+        let mut none = Samples::default();
+        for _ in 0..100 {
+            none.push(Vec3::ZERO, sample, 0.1);
+        }
+        none.balance_parts(&slots, 0.0);
+        assert!(none.balance.iter().all(|&w| w == 1.0));
     }
 
     #[test]

@@ -200,9 +200,9 @@ impl<B: Backend> Generator<B> {
     /// The object's triplane and decoder bias: the text encoded, the seed's latent, the
     /// hypernetwork.
     fn object(&self, tokens: &Tokens, seed: u64) -> (Tensor<B, 2>, Tensor<B, 2>) {
-        let condition = self
-            .network
-            .encode_text(std::slice::from_ref(tokens), &self.device);
+        let condition =
+            self.network
+                .encode_text(std::slice::from_ref(tokens), &self.config, &self.device);
         let latent: Vec<f32> = latent_for_seed(seed, self.config.latent_width)
             .into_iter()
             .map(|value| value * PRIOR_SCALE)
@@ -479,9 +479,11 @@ mod tests {
 
     fn field(generator: &Generator<NdArray>, prompt: &str, seed: u64) -> Field {
         let description = parse(prompt).unwrap().description;
-        let condition = generator
-            .network
-            .encode_text(&[tokenize(&description)], &generator.device);
+        let condition = generator.network.encode_text(
+            &[tokenize(&description)],
+            &generator.config,
+            &generator.device,
+        );
         let latent = Tensor::from_data(
             TensorData::new(latent_for_seed(seed, 4), [1, 4]),
             &generator.device,
@@ -518,9 +520,11 @@ mod tests {
             ("a small boat with a white sail", 4),
         ] {
             let description = parse(prompt).unwrap().description;
-            let condition = generator
-                .network
-                .encode_text(&[tokenize(&description)], &generator.device);
+            let condition = generator.network.encode_text(
+                &[tokenize(&description)],
+                &generator.config,
+                &generator.device,
+            );
             let latent = Tensor::from_data(
                 TensorData::new(latent_for_seed(seed, width), [1, width]),
                 &generator.device,

@@ -39,6 +39,23 @@ pub struct NetworkConfig {
     pub decoder_width: usize,
     /// Side of the coarse distance grid the posterior encoder reads.
     pub posterior_grid: usize,
+    /// How token features become one vector. Weights written before this existed pooled by
+    /// mean, which is what a file without the field gets.
+    #[serde(default)]
+    pub pooling: Pooling,
+}
+
+/// Pooling of the text encoder's token features.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pooling {
+    /// The mean: each word weighs less the more words a prompt has, so in a long prompt the
+    /// object's own word is a whisper among its attributes.
+    #[default]
+    Mean,
+    /// The sum: every word adds its feature whatever else is said, so "chair" speaks as loudly
+    /// in "a tall red wooden chair with gold legs" as in "a chair".
+    Sum,
 }
 
 impl Default for NetworkConfig {
@@ -52,6 +69,7 @@ impl Default for NetworkConfig {
             hyper_width: 256,
             decoder_width: 64,
             posterior_grid: 12,
+            pooling: Pooling::Sum,
         }
     }
 }
@@ -98,6 +116,7 @@ impl NetworkConfig {
             hyper_width: 32,
             decoder_width: 32,
             posterior_grid: 6,
+            pooling: Pooling::Sum,
         }
     }
 
@@ -178,7 +197,12 @@ impl NetworkConfig {
 
 impl<B: Backend> Network<B> {
     /// Token ids → condition vectors [objects, condition_width].
-    pub fn encode_text(&self, tokens: &[Tokens], device: &B::Device) -> Tensor<B, 2> {
+    pub fn encode_text(
+        &self,
+        tokens: &[Tokens],
+        config: &NetworkConfig,
+        device: &B::Device,
+    ) -> Tensor<B, 2> {
         let objects = tokens.len();
         let words: Vec<i64> = tokens
             .iter()
@@ -192,7 +216,13 @@ impl<B: Backend> Network<B> {
             .iter()
             .flat_map(|t| (0..MAX_TOKENS).map(move |i| if i < t.len { 1.0 } else { 0.0 }))
             .collect();
-        let counts: Vec<f32> = tokens.iter().map(|t| t.len.max(1) as f32).collect();
+        let counts: Vec<f32> = tokens
+            .iter()
+            .map(|t| match config.pooling {
+                Pooling::Mean => t.len.max(1) as f32,
+                Pooling::Sum => 1.0,
+            })
+            .collect();
         let words =
             Tensor::<B, 2, Int>::from_data(TensorData::new(words, [objects, MAX_TOKENS]), device);
         let roles =
