@@ -4,8 +4,7 @@
 use burn::backend::{NdArray, Wgpu};
 use indicatif::{ProgressBar, ProgressStyle};
 use kiln_gen::Generator;
-use kiln_gen::data::HELD_OUT;
-use kiln_gen::eval::{EvalMetrics, EvalReport, evaluate};
+use kiln_gen::eval::{EvalMetrics, EvalReport, evaluate, evaluation_steps};
 
 use crate::generate::ModelArgs;
 use crate::output;
@@ -25,8 +24,8 @@ pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
         anyhow::bail!("--prompts must be at least 1");
     }
     let weights = args.model.weights()?;
-    let bar = ProgressBar::new((args.prompts + HELD_OUT.len()) as u64).with_style(
-        ProgressStyle::with_template("evaluating {wide_bar} {pos}/{len} prompts ({eta})")
+    let bar = ProgressBar::new(evaluation_steps(args.prompts) as u64).with_style(
+        ProgressStyle::with_template("evaluating {wide_bar} {pos}/{len} ({eta})")
             .expect("the template is valid"),
     );
     let mut tick = || bar.inc(1);
@@ -48,26 +47,56 @@ pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
         writeln!(out, "weights sha256 {}\n", weights.sha256)?;
         writeln!(
             out,
-            "| prompts | n | category accuracy (on truth) | IoU with truth | colour accuracy | colour ΔE00 (median) | diversity (truth) | healthy meshes | no surface |"
+            "| prompts | n | category accuracy (on truth) | IoU with truth | colour accuracy (n) | part colours (n) | colour ΔE00 (median) | diversity CD (truth) | MMD-CD | COV | healthy meshes | no surface |"
         )?;
-        writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
+        writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|---|")?;
+        let share = |value: Option<f64>, n: usize| {
+            value.map_or("–".to_owned(), |a| format!("{:.0}% ({n})", a * 100.0))
+        };
         let row = |name: &str, m: &EvalMetrics| {
             format!(
-                "| {name} | {} | {:.0}% ({:.0}%) | {:.2} | {} | {:.1} | {:.2} ({:.2}) | {:.0}% | {} |",
+                "| {name} | {} | {:.0}% ({:.0}%) | {:.2} | {} | {} | {:.1} | {:.3} ({:.3}) | {:.3} | {:.0}% | {:.0}% | {} |",
                 m.prompts,
                 m.category_accuracy * 100.0,
                 m.truth_category_accuracy * 100.0,
                 m.mean_iou,
-                m.colour_accuracy
-                    .map_or("–".to_owned(), |a| format!("{:.0}%", a * 100.0)),
+                share(m.colour_accuracy, m.colours_named),
+                share(m.part_colour_accuracy, m.part_colours_named),
                 m.median_colour_error,
                 m.diversity,
                 m.truth_diversity,
+                m.mmd_cd,
+                m.coverage * 100.0,
                 m.healthy_meshes * 100.0,
                 m.no_surface
             )
         };
         writeln!(out, "{}", row("training-like", &report.seen))?;
-        writeln!(out, "{}", row("held out", &report.held_out))
+        writeln!(out, "{}", row("held out", &report.held_out))?;
+        let p = &report.proportions;
+        writeln!(
+            out,
+            "\nproportion pairs in order: {:.0}% of {} (tall/short {:.0}%, wide/thin {:.0}%, huge/tiny {:.0}%)",
+            p.ordered * 100.0,
+            p.pairs,
+            p.tall_short * 100.0,
+            p.wide_thin * 100.0,
+            p.huge_tiny * 100.0
+        )?;
+        if !p.out_of_order.is_empty() {
+            writeln!(out, "out of order: {}", p.out_of_order.join(", "))?;
+        }
+        writeln!(out, "\n| goal | value | needs | met |\n|---|---|---|---|")?;
+        for goal in &report.goals {
+            writeln!(
+                out,
+                "| {} | {:.1}% | ≥ {:.0}% | {} |",
+                goal.name,
+                goal.value * 100.0,
+                goal.goal * 100.0,
+                if goal.met { "yes" } else { "no" }
+            )?;
+        }
+        Ok(())
     })
 }

@@ -1,19 +1,29 @@
 //! How well the model follows prompts, measured against the procedural ground truth it never
 //! sees at generation time: on prompts like the training data and on the held-out combinations
-//! (composition, not memory).
+//! (composition, not memory), plus the ordering of proportion words over every category.
 //!
 //! - **Category accuracy**: a nearest-neighbour classifier over ground truth (the generated
 //!   occupancy's best IoU against procedural objects of every category, plain and in every
 //!   proportion and style) names the category; the share named right, beside the same
-//!   classifier's accuracy on the prompts' own ground-truth objects (its ceiling).
+//!   classifier's accuracy on the prompts' own ground-truth objects (its ceiling). The
+//!   classifier never sees the model's output except to classify it.
 //! - **IoU** of the generated occupancy with the prompt's own ground-truth object.
-//! - **Colour accuracy**: the median colour of the generated surface, named by the nearest
-//!   palette colour in CIEDE2000, is the colour asked for (prompts with an object colour).
+//! - **Colour accuracy**: for every colour a prompt names, the object's or a part's, the
+//!   dominant (per-channel median) generated colour where the ground truth has that colour is
+//!   within CIEDE2000 15 of it; **part colour accuracy** is the same over part colours alone.
 //! - **Colour error**: median CIEDE2000 between generated and ground-truth colour at points
 //!   on the ground-truth surface (part colours included).
-//! - **Diversity**: 1 − IoU between the objects of two seeds of the same prompt.
+//! - **Diversity**: mean pairwise Chamfer distance between the surfaces of [`SEEDS`] seeds of
+//!   the same prompt, beside the same for as many ground-truth variations (what the data has).
+//! - **MMD-CD** and **COV** of the seeds' objects against the ground-truth variations of the
+//!   same description: how close each true variation's nearest generated object is, and the
+//!   share of true variations that are some generated object's nearest.
 //! - **Mesh health**: the full pipeline's meshes that are watertight and free of degenerate
 //!   triangles, and prompts that give no surface.
+//! - **Proportion ordering**: for every category, "tall X" against "short X" (height over
+//!   breadth, the geometric mean of the horizontal extents), "wide X" against "thin X"
+//!   (breadth over height) and "huge X" against "tiny X" (bounding volume in metres), on the
+//!   meshes a user gets.
 
 use serde::Serialize;
 
@@ -22,7 +32,7 @@ use crate::mesher::Field;
 use crate::model::{GenerateOptions, Generator};
 use crate::prompt::{Description, PartDescription};
 use crate::shapes::sample_shape;
-use crate::vocab::{Category, Colour, Proportion, Style};
+use crate::vocab::{Category, Colour, Proportion, SizeWord, Style};
 
 /// Grid points per axis of the fields compared.
 const GRID: usize = 24;
@@ -30,6 +40,12 @@ const GRID: usize = 24;
 const REFERENCES: u64 = 3;
 /// Points closer than this to the ground-truth surface (cube units) carry its colour.
 const SURFACE_BAND: f32 = 0.06;
+/// Seeds per prompt for diversity, MMD and COV; as many ground-truth variations.
+pub const SEEDS: u64 = 4;
+/// The largest CIEDE2000 between a named colour and the dominant colour that still counts.
+const COLOUR_TOLERANCE: f64 = 15.0;
+/// Surface points per object in a Chamfer distance (larger sets are thinned evenly).
+const CHAMFER_POINTS: usize = 768;
 
 /// Metrics over one set of prompts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -40,14 +56,46 @@ pub struct EvalMetrics {
     /// model's accuracy is to be read against.
     pub truth_category_accuracy: f64,
     pub mean_iou: f64,
-    /// Over prompts that name an object colour.
+    /// Over every colour named, the object's and its parts'.
     pub colour_accuracy: Option<f64>,
+    pub colours_named: usize,
+    /// Over the colours named for parts.
+    pub part_colour_accuracy: Option<f64>,
+    pub part_colours_named: usize,
     pub median_colour_error: f64,
+    /// Mean pairwise Chamfer distance between seeds (cube units; the cube is 2 wide).
     pub diversity: f64,
-    /// The same between two seeds of the ground truth: the variation the data has.
+    /// The same between ground-truth variations: the variation the data has.
     pub truth_diversity: f64,
+    /// Minimum matching distance (Chamfer) of the ground-truth variations to the seeds' objects.
+    pub mmd_cd: f64,
+    /// Coverage: share of ground-truth variations that are some seed's nearest.
+    pub coverage: f64,
     pub healthy_meshes: f64,
     pub no_surface: usize,
+}
+
+/// How often proportion words order the objects as they say, over every category.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ProportionOrdering {
+    pub pairs: usize,
+    /// Share of all pairs in the right order.
+    pub ordered: f64,
+    pub tall_short: f64,
+    pub wide_thin: f64,
+    pub huge_tiny: f64,
+    /// The pairs out of order, as "tall/short table".
+    pub out_of_order: Vec<String>,
+}
+
+/// One of the issue's goals, met or not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Goal {
+    pub name: String,
+    pub value: f64,
+    /// The least value that meets it.
+    pub goal: f64,
+    pub met: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -56,10 +104,18 @@ pub struct EvalReport {
     pub seen: EvalMetrics,
     /// The held-out combinations (`HELD_OUT`).
     pub held_out: EvalMetrics,
+    pub proportions: ProportionOrdering,
+    pub goals: Vec<Goal>,
 }
 
-/// Evaluates `generator` on `seen_prompts` training-like descriptions and every held-out
-/// combination. `progress` hears each finished prompt.
+/// Ticks [`evaluate`] reports for `seen_prompts`: one per prompt and one per category.
+pub fn evaluation_steps(seen_prompts: usize) -> usize {
+    seen_prompts + HELD_OUT.len() + Category::ALL.len()
+}
+
+/// Evaluates `generator` on `seen_prompts` training-like descriptions, every held-out
+/// combination and the proportion words of every category. `progress` hears each of
+/// [`evaluation_steps`] steps.
 pub fn evaluate<B: burn::tensor::backend::Backend>(
     generator: &Generator<B>,
     seen_prompts: usize,
@@ -77,25 +133,14 @@ pub fn evaluate<B: burn::tensor::backend::Backend>(
                 Proportion::Thin,
             ]
             .into_iter()
-            .map(move |proportion| {
-                let mut description = Description::plain(category);
-                match proportion {
-                    Proportion::Tall | Proportion::Short => description.height = Some(proportion),
-                    Proportion::Wide | Proportion::Thin => description.width = Some(proportion),
-                }
-                (description, 0)
-            })
+            .map(move |proportion| (proportioned(category, proportion), 0))
             .chain(Style::ALL.iter().map(move |&style| {
                 let mut description = Description::plain(category);
                 description.style = Some(style);
                 (description, 0)
             }));
             plain.chain(varied).map(move |(description, seed)| {
-                let shape = sample_shape(&description, seed);
-                (
-                    category,
-                    occupancy(&shape.sample_field(&shape.unit_frame(), GRID)),
-                )
+                (category, occupancy(&truth_field(&description, seed)))
             })
         })
         .collect();
@@ -107,10 +152,49 @@ pub fn evaluate<B: burn::tensor::backend::Backend>(
         .iter()
         .map(|&(c, a)| held_out_description(c, a))
         .collect();
+    let seen = metrics(generator, &seen, &references, progress);
+    let held_out = metrics(generator, &held_out, &references, progress);
+    let proportions = proportion_ordering(generator, progress);
+    let goals = goals(&seen, &held_out, &proportions);
     EvalReport {
-        seen: metrics(generator, &seen, &references, progress),
-        held_out: metrics(generator, &held_out, &references, progress),
+        seen,
+        held_out,
+        proportions,
+        goals,
     }
+}
+
+/// The issue's goals for the model (issue 4): 90% category and colour accuracy, 95% of
+/// proportion pairs in order, every mesh healthy.
+fn goals(
+    seen: &EvalMetrics,
+    held_out: &EvalMetrics,
+    proportions: &ProportionOrdering,
+) -> Vec<Goal> {
+    let goal = |name: &str, value: f64, goal: f64| Goal {
+        name: name.to_owned(),
+        value,
+        goal,
+        met: value >= goal,
+    };
+    let mut goals = Vec::new();
+    for (set, metrics) in [("training-like", seen), ("held out", held_out)] {
+        goals.push(goal(
+            &format!("category accuracy, {set}"),
+            metrics.category_accuracy,
+            0.9,
+        ));
+        if let Some(accuracy) = metrics.colour_accuracy {
+            goals.push(goal(&format!("colour accuracy, {set}"), accuracy, 0.9));
+        }
+        goals.push(goal(
+            &format!("healthy meshes, {set}"),
+            metrics.healthy_meshes,
+            1.0,
+        ));
+    }
+    goals.push(goal("proportion pairs in order", proportions.ordered, 0.95));
+    goals
 }
 
 /// The plainest description with a held-out combination.
@@ -129,6 +213,21 @@ pub fn held_out_description(category: Category, attribute: Attribute) -> Descrip
     description
 }
 
+fn proportioned(category: Category, proportion: Proportion) -> Description {
+    let mut description = Description::plain(category);
+    match proportion {
+        Proportion::Tall | Proportion::Short => description.height = Some(proportion),
+        Proportion::Wide | Proportion::Thin => description.width = Some(proportion),
+    }
+    description
+}
+
+/// The ground truth of `description` varied by `seed`, on the evaluation grid.
+fn truth_field(description: &Description, seed: u64) -> Field {
+    let shape = sample_shape(description, seed);
+    shape.sample_field(&shape.unit_frame(), GRID)
+}
+
 fn metrics<B: burn::tensor::backend::Backend>(
     generator: &Generator<B>,
     descriptions: &[Description],
@@ -139,73 +238,284 @@ fn metrics<B: burn::tensor::backend::Backend>(
     let mut truth_correct = 0usize;
     let mut ious = Vec::new();
     let mut colour_hits = Vec::new();
+    let mut part_colour_hits = Vec::new();
     let mut colour_errors = Vec::new();
     let mut diversity = Vec::new();
     let mut truth_diversity = Vec::new();
+    let mut mmd = Vec::new();
+    let mut coverage = Vec::new();
     let mut healthy = 0usize;
     let mut no_surface = 0usize;
-    for (index, description) in descriptions.iter().enumerate() {
-        let generated = generator.field(description, 0, GRID);
-        let occupied = occupancy(&generated);
+    for description in descriptions {
+        let generated: Vec<Field> = (0..SEEDS)
+            .map(|seed| generator.field(description, seed, GRID))
+            .collect();
+        let truths: Vec<Field> = (0..SEEDS)
+            .map(|seed| truth_field(description, seed))
+            .collect();
+        let (field, truth) = (&generated[0], &truths[0]);
+        let occupied = occupancy(field);
         correct += usize::from(classify(&occupied, references) == description.category);
-
-        let truth_shape = sample_shape(description, 0);
-        let truth = truth_shape.sample_field(&truth_shape.unit_frame(), GRID);
-        let truth_occupied = occupancy(&truth);
+        let truth_occupied = occupancy(truth);
         truth_correct += usize::from(classify(&truth_occupied, references) == description.category);
         ious.push(iou(&occupied, &truth_occupied));
         let errors: Vec<f64> = (0..truth.distance.len())
             .filter(|&i| truth.distance[i].abs() < SURFACE_BAND)
-            .map(|i| ciede2000(lab(generated.colour[i]), lab(truth.colour[i])))
+            .map(|i| ciede2000(lab(field.colour[i]), lab(truth.colour[i])))
             .collect();
         if let Some(error) = median(errors) {
             colour_errors.push(error);
         }
-        if let Some(colour) = description.colour {
-            let surface: Vec<[f32; 3]> = (0..generated.distance.len())
-                .filter(|&i| generated.distance[i].abs() < SURFACE_BAND)
-                .map(|i| generated.colour[i])
-                .collect();
-            if let Some(seen) = median_colour(&surface) {
-                let named = Colour::ALL
-                    .iter()
-                    .copied()
-                    .min_by(|a, b| {
-                        let distance = |c: Colour| {
-                            ciede2000(lab(seen), lab(c.srgb().map(|v| f32::from(v) / 255.0)))
-                        };
-                        distance(*a).total_cmp(&distance(*b))
-                    })
-                    .expect("there are colours");
-                colour_hits.push(f64::from(u8::from(named == colour)));
+        for (colour, of_part) in named_colours(description) {
+            let hit = f64::from(u8::from(colour_followed(field, truth, colour)));
+            colour_hits.push(hit);
+            if of_part {
+                part_colour_hits.push(hit);
             }
         }
-        if index % 2 == 0 {
-            let other = occupancy(&generator.field(description, 1, GRID));
-            diversity.push(1.0 - iou(&occupied, &other));
-            let other_truth = sample_shape(description, 1);
-            let other_truth = occupancy(&other_truth.sample_field(&other_truth.unit_frame(), GRID));
-            truth_diversity.push(1.0 - iou(&truth_occupied, &other_truth));
-        }
+
+        let surfaces: Vec<Vec<[f32; 3]>> = generated.iter().map(surface_points).collect();
+        let truth_surfaces: Vec<Vec<[f32; 3]>> = truths.iter().map(surface_points).collect();
+        diversity.push(mean_pairwise_chamfer(&surfaces));
+        truth_diversity.push(mean_pairwise_chamfer(&truth_surfaces));
+        let (matching, covered) = mmd_and_coverage(&surfaces, &truth_surfaces);
+        mmd.push(matching);
+        coverage.push(covered);
+
         match generator.generate_description(description, 0, &GenerateOptions::default()) {
             Ok(item) => healthy += usize::from(item.mesh.health().is_healthy()),
             Err(_) => no_surface += 1,
         }
         progress();
     }
-    let mean = |values: &[f64]| values.iter().sum::<f64>() / values.len().max(1) as f64;
+    let share = |count: usize| count as f64 / descriptions.len().max(1) as f64;
     EvalMetrics {
         prompts: descriptions.len(),
-        category_accuracy: correct as f64 / descriptions.len().max(1) as f64,
-        truth_category_accuracy: truth_correct as f64 / descriptions.len().max(1) as f64,
+        category_accuracy: share(correct),
+        truth_category_accuracy: share(truth_correct),
         mean_iou: mean(&ious),
         colour_accuracy: (!colour_hits.is_empty()).then(|| mean(&colour_hits)),
+        colours_named: colour_hits.len(),
+        part_colour_accuracy: (!part_colour_hits.is_empty()).then(|| mean(&part_colour_hits)),
+        part_colours_named: part_colour_hits.len(),
         median_colour_error: median(colour_errors).unwrap_or(f64::NAN),
         diversity: mean(&diversity),
         truth_diversity: mean(&truth_diversity),
-        healthy_meshes: healthy as f64 / descriptions.len().max(1) as f64,
+        mmd_cd: mean(&mmd),
+        coverage: mean(&coverage),
+        healthy_meshes: share(healthy),
         no_surface,
     }
+}
+
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len().max(1) as f64
+}
+
+/// Every colour `description` names, with whether it names a part's.
+fn named_colours(description: &Description) -> Vec<(Colour, bool)> {
+    description
+        .colour
+        .map(|colour| (colour, false))
+        .into_iter()
+        .chain(
+            description
+                .parts
+                .iter()
+                .filter_map(|part| part.colour.map(|colour| (colour, true))),
+        )
+        .collect()
+}
+
+/// Whether the dominant generated colour where the ground truth's surface has `colour` (within
+/// one grid spacing of it, so thin parts count too) is that colour. A colour the ground truth
+/// does not show anywhere is not followed.
+fn colour_followed(generated: &Field, truth: &Field, colour: Colour) -> bool {
+    let named = colour.srgb().map(|v| f32::from(v) / 255.0);
+    let region: Vec<[f32; 3]> = (0..truth.distance.len())
+        .filter(|&i| {
+            truth.distance[i].abs() <= truth.spacing
+                && truth.colour[i]
+                    .iter()
+                    .zip(named)
+                    .all(|(a, b)| (a - b).abs() < 1e-3)
+        })
+        .map(|i| generated.colour[i])
+        .collect();
+    median_colour(&region)
+        .is_some_and(|dominant| ciede2000(lab(dominant), lab(named)) < COLOUR_TOLERANCE)
+}
+
+/// Orders "tall X"/"short X", "wide X"/"thin X" and "huge X"/"tiny X" for every category, on
+/// the generated meshes (seed 0).
+fn proportion_ordering<B: burn::tensor::backend::Backend>(
+    generator: &Generator<B>,
+    progress: &mut dyn FnMut(),
+) -> ProportionOrdering {
+    /// Height, breadth (geometric mean of the horizontal extents) and bounding volume of the
+    /// mesh, in metres.
+    fn extents<B: burn::tensor::backend::Backend>(
+        generator: &Generator<B>,
+        description: &Description,
+    ) -> Option<(f64, f64, f64)> {
+        let item = generator
+            .generate_description(description, 0, &GenerateOptions::default())
+            .ok()?;
+        let (min, max) = item.mesh.bounds();
+        let [x, y, z] = [0, 1, 2].map(|axis| f64::from(max[axis] - min[axis]));
+        Some((y, (x * z).sqrt(), x * y * z))
+    }
+    let mut ordered = [0usize; 3];
+    let mut out_of_order = Vec::new();
+    for &category in Category::ALL {
+        let sized = |size: SizeWord| {
+            let mut description = Description::plain(category);
+            description.size = Some(size);
+            description
+        };
+        let pairs = [
+            (
+                "tall/short",
+                proportioned(category, Proportion::Tall),
+                proportioned(category, Proportion::Short),
+            ),
+            (
+                "wide/thin",
+                proportioned(category, Proportion::Wide),
+                proportioned(category, Proportion::Thin),
+            ),
+            ("huge/tiny", sized(SizeWord::Huge), sized(SizeWord::Tiny)),
+        ];
+        for (kind, (name, more, less)) in pairs.into_iter().enumerate() {
+            let (more, less) = (extents(generator, &more), extents(generator, &less));
+            let in_order = match (more, less) {
+                (Some((h1, w1, v1)), Some((h2, w2, v2))) => match kind {
+                    0 => h1 / w1 > h2 / w2,
+                    1 => w1 / h1 > w2 / h2,
+                    _ => v1 > v2,
+                },
+                _ => false,
+            };
+            if in_order {
+                ordered[kind] += 1;
+            } else {
+                out_of_order.push(format!("{name} {}", category.name()));
+            }
+        }
+        progress();
+    }
+    let categories = Category::ALL.len().max(1) as f64;
+    ProportionOrdering {
+        pairs: Category::ALL.len() * 3,
+        ordered: ordered.iter().sum::<usize>() as f64 / (categories * 3.0),
+        tall_short: ordered[0] as f64 / categories,
+        wide_thin: ordered[1] as f64 / categories,
+        huge_tiny: ordered[2] as f64 / categories,
+        out_of_order,
+    }
+}
+
+/// Grid points inside the object with a neighbour outside, in cube units, thinned evenly to at
+/// most [`CHAMFER_POINTS`].
+fn surface_points(field: &Field) -> Vec<[f32; 3]> {
+    let [nx, ny, nz] = field.dims;
+    let inside = |x: usize, y: usize, z: usize| field.distance[x + nx * (y + ny * z)] < 0.0;
+    let mut points = Vec::new();
+    for z in 0..nz {
+        for y in 0..ny {
+            for x in 0..nx {
+                if !inside(x, y, z) {
+                    continue;
+                }
+                let boundary = x == 0
+                    || y == 0
+                    || z == 0
+                    || x + 1 == nx
+                    || y + 1 == ny
+                    || z + 1 == nz
+                    || !inside(x - 1, y, z)
+                    || !inside(x + 1, y, z)
+                    || !inside(x, y - 1, z)
+                    || !inside(x, y + 1, z)
+                    || !inside(x, y, z - 1)
+                    || !inside(x, y, z + 1);
+                if boundary {
+                    let at = [x, y, z];
+                    points.push(std::array::from_fn(|axis| {
+                        field.origin[axis] + at[axis] as f32 * field.spacing
+                    }));
+                }
+            }
+        }
+    }
+    if points.len() > CHAMFER_POINTS {
+        let stride = points.len() as f64 / CHAMFER_POINTS as f64;
+        points = (0..CHAMFER_POINTS)
+            .map(|i| points[(i as f64 * stride) as usize])
+            .collect();
+    }
+    points
+}
+
+/// Symmetric Chamfer distance: the mean distance from each point to the other set's nearest,
+/// averaged over both directions. An empty set is the cube's diagonal from any other.
+fn chamfer(a: &[[f32; 3]], b: &[[f32; 3]]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return if a.is_empty() && b.is_empty() {
+            0.0
+        } else {
+            2.0 * 3f64.sqrt()
+        };
+    }
+    let one_way = |from: &[[f32; 3]], to: &[[f32; 3]]| {
+        from.iter()
+            .map(|p| {
+                let nearest = to
+                    .iter()
+                    .map(|q| (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) + (p[2] - q[2]).powi(2))
+                    .fold(f32::INFINITY, f32::min);
+                f64::from(nearest.sqrt())
+            })
+            .sum::<f64>()
+            / from.len() as f64
+    };
+    (one_way(a, b) + one_way(b, a)) / 2.0
+}
+
+fn mean_pairwise_chamfer(surfaces: &[Vec<[f32; 3]>]) -> f64 {
+    let mut distances = Vec::new();
+    for (i, a) in surfaces.iter().enumerate() {
+        for b in &surfaces[i + 1..] {
+            distances.push(chamfer(a, b));
+        }
+    }
+    mean(&distances)
+}
+
+/// MMD-CD (the mean over true variations of the Chamfer distance to the nearest generated
+/// object) and COV (the share of true variations that some generated object has as its
+/// nearest), as in Achlioptas et al. (2018).
+fn mmd_and_coverage(generated: &[Vec<[f32; 3]>], truths: &[Vec<[f32; 3]>]) -> (f64, f64) {
+    let distances: Vec<Vec<f64>> = generated
+        .iter()
+        .map(|g| truths.iter().map(|t| chamfer(g, t)).collect())
+        .collect();
+    let nearest_generated: Vec<f64> = (0..truths.len())
+        .map(|t| {
+            distances
+                .iter()
+                .map(|row| row[t])
+                .fold(f64::INFINITY, f64::min)
+        })
+        .collect();
+    let mut covered = vec![false; truths.len()];
+    for row in &distances {
+        if let Some((t, _)) = row.iter().enumerate().min_by(|a, b| a.1.total_cmp(b.1)) {
+            covered[t] = true;
+        }
+    }
+    let coverage = covered.iter().filter(|&&c| c).count() as f64 / truths.len().max(1) as f64;
+    (mean(&nearest_generated), coverage)
 }
 
 /// The category of the reference with the best IoU.
@@ -379,6 +689,74 @@ mod tests {
                 && (red[2] - 67.20).abs() < 0.1,
             "{red:?}"
         );
+    }
+
+    fn ball(radius: f32, centre: [f32; 3]) -> Field {
+        let values: Vec<f32> = (0..GRID.pow(3))
+            .map(|index| {
+                let p = Field::cube_point(GRID, index);
+                (0..3)
+                    .map(|a| (p[a] - centre[a]).powi(2))
+                    .sum::<f32>()
+                    .sqrt()
+                    - radius
+            })
+            .collect();
+        let count = values.len();
+        Field::cube_with(GRID, values, vec![[0.5; 3]; count], vec![0; count])
+    }
+
+    #[test]
+    fn chamfer_distance_is_zero_for_the_same_surface_and_grows_with_a_shift() {
+        let a = surface_points(&ball(0.5, [0.0; 3]));
+        let b = surface_points(&ball(0.5, [0.2, 0.0, 0.0]));
+        assert!(!a.is_empty() && a.len() <= CHAMFER_POINTS);
+        // Every surface point lies on the ball's surface to within a grid spacing.
+        let spacing = 2.0 / (GRID - 1) as f32;
+        for p in &a {
+            let r = (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]).sqrt();
+            assert!(r <= 0.5 && r > 0.5 - spacing * 1.8, "{p:?} at {r}");
+        }
+        assert_eq!(chamfer(&a, &a), 0.0);
+        let shifted = chamfer(&a, &b);
+        assert!(shifted > 0.05 && shifted < 0.2, "{shifted}");
+        assert!((chamfer(&b, &a) - shifted).abs() < 1e-9);
+        assert!(chamfer(&a, &surface_points(&ball(0.5, [0.6, 0.0, 0.0]))) > shifted);
+        assert_eq!(chamfer(&[], &[]), 0.0);
+        assert!(chamfer(&a, &[]) > 3.0);
+    }
+
+    #[test]
+    fn mmd_and_coverage_reward_matching_every_variation() {
+        let variations: Vec<Vec<[f32; 3]>> = [0.0, 0.15, 0.3, 0.45]
+            .iter()
+            .map(|&x| surface_points(&ball(0.4, [x, 0.0, 0.0])))
+            .collect();
+        // Generating exactly the variations: nothing to match, all covered.
+        assert_eq!(mmd_and_coverage(&variations, &variations), (0.0, 1.0));
+        // Generating one of them four times: a quarter covered, the rest far.
+        let collapsed = vec![variations[0].clone(); 4];
+        let (mmd, coverage) = mmd_and_coverage(&collapsed, &variations);
+        assert_eq!(coverage, 0.25);
+        assert!(mmd > 0.1, "{mmd}");
+        assert_eq!(mean_pairwise_chamfer(&collapsed), 0.0);
+        assert!(mean_pairwise_chamfer(&variations) > 0.1);
+    }
+
+    #[test]
+    fn a_named_colour_is_followed_where_the_truth_shows_it() {
+        let red = Colour::Red.srgb().map(|v| f32::from(v) / 255.0);
+        let mut truth = ball(0.5, [0.0; 3]);
+        truth.colour = vec![red; truth.colour.len()];
+        let mut generated = truth.clone();
+        assert!(colour_followed(&generated, &truth, Colour::Red));
+        // Slightly off is still red; blue is not, and a colour the truth never shows is not.
+        generated.colour = vec![[red[0] * 0.95, red[1], red[2]]; truth.colour.len()];
+        assert!(colour_followed(&generated, &truth, Colour::Red));
+        generated.colour =
+            vec![Colour::Blue.srgb().map(|v| f32::from(v) / 255.0); truth.colour.len()];
+        assert!(!colour_followed(&generated, &truth, Colour::Red));
+        assert!(!colour_followed(&truth, &truth, Colour::Green));
     }
 
     #[test]

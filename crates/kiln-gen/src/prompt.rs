@@ -62,12 +62,17 @@ impl Description {
     /// proportion words.
     pub fn height_metres(&self) -> f32 {
         let size = self.size.map_or(1.0, SizeWord::scale);
-        let proportion = match self.height {
+        self.category.typical_height() * size * self.height_proportion()
+    }
+
+    /// What "tall" or "short" does to the height: a tall chair is 1.4 times as tall as a plain
+    /// one, and no wider.
+    pub fn height_proportion(&self) -> f32 {
+        match self.height {
             Some(Proportion::Tall) => 1.4,
             Some(Proportion::Short) => 0.65,
             _ => 1.0,
-        };
-        self.category.typical_height() * size * proportion
+        }
     }
 
     pub fn part(&self, slot: PartSlot) -> Option<&PartDescription> {

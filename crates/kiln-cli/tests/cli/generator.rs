@@ -158,4 +158,9 @@ fn eval_measures_the_shipped_model_above_its_floor() {
     );
     assert_eq!(held_out["no_surface"], 0, "{report:#}");
     assert_eq!(report["seen"]["prompts"], 1);
+    // Every category's three proportion pairs, and the goals each with its verdict.
+    assert_eq!(report["proportions"]["pairs"], 96, "{report:#}");
+    let goals = report["goals"].as_array().unwrap();
+    assert_eq!(goals.len(), 7, "{report:#}");
+    assert!(goals.iter().all(|goal| goal["met"].is_boolean()));
 }

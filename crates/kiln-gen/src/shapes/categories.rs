@@ -537,16 +537,24 @@ fn sword(b: &mut Builder) {
 fn shield(b: &mut Builder) {
     let h = b.height;
     let r = h * 0.5;
-    let face = if b.pick(0..=1) == 0 {
-        b.cylinder(v(0.0, r, 0.0), r, h * 0.03)
-            .rotated(glam::Quat::from_rotation_x(std::f32::consts::FRAC_PI_2))
+    // A round shield cannot be tall or wide; one described so is a tower shield.
+    let proportioned = b.description().height.is_some() || b.description().width.is_some();
+    let round = b.pick(0..=1) == 0 && !proportioned;
+    let (face, rim) = if round {
+        let face = b
+            .cylinder(v(0.0, r, 0.0), r, h * 0.03)
+            .rotated(glam::Quat::from_rotation_x(std::f32::consts::FRAC_PI_2));
+        let rim = b
+            .ring(v(0.0, r, h * 0.02), r * 0.92, h * 0.035)
+            .rotated(glam::Quat::from_rotation_x(std::f32::consts::FRAC_PI_2));
+        (face, rim)
     } else {
-        b.cuboid(v(0.0, r, 0.0), v(r * 0.75 * b.width, r, h * 0.03))
+        let half_w = r * 0.75 * b.width;
+        let face = b.cuboid(v(0.0, r, 0.0), v(half_w, r, h * 0.03));
+        let rim = b.cuboid(v(0.0, r, -h * 0.02), v(half_w * 1.06, r * 1.0, h * 0.025));
+        (face, rim)
     };
     b.part(Body, [35, 80, 210], Material::Wood, true, vec![face]);
-    let rim = b
-        .ring(v(0.0, r, h * 0.02), r * 0.92, h * 0.035)
-        .rotated(glam::Quat::from_rotation_x(std::f32::consts::FRAC_PI_2));
     b.part(Trim, METAL, Material::Metal, false, vec![rim]);
     let boss = b.ball(v(0.0, r, h * 0.04), r * 0.2);
     b.part(Accents, GOLD, Material::Gold, false, vec![boss]);

@@ -178,7 +178,10 @@ impl<'a> Builder<'a> {
             _ => 1.0,
         };
         let height = description.height_metres() * rng.random_range(0.88..1.12);
-        let width = wide * rng.random_range(0.88..1.12);
+        // Builders measure breadth as the height times `width`; taking the tall/short factor
+        // back out keeps a tall object as broad as a plain one, so it is taller *for its width*
+        // (before this, tall scaled the whole object and the model could not tell).
+        let width = wide / description.height_proportion() * rng.random_range(0.88..1.12);
         Builder {
             description,
             rng,
@@ -439,6 +442,43 @@ mod tests {
         assert!(height("a house") > 10.0 * height("a cup"));
         assert!(height("a tall vase") > height("a short vase") * 1.5);
         assert!(width("a wide barrel") > width("a thin barrel") * 1.5);
+    }
+
+    /// What `kiln-cli eval` asks of the model, the ground truth must show in every category:
+    /// "tall X" taller for its breadth than "short X", "wide X" broader for its height than
+    /// "thin X" (breadth: the geometric mean of the two horizontal extents, so a bed or a
+    /// boat, wide across and long along, counts both).
+    #[test]
+    fn proportion_words_order_every_category() {
+        let ratio = |category: Category, proportion: Proportion, seed: u64| {
+            let mut description = Description::plain(category);
+            match proportion {
+                Proportion::Tall | Proportion::Short => description.height = Some(proportion),
+                Proportion::Wide | Proportion::Thin => description.width = Some(proportion),
+            }
+            let (min, max) = sample_shape(&description, seed).bounds();
+            (max.y - min.y) / ((max.x - min.x) * (max.z - min.z)).sqrt()
+        };
+        let mut unordered = Vec::new();
+        for &category in Category::ALL {
+            for seed in 0..4 {
+                let (tall, short) = (
+                    ratio(category, Proportion::Tall, seed),
+                    ratio(category, Proportion::Short, seed),
+                );
+                if tall <= short * 1.3 {
+                    unordered.push(format!("{category} {seed}: tall {tall}, short {short}"));
+                }
+                let (wide, thin) = (
+                    ratio(category, Proportion::Wide, seed),
+                    ratio(category, Proportion::Thin, seed),
+                );
+                if thin <= wide * 1.3 {
+                    unordered.push(format!("{category} {seed}: wide {wide}, thin {thin}"));
+                }
+            }
+        }
+        assert!(unordered.is_empty(), "{unordered:#?}");
     }
 
     #[test]
