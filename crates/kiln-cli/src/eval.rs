@@ -17,13 +17,24 @@ pub struct EvalArgs {
     /// Training-like prompts to evaluate (the held-out combinations are always all evaluated).
     #[arg(long, default_value_t = 64)]
     prompts: usize,
+
+    /// Draw seeds' latents from the prior scaled by this instead of the scale the weights
+    /// carry: for choosing that scale after training.
+    #[arg(long, value_name = "SCALE")]
+    prior_scale: Option<f32>,
 }
 
 pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
     if args.prompts == 0 {
         anyhow::bail!("--prompts must be at least 1");
     }
-    let weights = args.model.weights()?;
+    let mut weights = args.model.weights()?;
+    if let Some(scale) = args.prior_scale {
+        if !(scale.is_finite() && scale >= 0.0) {
+            anyhow::bail!("--prior-scale must be a number of at least 0, such as 0.6 or 1");
+        }
+        weights.config.prior_scale = scale;
+    }
     let bar = ProgressBar::new(evaluation_steps(args.prompts) as u64).with_style(
         ProgressStyle::with_template("evaluating {wide_bar} {pos}/{len} ({eta})")
             .expect("the template is valid"),
@@ -44,7 +55,11 @@ pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
     };
     bar.finish_and_clear();
     output::print(json, &report, |out| {
-        writeln!(out, "weights sha256 {}\n", weights.sha256)?;
+        writeln!(
+            out,
+            "weights sha256 {} (prior scale {})\n",
+            weights.sha256, weights.config.prior_scale
+        )?;
         writeln!(
             out,
             "| prompts | n | category accuracy (on truth) | IoU with truth | colour accuracy (n) | part colours (n) | colour ΔE00 (median) | diversity CD (truth) | MMD-CD | COV | healthy meshes | no surface |"
@@ -73,6 +88,21 @@ pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
         };
         writeln!(out, "{}", row("training-like", &report.seen))?;
         writeln!(out, "{}", row("held out", &report.held_out))?;
+        for (set, metrics) in [
+            ("training-like", &report.seen),
+            ("held out", &report.held_out),
+        ] {
+            if !metrics.category_misses.is_empty() {
+                writeln!(
+                    out,
+                    "\ncategory misses, {set}: {}",
+                    metrics.category_misses.join("; ")
+                )?;
+            }
+            if !metrics.unhealthy.is_empty() {
+                writeln!(out, "\nunhealthy, {set}: {}", metrics.unhealthy.join("; "))?;
+            }
+        }
         let p = &report.proportions;
         writeln!(
             out,

@@ -73,6 +73,10 @@ pub struct EvalMetrics {
     pub coverage: f64,
     pub healthy_meshes: f64,
     pub no_surface: usize,
+    /// Prompts whose object the classifier names otherwise, as "a red chair → stool".
+    pub category_misses: Vec<String>,
+    /// Prompts whose mesh is not healthy or has no surface, with why.
+    pub unhealthy: Vec<String>,
 }
 
 /// How often proportion words order the objects as they say, over every category.
@@ -246,6 +250,8 @@ fn metrics<B: burn::tensor::backend::Backend>(
     let mut coverage = Vec::new();
     let mut healthy = 0usize;
     let mut no_surface = 0usize;
+    let mut category_misses = Vec::new();
+    let mut unhealthy = Vec::new();
     for description in descriptions {
         let generated: Vec<Field> = (0..SEEDS)
             .map(|seed| generator.field(description, seed, GRID))
@@ -255,7 +261,12 @@ fn metrics<B: burn::tensor::backend::Backend>(
             .collect();
         let (field, truth) = (&generated[0], &truths[0]);
         let occupied = occupancy(field);
-        correct += usize::from(classify(&occupied, references) == description.category);
+        let named = classify(&occupied, references);
+        if named == description.category {
+            correct += 1;
+        } else {
+            category_misses.push(format!("{description} → {}", named.name()));
+        }
         let truth_occupied = occupancy(truth);
         truth_correct += usize::from(classify(&truth_occupied, references) == description.category);
         ious.push(iou(&occupied, &truth_occupied));
@@ -283,8 +294,21 @@ fn metrics<B: burn::tensor::backend::Backend>(
         coverage.push(covered);
 
         match generator.generate_description(description, 0, &GenerateOptions::default()) {
-            Ok(item) => healthy += usize::from(item.mesh.health().is_healthy()),
-            Err(_) => no_surface += 1,
+            Ok(item) => {
+                let health = item.mesh.health();
+                if health.is_healthy() {
+                    healthy += 1;
+                } else {
+                    unhealthy.push(format!(
+                        "{description}: {} bad edges, {} degenerate triangles",
+                        health.bad_edges, health.degenerate_triangles
+                    ));
+                }
+            }
+            Err(error) => {
+                no_surface += 1;
+                unhealthy.push(format!("{description}: {error}"));
+            }
         }
         progress();
     }
@@ -305,6 +329,8 @@ fn metrics<B: burn::tensor::backend::Backend>(
         coverage: mean(&coverage),
         healthy_meshes: share(healthy),
         no_surface,
+        category_misses,
+        unhealthy,
     }
 }
 

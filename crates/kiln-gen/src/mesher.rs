@@ -281,7 +281,10 @@ fn prepared_distance(field: &Field) -> Vec<f32> {
                                 .filter(|&&i| distance[i] >= 0.0)
                                 .min_by(|&&a, &&b| distance[a].total_cmp(&distance[b]))
                                 .expect("a saddle face has two corners outside");
-                            distance[nearest_outside] = -f32::EPSILON;
+                            // Just inside, but not so near the corner that every crossing
+                            // around it lands on the corner itself: the vertices of the cells
+                            // around it would coincide and their triangles have no area.
+                            distance[nearest_outside] = -0.1 * field.spacing;
                             changed = true;
                         }
                     }
@@ -449,7 +452,8 @@ mod tests {
 
     /// Noise is the worst case: saddles everywhere, and resolving one makes others. (Moving
     /// the corner nearest the surface either way, as the mesher once did, could flip one corner
-    /// back and forth between two faces and leave an edge with four triangles.)
+    /// back and forth between two faces and leave an edge with four triangles; moving it only
+    /// just inside put every crossing around it on the corner, and triangles with no area.)
     #[test]
     fn noise_fields_give_closed_manifold_meshes() {
         for seed in 0..24u32 {
@@ -469,7 +473,11 @@ mod tests {
                 },
             )
             .unwrap();
-            assert_eq!(mesh.health().bad_edges, 0, "seed {seed}");
+            assert!(
+                mesh.health().is_healthy(),
+                "seed {seed}: {:?}",
+                mesh.health()
+            );
         }
     }
 

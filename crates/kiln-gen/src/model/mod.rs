@@ -205,7 +205,7 @@ impl<B: Backend> Generator<B> {
                 .encode_text(std::slice::from_ref(tokens), &self.config, &self.device);
         let latent: Vec<f32> = latent_for_seed(seed, self.config.latent_width)
             .into_iter()
-            .map(|value| value * PRIOR_SCALE)
+            .map(|value| value * self.config.prior_scale)
             .collect();
         let latent = Tensor::from_data(
             TensorData::new(latent, [1, self.config.latent_width]),
@@ -401,13 +401,6 @@ fn read_field(future: impl std::future::Future<Output = Result<Field, GenerateEr
     }
 }
 
-/// Seeds draw latents from a prior narrowed to this scale: the decoder learned the posterior's
-/// region, which is narrower than N(0, I) (KL ≈ 10 nats). `kiln-cli eval --prompts 64` on the
-/// shipped weights, category accuracy training-like / held out: 30% / 62% at 1.0, 48% / 88% at
-/// 0.6, 48% / 75% at 0.45, 55% / 69% at 0.3 (seed diversity 0.52, 0.42, 0.36, 0.27 against the
-/// data's 0.26).
-const PRIOR_SCALE: f32 = 0.6;
-
 /// The training truncation of `models/kiln-gen.toml`: beyond this distance (cube units) the
 /// network learned nothing but the sign.
 const TRUNCATION: f32 = 0.1;
@@ -588,6 +581,19 @@ mod tests {
             Weights::from_bytes(&bytes[..10]),
             Err(WeightsError::Damaged(_))
         ));
+    }
+
+    /// Weights written before pooling and the prior scale were named keep meaning what they
+    /// meant: mean pooling, latents at 0.6.
+    #[test]
+    fn older_weights_files_keep_their_meaning() {
+        let older = r#"{"token_width":64,"condition_width":128,"latent_width":8,
+            "plane_resolution":24,"plane_channels":8,"hyper_width":256,"decoder_width":64,
+            "posterior_grid":12}"#;
+        let config: NetworkConfig = serde_json::from_str(older).unwrap();
+        assert_eq!(config.pooling, network::Pooling::Mean);
+        assert_eq!(config.prior_scale, 0.6);
+        assert_eq!(NetworkConfig::default().pooling, network::Pooling::Sum);
     }
 
     #[test]

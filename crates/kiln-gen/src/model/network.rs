@@ -27,7 +27,7 @@ const ENCODING_OCTAVES: usize = 3;
 const ENCODING_WIDTH: usize = 3 + 3 * 2 * ENCODING_OCTAVES;
 
 /// The shape of the network; stored with the weights.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct NetworkConfig {
     pub token_width: usize,
     pub condition_width: usize,
@@ -43,6 +43,12 @@ pub struct NetworkConfig {
     /// mean, which is what a file without the field gets.
     #[serde(default)]
     pub pooling: Pooling,
+    /// Seeds draw latents from N(0, I) scaled by this: a decoder whose posterior stayed
+    /// narrower than the prior makes its best objects nearer the centre. Chosen by `kiln-cli
+    /// eval --prior-scale` after training; weights written before this existed were made for
+    /// 0.6.
+    #[serde(default = "NetworkConfig::first_prior_scale")]
+    pub prior_scale: f32,
 }
 
 /// Pooling of the text encoder's token features.
@@ -70,6 +76,7 @@ impl Default for NetworkConfig {
             decoder_width: 64,
             posterior_grid: 12,
             pooling: Pooling::Sum,
+            prior_scale: 1.0,
         }
     }
 }
@@ -105,6 +112,11 @@ pub struct QueryPoints<B: Backend> {
 }
 
 impl NetworkConfig {
+    /// The prior scale of weights whose file does not name one.
+    fn first_prior_scale() -> f32 {
+        0.6
+    }
+
     /// A network small enough to train in seconds: for tests of the pipeline, not for use.
     pub fn tiny() -> Self {
         NetworkConfig {
@@ -117,6 +129,7 @@ impl NetworkConfig {
             decoder_width: 32,
             posterior_grid: 6,
             pooling: Pooling::Sum,
+            prior_scale: 1.0,
         }
     }
 
