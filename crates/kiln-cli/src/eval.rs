@@ -99,6 +99,13 @@ pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
                     metrics.category_misses.join("; ")
                 )?;
             }
+            if !metrics.colour_misses.is_empty() {
+                writeln!(
+                    out,
+                    "\ncolour misses, {set}: {}",
+                    metrics.colour_misses.join("; ")
+                )?;
+            }
             if !metrics.unhealthy.is_empty() {
                 writeln!(out, "\nunhealthy, {set}: {}", metrics.unhealthy.join("; "))?;
             }

@@ -75,6 +75,8 @@ pub struct EvalMetrics {
     pub no_surface: usize,
     /// Prompts whose object the classifier names otherwise, as "a red chair → stool".
     pub category_misses: Vec<String>,
+    /// Named colours not followed, with the colour that came out.
+    pub colour_misses: Vec<String>,
     /// Prompts whose mesh is not healthy or has no surface, with why.
     pub unhealthy: Vec<String>,
 }
@@ -251,6 +253,7 @@ fn metrics<B: burn::tensor::backend::Backend>(
     let mut healthy = 0usize;
     let mut no_surface = 0usize;
     let mut category_misses = Vec::new();
+    let mut colour_misses = Vec::new();
     let mut unhealthy = Vec::new();
     for description in descriptions {
         let generated: Vec<Field> = (0..SEEDS)
@@ -278,7 +281,22 @@ fn metrics<B: burn::tensor::backend::Backend>(
             colour_errors.push(error);
         }
         for (colour, of_part) in named_colours(description) {
-            let hit = f64::from(u8::from(colour_followed(field, truth, colour)));
+            let dominant = dominant_colour(field, truth, colour);
+            let followed = dominant.is_some_and(|d| within_tolerance(d, colour));
+            if !followed {
+                colour_misses.push(match dominant {
+                    Some(d) => format!(
+                        "{description}: {} came out #{:02x}{:02x}{:02x} (ΔE00 {:.0})",
+                        colour.name(),
+                        (d[0] * 255.0).round() as u8,
+                        (d[1] * 255.0).round() as u8,
+                        (d[2] * 255.0).round() as u8,
+                        ciede2000(lab(d), lab(srgb(colour)))
+                    ),
+                    None => format!("{description}: the ground truth shows no {}", colour.name()),
+                });
+            }
+            let hit = f64::from(u8::from(followed));
             colour_hits.push(hit);
             if of_part {
                 part_colour_hits.push(hit);
@@ -330,6 +348,7 @@ fn metrics<B: burn::tensor::backend::Backend>(
         healthy_meshes: share(healthy),
         no_surface,
         category_misses,
+        colour_misses,
         unhealthy,
     }
 }
@@ -353,11 +372,26 @@ fn named_colours(description: &Description) -> Vec<(Colour, bool)> {
         .collect()
 }
 
-/// Whether the dominant generated colour where the ground truth's surface has `colour` (within
-/// one grid spacing of it, so thin parts count too) is that colour. A colour the ground truth
-/// does not show anywhere is not followed.
+fn srgb(colour: Colour) -> [f32; 3] {
+    colour.srgb().map(|v| f32::from(v) / 255.0)
+}
+
+fn within_tolerance(dominant: [f32; 3], colour: Colour) -> bool {
+    ciede2000(lab(dominant), lab(srgb(colour))) < COLOUR_TOLERANCE
+}
+
+/// Whether the dominant generated colour where the ground truth's surface has `colour` is that
+/// colour. A colour the ground truth does not show anywhere is not followed.
+#[cfg(test)]
 fn colour_followed(generated: &Field, truth: &Field, colour: Colour) -> bool {
-    let named = colour.srgb().map(|v| f32::from(v) / 255.0);
+    dominant_colour(generated, truth, colour).is_some_and(|d| within_tolerance(d, colour))
+}
+
+/// The dominant (per-channel median) generated colour where the ground truth's surface has
+/// `colour` (within one grid spacing of it, so thin parts count too); none where the ground
+/// truth does not show it.
+fn dominant_colour(generated: &Field, truth: &Field, colour: Colour) -> Option<[f32; 3]> {
+    let named = srgb(colour);
     let region: Vec<[f32; 3]> = (0..truth.distance.len())
         .filter(|&i| {
             truth.distance[i].abs() <= truth.spacing
@@ -369,7 +403,6 @@ fn colour_followed(generated: &Field, truth: &Field, colour: Colour) -> bool {
         .map(|i| generated.colour[i])
         .collect();
     median_colour(&region)
-        .is_some_and(|dominant| ciede2000(lab(dominant), lab(named)) < COLOUR_TOLERANCE)
 }
 
 /// Orders "tall X"/"short X", "wide X"/"thin X" and "huge X"/"tiny X" for every category, on
