@@ -99,6 +99,13 @@ pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
                     metrics.category_misses.join("; ")
                 )?;
             }
+            if metrics.colours_not_shown > 0 {
+                writeln!(
+                    out,
+                    "\ncolours named that the ground truth shows nowhere, {set} (not counted): {}",
+                    metrics.colours_not_shown
+                )?;
+            }
             if !metrics.colour_misses.is_empty() {
                 writeln!(
                     out,
