@@ -18,6 +18,11 @@ pub struct EvalArgs {
     #[arg(long, default_value_t = 64)]
     prompts: usize,
 
+    /// Order the proportion words of only the first N categories (of 32; each is six full
+    /// generations): for a quick check, not a result to quote.
+    #[arg(long, value_name = "N", default_value_t = kiln_gen::vocab::Category::ALL.len())]
+    categories: usize,
+
     /// Draw seeds' latents from the prior scaled by this instead of the scale the weights
     /// carry: for choosing that scale after training.
     #[arg(long, value_name = "SCALE")]
@@ -35,7 +40,10 @@ pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
         }
         weights.config.prior_scale = scale;
     }
-    let bar = ProgressBar::new(evaluation_steps(args.prompts) as u64).with_style(
+    if args.categories == 0 {
+        anyhow::bail!("--categories must be at least 1");
+    }
+    let bar = ProgressBar::new(evaluation_steps(args.prompts, args.categories) as u64).with_style(
         ProgressStyle::with_template("evaluating {wide_bar} {pos}/{len} ({eta})")
             .expect("the template is valid"),
     );
@@ -44,12 +52,14 @@ pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
         evaluate(
             &Generator::<Wgpu>::new(&weights, Default::default())?,
             args.prompts,
+            args.categories,
             &mut tick,
         )
     } else {
         evaluate(
             &Generator::<NdArray>::new(&weights, Default::default())?,
             args.prompts,
+            args.categories,
             &mut tick,
         )
     };

@@ -119,17 +119,19 @@ pub struct EvalReport {
     pub goals: Vec<Goal>,
 }
 
-/// Ticks [`evaluate`] reports for `seen_prompts`: one per prompt and one per category.
-pub fn evaluation_steps(seen_prompts: usize) -> usize {
-    seen_prompts + HELD_OUT.len() + Category::ALL.len()
+/// Ticks [`evaluate`] reports: one per prompt and one per category whose proportions it orders.
+pub fn evaluation_steps(seen_prompts: usize, proportion_categories: usize) -> usize {
+    seen_prompts + HELD_OUT.len() + proportion_categories.min(Category::ALL.len())
 }
 
 /// Evaluates `generator` on `seen_prompts` training-like descriptions, every held-out
-/// combination and the proportion words of every category. `progress` hears each of
-/// [`evaluation_steps`] steps.
+/// combination and the proportion words of the first `proportion_categories` categories (all
+/// of them for a result to quote; fewer for a quick check: each category is six full
+/// generations). `progress` hears each of [`evaluation_steps`] steps.
 pub fn evaluate<B: burn::tensor::backend::Backend>(
     generator: &Generator<B>,
     seen_prompts: usize,
+    proportion_categories: usize,
     progress: &mut dyn FnMut(),
 ) -> EvalReport {
     // References: each category plain (several seeds) and in each proportion and style.
@@ -165,7 +167,8 @@ pub fn evaluate<B: burn::tensor::backend::Backend>(
         .collect();
     let seen = metrics(generator, &seen, &references, progress);
     let held_out = metrics(generator, &held_out, &references, progress);
-    let proportions = proportion_ordering(generator, progress);
+    let categories = &Category::ALL[..proportion_categories.min(Category::ALL.len())];
+    let proportions = proportion_ordering(generator, categories, progress);
     let goals = goals(&seen, &held_out, &proportions);
     EvalReport {
         seen,
@@ -414,10 +417,11 @@ fn dominant_colour(generated: &Field, truth: &Field, colour: Colour) -> Option<[
     median_colour(&region)
 }
 
-/// Orders "tall X"/"short X", "wide X"/"thin X" and "huge X"/"tiny X" for every category, on
-/// the generated meshes (seed 0).
+/// Orders "tall X"/"short X", "wide X"/"thin X" and "huge X"/"tiny X" for each of
+/// `categories`, on the generated meshes (seed 0).
 fn proportion_ordering<B: burn::tensor::backend::Backend>(
     generator: &Generator<B>,
+    categories: &[Category],
     progress: &mut dyn FnMut(),
 ) -> ProportionOrdering {
     /// Height, breadth (geometric mean of the horizontal extents) and bounding volume of the
@@ -435,7 +439,7 @@ fn proportion_ordering<B: burn::tensor::backend::Backend>(
     }
     let mut ordered = [0usize; 3];
     let mut out_of_order = Vec::new();
-    for &category in Category::ALL {
+    for &category in categories {
         let sized = |size: SizeWord| {
             let mut description = Description::plain(category);
             description.size = Some(size);
@@ -472,13 +476,13 @@ fn proportion_ordering<B: burn::tensor::backend::Backend>(
         }
         progress();
     }
-    let categories = Category::ALL.len().max(1) as f64;
+    let count = categories.len().max(1) as f64;
     ProportionOrdering {
-        pairs: Category::ALL.len() * 3,
-        ordered: ordered.iter().sum::<usize>() as f64 / (categories * 3.0),
-        tall_short: ordered[0] as f64 / categories,
-        wide_thin: ordered[1] as f64 / categories,
-        huge_tiny: ordered[2] as f64 / categories,
+        pairs: categories.len() * 3,
+        ordered: ordered.iter().sum::<usize>() as f64 / (count * 3.0),
+        tall_short: ordered[0] as f64 / count,
+        wide_thin: ordered[1] as f64 / count,
+        huge_tiny: ordered[2] as f64 / count,
         out_of_order,
     }
 }

@@ -135,6 +135,9 @@ fn eval_measures_the_shipped_model_above_its_floor() {
             "eval",
             "--prompts",
             "1",
+            // Six full generations per category: four keep this test in seconds.
+            "--categories",
+            "4",
             "--weights",
             weights.to_str().unwrap(),
             "--json",
@@ -158,14 +161,25 @@ fn eval_measures_the_shipped_model_above_its_floor() {
     );
     assert_eq!(held_out["no_surface"], 0, "{report:#}");
     assert_eq!(report["seen"]["prompts"], 1);
-    // Every category's three proportion pairs, and the goals each with its verdict.
-    assert_eq!(report["proportions"]["pairs"], 96, "{report:#}");
+    // Four categories' three proportion pairs, and the goals each with its verdict.
+    assert_eq!(report["proportions"]["pairs"], 12, "{report:#}");
     assert!(
         report["proportions"]["ordered"].as_f64().unwrap() >= 0.9,
         "{report:#}"
     );
     assert_eq!(held_out["healthy_meshes"], 1.0, "{report:#}");
+    // (The one training-like prompt may name no colour, and then has no colour goal.)
     let goals = report["goals"].as_array().unwrap();
-    assert_eq!(goals.len(), 7, "{report:#}");
+    for name in [
+        "category accuracy, held out",
+        "colour accuracy, held out",
+        "healthy meshes, held out",
+        "proportion pairs in order",
+    ] {
+        assert!(
+            goals.iter().any(|goal| goal["name"] == name),
+            "{name}: {report:#}"
+        );
+    }
     assert!(goals.iter().all(|goal| goal["met"].is_boolean()));
 }
