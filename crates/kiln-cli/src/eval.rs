@@ -102,12 +102,14 @@ pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
             ("training-like", &report.seen),
             ("held out", &report.held_out),
         ] {
-            if !metrics.category_misses.is_empty() {
-                writeln!(
-                    out,
-                    "\ncategory misses, {set}: {}",
-                    metrics.category_misses.join("; ")
-                )?;
+            for (what, list) in [
+                ("category misses", &metrics.category_misses),
+                ("colour misses", &metrics.colour_misses),
+                ("unhealthy", &metrics.unhealthy),
+            ] {
+                if !list.is_empty() {
+                    writeln!(out, "\n{what}, {set}: {}", list.join("; "))?;
+                }
             }
             if metrics.colours_not_shown > 0 {
                 writeln!(
@@ -115,16 +117,6 @@ pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
                     "\ncolours named that the ground truth shows nowhere, {set} (not counted): {}",
                     metrics.colours_not_shown
                 )?;
-            }
-            if !metrics.colour_misses.is_empty() {
-                writeln!(
-                    out,
-                    "\ncolour misses, {set}: {}",
-                    metrics.colour_misses.join("; ")
-                )?;
-            }
-            if !metrics.unhealthy.is_empty() {
-                writeln!(out, "\nunhealthy, {set}: {}", metrics.unhealthy.join("; "))?;
             }
         }
         let p = &report.proportions;
