@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::Sampler;
 use crate::mesher::Field;
-use crate::model::network::{Network, NetworkConfig};
+use crate::model::network::{Network, NetworkConfig, PALETTE_OUTPUTS, PARTS};
 use crate::model::tokens::{Tokens, tokenize};
 use crate::model::weights::{Weights, WeightsError};
 use crate::prompt::parse;
@@ -66,6 +66,10 @@ pub struct TrainConfig {
     pub part_balance: f32,
     pub colour_weight: f32,
     pub material_weight: f32,
+    /// Weight of the cross-entropy of each near-surface point's part slot (with a palette
+    /// head): the decoder learns which part a point is on, and the palette each part's look.
+    #[serde(default)]
+    pub part_weight: f32,
     pub seed: u64,
     /// Steps per epoch (one line of the training log).
     pub epoch_steps: usize,
@@ -109,6 +113,8 @@ pub struct StepReport {
     pub distance: f32,
     pub colour: f32,
     pub material: f32,
+    /// Part-slot cross-entropy near the surface (0 without a palette head).
+    pub parts: f32,
     pub kl: f32,
     pub learning_rate: f64,
     /// Time spent drawing this step's data (the rest is the network).
@@ -125,6 +131,8 @@ struct Batch<B: Backend> {
     colour: Tensor<B, 3>,
     /// [objects × points] material indices.
     material: Tensor<B, 1, Int>,
+    /// [objects × points] part slot indices.
+    slot: Tensor<B, 1, Int>,
     /// [objects, points, 1]: 1 near the surface (where colour and material are learned).
     near: Tensor<B, 3>,
     /// [objects, points, 1]: each point's weight (see [`TrainConfig::part_balance`]).
@@ -212,7 +220,7 @@ fn draw_object(config: &TrainConfig, seed: u64) -> (Tokens, Samples, Vec<f32>) {
         }
         accepted += 1;
         near_slots.push(slot);
-        samples.push(p, sample, config.truncation);
+        samples.push(p, sample, slot, config.truncation);
     }
     samples.balance_parts(&near_slots, config.part_balance);
     for _ in 0..config.uniform_points {
@@ -221,8 +229,8 @@ fn draw_object(config: &TrainConfig, seed: u64) -> (Tokens, Samples, Vec<f32>) {
             rng.random_range(-1.0..1.0),
             rng.random_range(-1.0..1.0),
         );
-        let (sample, _) = shape.sample(&frame, p);
-        samples.push(p, sample, config.truncation);
+        let (sample, slot) = shape.sample(&frame, p);
+        samples.push(p, sample, slot, config.truncation);
     }
     let coarse = (0..grid.pow(3))
         .map(|index| {
@@ -256,6 +264,7 @@ impl HostBatch {
                 TensorData::new(samples.material, [objects * points]),
                 device,
             ),
+            slot: Tensor::from_data(TensorData::new(samples.slot, [objects * points]), device),
             near: Tensor::from_data(TensorData::new(samples.near, [objects, points, 1]), device),
             balance: Tensor::from_data(
                 TensorData::new(samples.balance, [objects, points, 1]),
@@ -273,17 +282,25 @@ struct Samples {
     distance: Vec<f32>,
     colour: Vec<f32>,
     material: Vec<i64>,
+    slot: Vec<i64>,
     near: Vec<f32>,
     balance: Vec<f32>,
 }
 
 impl Samples {
-    fn push(&mut self, p: Vec3, sample: crate::shapes::FieldSample, truncation: f32) {
+    fn push(
+        &mut self,
+        p: Vec3,
+        sample: crate::shapes::FieldSample,
+        slot: crate::vocab::PartSlot,
+        truncation: f32,
+    ) {
         self.positions.push(p.to_array());
         self.distance
             .push(sample.distance.clamp(-truncation, truncation));
         self.colour.extend_from_slice(&sample.colour);
         self.material.push(i64::from(sample.material));
+        self.slot.push(slot.index() as i64);
         self.near.push(if sample.distance.abs() <= truncation {
             1.0
         } else {
@@ -330,26 +347,30 @@ impl Samples {
         self.distance.extend(other.distance);
         self.colour.extend(other.colour);
         self.material.extend(other.material);
+        self.slot.extend(other.slot);
         self.near.extend(other.near);
         self.balance.extend(other.balance);
     }
 }
 
 /// The loss of one batch: clamped-distance L1, colour L1 and material cross-entropy near the
-/// surface, KL of the posterior against N(0, I).
+/// surface, KL of the posterior against N(0, I); with a palette head also the part slot's
+/// cross-entropy near the surface, and colour and material of the true part's palette entry
+/// (what the palette should say, whatever the decoder's part weights).
 fn loss<B: AutodiffBackend>(
     network: &Network<B>,
     batch: &Batch<B>,
     config: &TrainConfig,
     device: &B::Device,
-) -> (Tensor<B, 1>, [f32; 5]) {
+) -> (Tensor<B, 1>, [f32; 6]) {
     let net = &config.network;
-    let condition = network.encode_text(&batch.tokens, net, device);
-    let (mean, log_variance) = network.posterior(batch.coarse.clone(), condition.clone());
+    let text = network.encode_text(&batch.tokens, net, device);
+    let (mean, log_variance) = network.posterior(batch.coarse.clone(), text.condition.clone());
     let noise = Tensor::random(mean.dims(), Distribution::Normal(0.0, 1.0), device);
     let latent = mean.clone() + noise * (log_variance.clone() * 0.5).exp();
-    let (planes, bias) = network.hyper(condition, latent, net);
-    let out = network.decode(planes, bias, &batch.query, net);
+    let code = network.hyper(text, latent, net);
+    let decoded = network.decode_parts(&code, &batch.query, net);
+    let out = decoded.out;
     let [objects, points, _] = out.dims();
     let t = config.truncation;
     let distance = ((out.clone().narrow(2, 0, 1).clamp(-t, t) - batch.distance.clone()).abs()
@@ -365,22 +386,50 @@ fn loss<B: AutodiffBackend>(
         .reshape([objects * points, Material::ALL.len()]);
     let picked =
         log_softmax(logits, 1).gather(1, batch.material.clone().reshape([objects * points, 1]));
-    let material = (picked.reshape([objects, points, 1]) * near).sum().neg() / near_count;
+    let mut material =
+        (picked.reshape([objects, points, 1]) * near.clone()).sum().neg() / near_count.clone();
+    let mut colour = colour;
+    let mut parts = Tensor::<B, 1>::zeros([1], device);
+    if let (Some(part_logits), Some(palette)) = (decoded.part_logits, code.palette) {
+        let slot = batch.slot.clone().reshape([objects * points, 1]);
+        let near = near.reshape([objects * points, 1]);
+        let picked = log_softmax(part_logits.reshape([objects * points, PARTS]), 1)
+            .gather(1, slot.clone());
+        parts = (picked * near.clone()).sum().neg() / near_count.clone();
+        // Each point's own part's palette entry: rows object × PARTS + slot.
+        let rows = Tensor::<B, 1, Int>::arange(0..objects as i64, device)
+            .reshape([objects, 1])
+            .repeat_dim(1, points)
+            .reshape([objects * points])
+            * PARTS as i64
+            + batch.slot.clone();
+        let own = palette
+            .reshape([objects * PARTS, PALETTE_OUTPUTS])
+            .select(0, rows);
+        let truth = batch.colour.clone().reshape([objects * points, 3]);
+        colour = colour
+            + ((own.clone().narrow(1, 0, 3) - truth).abs() * near.clone()).sum()
+                / (near_count.clone() * 3.0);
+        let picked = log_softmax(own.narrow(1, 3, Material::ALL.len()), 1)
+            .gather(1, batch.material.clone().reshape([objects * points, 1]));
+        material = material + (picked * near).sum().neg() / near_count;
+    }
     let kl = ((mean.powi_scalar(2) + log_variance.clone().exp() - log_variance - 1.0) * 0.5)
         .sum_dim(1)
         .mean();
     let total = distance.clone()
         + colour.clone() * config.colour_weight
         + material.clone() * config.material_weight
+        + parts.clone() * config.part_weight
         + (kl.clone() - config.kl_target).abs() * config.kl_weight;
     // One read from the device per step, not one per number.
-    let values = Tensor::cat(vec![total.clone(), distance, colour, material, kl], 0)
+    let values = Tensor::cat(vec![total.clone(), distance, colour, material, parts, kl], 0)
         .into_data()
         .convert::<f32>()
         .into_vec::<f32>()
         .unwrap_or_default();
     let value = |index: usize| values.get(index).copied().unwrap_or(f32::NAN);
-    (total, [value(0), value(1), value(2), value(3), value(4)])
+    (total, std::array::from_fn(value))
 }
 
 /// Trains on `B` (e.g. [`TrainBackend`] on the CPU, `Autodiff<Wgpu>` on a GPU) into `out_dir`
@@ -452,7 +501,8 @@ pub fn train<B: AutodiffBackend>(
                 distance: parts[1],
                 colour: parts[2],
                 material: parts[3],
-                kl: parts[4],
+                parts: parts[4],
+                kl: parts[5],
                 learning_rate,
                 data_seconds,
             };
@@ -520,7 +570,7 @@ impl Checkpoint {
 struct EpochLog {
     steps: usize,
     last_step: usize,
-    sums: [f64; 6],
+    sums: [f64; 7],
     /// Seconds into the run when the epoch began.
     began: f64,
 }
@@ -534,6 +584,7 @@ impl EpochLog {
             report.distance,
             report.colour,
             report.material,
+            report.parts,
             report.kl,
             report.data_seconds,
         ]) {
@@ -551,8 +602,9 @@ impl EpochLog {
             "distance": self.sums[1] / n,
             "colour": self.sums[2] / n,
             "material": self.sums[3] / n,
-            "kl": self.sums[4] / n,
-            "data_seconds_per_step": self.sums[5] / n,
+            "parts": self.sums[4] / n,
+            "kl": self.sums[5] / n,
+            "data_seconds_per_step": self.sums[6] / n,
             "seconds_per_step": (seconds - self.began) / n,
         });
         let mut file = std::fs::OpenOptions::new()
@@ -587,6 +639,7 @@ mod tests {
             part_balance: 0.5,
             colour_weight: 1.0,
             material_weight: 0.3,
+            part_weight: 0.3,
             seed: 5,
             epoch_steps: 50,
             checkpoint_every: 75,
@@ -656,7 +709,7 @@ mod tests {
         let mut samples = Samples::default();
         // Ten uniform points first: balancing leaves them alone.
         for _ in 0..110 {
-            samples.push(Vec3::ZERO, sample, 0.1);
+            samples.push(Vec3::ZERO, sample, PartSlot::Seat, 0.1);
         }
         let slots: Vec<PartSlot> = (0..100)
             .map(|i| {
@@ -680,14 +733,14 @@ mod tests {
         // Half way: the legs gain, but less; without balancing nothing changes.
         let mut half = Samples::default();
         for _ in 0..100 {
-            half.push(Vec3::ZERO, sample, 0.1);
+            half.push(Vec3::ZERO, sample, PartSlot::Seat, 0.1);
         }
         half.balance_parts(&slots, 0.5);
         let legs_half = half.balance[90..].iter().sum::<f32>();
         assert!(legs_half > 10.0 && legs_half < legs, "{legs_half}");
         let mut none = Samples::default();
         for _ in 0..100 {
-            none.push(Vec3::ZERO, sample, 0.1);
+            none.push(Vec3::ZERO, sample, PartSlot::Seat, 0.1);
         }
         none.balance_parts(&slots, 0.0);
         assert!(none.balance.iter().all(|&w| w == 1.0));

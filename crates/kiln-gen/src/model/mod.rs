@@ -19,7 +19,7 @@ use rand_pcg::Pcg64Mcg;
 use crate::mesh::Mesh;
 use crate::mesher::{Field, MeshError, MeshOptions, mesh_field};
 use crate::prompt::{Description, PromptError, parse};
-pub use network::{Network, NetworkConfig, OUTPUTS, QueryPoints};
+pub use network::{Network, NetworkConfig, OUTPUTS, ObjectCode, QueryPoints};
 pub use tokens::{Tokens, tokenize};
 pub use weights::{SHIPPED_WEIGHTS, Weights, WeightsError, shipped_weights_path, source_models};
 
@@ -157,14 +157,13 @@ impl<B: Backend> Generator<B> {
         let started = Instant::now();
         let tokens = tokenize(description);
         let tokenized = Instant::now();
-        let (planes, bias) = self.object(&tokens, seed);
+        let code = self.object(&tokens, seed);
         let encoded = Instant::now();
         let field = if options.dense {
-            self.decode_field_dense_async(planes, bias, options.resolution)
+            self.decode_field_dense_async(&code, options.resolution)
                 .await?
         } else {
-            self.decode_field_async(planes, bias, options.resolution)
-                .await?
+            self.decode_field_async(&code, options.resolution).await?
         };
         let decoded = Instant::now();
         let mut mesh = mesh_field(
@@ -193,14 +192,14 @@ impl<B: Backend> Generator<B> {
     /// decoded densely (for evaluation against ground truth on the same grid). Panics where the
     /// device fails or answers only asynchronously; generation returns those as errors.
     pub fn field(&self, description: &Description, seed: u64, resolution: usize) -> Field {
-        let (planes, bias) = self.object(&tokenize(description), seed);
-        self.decode_field_dense(planes, bias, resolution)
+        let code = self.object(&tokenize(description), seed);
+        self.decode_field_dense(&code, resolution)
     }
 
-    /// The object's triplane and decoder bias: the text encoded, the seed's latent, the
-    /// hypernetwork.
-    fn object(&self, tokens: &Tokens, seed: u64) -> (Tensor<B, 2>, Tensor<B, 2>) {
-        let condition =
+    /// The object's triplane, decoder bias and palette: the text encoded, the seed's latent,
+    /// the hypernetwork.
+    pub fn object(&self, tokens: &Tokens, seed: u64) -> ObjectCode<B> {
+        let text =
             self.network
                 .encode_text(std::slice::from_ref(tokens), &self.config, &self.device);
         let latent: Vec<f32> = latent_for_seed(seed, self.config.latent_width)
@@ -211,7 +210,7 @@ impl<B: Backend> Generator<B> {
             TensorData::new(latent, [1, self.config.latent_width]),
             &self.device,
         );
-        self.network.hyper(condition, latent, &self.config)
+        self.network.hyper(text, latent, &self.config)
     }
 
     /// The decoded field on a `resolution`³ grid over the cube, coarse to fine: the network
@@ -222,17 +221,15 @@ impl<B: Backend> Generator<B> {
     /// device fails or answers only asynchronously; generation returns those as errors.
     pub fn decode_field(
         &self,
-        planes: Tensor<B, 2>,
-        bias: Tensor<B, 2>,
+        code: &ObjectCode<B>,
         resolution: usize,
     ) -> Field {
-        read_field(self.decode_field_async(planes, bias, resolution))
+        read_field(self.decode_field_async(code, resolution))
     }
 
     async fn decode_field_async(
         &self,
-        planes: Tensor<B, 2>,
-        bias: Tensor<B, 2>,
+        code: &ObjectCode<B>,
         resolution: usize,
     ) -> Result<Field, GenerateError> {
         let n = resolution;
@@ -242,9 +239,7 @@ impl<B: Backend> Generator<B> {
         // Where that distance is past what the network learned (coarse grids), decode densely.
         let refine = 1.15 * 3f32.sqrt() * 2.0 / (n - 1) as f32;
         if refine >= TRUNCATION {
-            return self
-                .decode_field_dense_async(planes, bias, resolution)
-                .await;
+            return self.decode_field_dense_async(code, resolution).await;
         }
         // Coarse grid: every other fine index along each axis, and the last one.
         let mut axis: Vec<usize> = (0..n).step_by(2).collect();
@@ -257,7 +252,7 @@ impl<B: Backend> Generator<B> {
         let coarse: Vec<usize> = (0..m.pow(3))
             .map(|i| fine(axis[i % m], axis[(i / m) % m], axis[i / (m * m)]))
             .collect();
-        self.decode_points(&planes, &bias, n, &coarse, &mut samples)
+        self.decode_points(code, n, &coarse, &mut samples)
             .await?;
 
         let mut wanted = vec![false; n.pow(3)];
@@ -285,7 +280,7 @@ impl<B: Backend> Generator<B> {
         let near_surface: Vec<usize> = (0..n.pow(3))
             .filter(|&index| wanted[index] && !samples.known[index])
             .collect();
-        self.decode_points(&planes, &bias, n, &near_surface, &mut samples)
+        self.decode_points(code, n, &near_surface, &mut samples)
             .await?;
 
         // Far from any surface: trilinear distance, nearest coarse colour and material.
@@ -331,22 +326,20 @@ impl<B: Backend> Generator<B> {
     /// checked against. Panics where the device fails or answers only asynchronously.
     pub fn decode_field_dense(
         &self,
-        planes: Tensor<B, 2>,
-        bias: Tensor<B, 2>,
+        code: &ObjectCode<B>,
         resolution: usize,
     ) -> Field {
-        read_field(self.decode_field_dense_async(planes, bias, resolution))
+        read_field(self.decode_field_dense_async(code, resolution))
     }
 
     async fn decode_field_dense_async(
         &self,
-        planes: Tensor<B, 2>,
-        bias: Tensor<B, 2>,
+        code: &ObjectCode<B>,
         resolution: usize,
     ) -> Result<Field, GenerateError> {
         let mut samples = Samples::new(resolution.pow(3));
         let all: Vec<usize> = (0..resolution.pow(3)).collect();
-        self.decode_points(&planes, &bias, resolution, &all, &mut samples)
+        self.decode_points(code, resolution, &all, &mut samples)
             .await?;
         Ok(samples.into_field(resolution))
     }
@@ -354,8 +347,7 @@ impl<B: Backend> Generator<B> {
     /// Runs the decoder at the given grid points, in chunks.
     async fn decode_points(
         &self,
-        planes: &Tensor<B, 2>,
-        bias: &Tensor<B, 2>,
+        code: &ObjectCode<B>,
         resolution: usize,
         indices: &[usize],
         samples: &mut Samples,
@@ -369,7 +361,7 @@ impl<B: Backend> Generator<B> {
             let query = self.config.query_points::<B>(&positions, 1, &self.device);
             let out = self
                 .network
-                .decode(planes.clone(), bias.clone(), &query, &self.config)
+                .decode(code, &query, &self.config)
                 .into_data_async()
                 .await
                 .map_err(|error| GenerateError::Device(format!("{error:?}")))?;
@@ -472,19 +464,8 @@ mod tests {
 
     fn field(generator: &Generator<NdArray>, prompt: &str, seed: u64) -> Field {
         let description = parse(prompt).unwrap().description;
-        let condition = generator.network.encode_text(
-            &[tokenize(&description)],
-            &generator.config,
-            &generator.device,
-        );
-        let latent = Tensor::from_data(
-            TensorData::new(latent_for_seed(seed, 4), [1, 4]),
-            &generator.device,
-        );
-        let (planes, bias) = generator
-            .network
-            .hyper(condition, latent, &generator.config);
-        generator.decode_field(planes, bias, 16)
+        let code = generator.object(&tokenize(&description), seed);
+        generator.decode_field(&code, 16)
     }
 
     #[test]
@@ -505,7 +486,6 @@ mod tests {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/kiln-gen.bin");
         let weights = Weights::read(&path).unwrap();
         let generator = generator(&weights);
-        let width = generator.config.latent_width;
         for (prompt, seed) in [
             ("a tall red chair with gold legs", 3),
             ("a pine tree", 1),
@@ -513,20 +493,9 @@ mod tests {
             ("a small boat with a white sail", 4),
         ] {
             let description = parse(prompt).unwrap().description;
-            let condition = generator.network.encode_text(
-                &[tokenize(&description)],
-                &generator.config,
-                &generator.device,
-            );
-            let latent = Tensor::from_data(
-                TensorData::new(latent_for_seed(seed, width), [1, width]),
-                &generator.device,
-            );
-            let (planes, bias) = generator
-                .network
-                .hyper(condition, latent, &generator.config);
-            let fast = generator.decode_field(planes.clone(), bias.clone(), 48);
-            let dense = generator.decode_field_dense(planes, bias, 48);
+            let code = generator.object(&tokenize(&description), seed);
+            let fast = generator.decode_field(&code, 48);
+            let dense = generator.decode_field_dense(&code, 48);
             let mut exact = 0;
             for (index, (&f, &d)) in fast.distance.iter().zip(&dense.distance).enumerate() {
                 assert_eq!(

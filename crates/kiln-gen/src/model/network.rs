@@ -7,20 +7,28 @@
 //! 3. a hypernetwork turns condition + z into three axis-aligned feature planes (a triplane) and a
 //!    per-object bias for the point decoder;
 //! 4. the point decoder reads the planes bilinearly at each query point, adds a positional
-//!    encoding, and predicts signed distance, sRGB colour and material logits.
+//!    encoding, and predicts signed distance and which part the point belongs to;
+//! 5. a palette head gives every part slot a colour and material from the condition, the latent
+//!    and the words said of that part (its role's tokens); a point's colour and material are its
+//!    part weights times the palette. Weights written before the palette predicted colour and
+//!    material per point instead (`palette_width` 0).
 
 use burn::module::Module;
 use burn::nn::{Embedding, EmbeddingConfig, Linear, LinearConfig};
-use burn::tensor::activation::{relu, sigmoid};
+use burn::tensor::activation::{relu, sigmoid, softmax};
 use burn::tensor::backend::Backend;
 use burn::tensor::{Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::tokens::{MAX_TOKENS, ROLES, Tokens, WORDS};
-use crate::vocab::Material;
+use crate::vocab::{Material, PartSlot};
 
 /// Outputs per point: distance, three colour channels, one logit per material.
-pub const OUTPUTS: usize = 1 + 3 + Material::ALL.len();
+pub const OUTPUTS: usize = 1 + PALETTE_OUTPUTS;
+/// What a palette says of a part: three colour channels, one logit per material.
+pub const PALETTE_OUTPUTS: usize = 3 + Material::ALL.len();
+/// Part slots a point can belong to.
+pub const PARTS: usize = PartSlot::ALL.len();
 /// Frequencies of the positional encoding (times π).
 const ENCODING_OCTAVES: usize = 3;
 /// Positional encoding width: xyz plus sin and cos per axis and octave.
@@ -49,6 +57,10 @@ pub struct NetworkConfig {
     /// 0.6.
     #[serde(default = "NetworkConfig::first_prior_scale")]
     pub prior_scale: f32,
+    /// Hidden width of the palette head; 0 for weights without one (written before it existed:
+    /// those predict colour and material per point).
+    #[serde(default)]
+    pub palette_width: usize,
 }
 
 /// Pooling of the text encoder's token features.
@@ -77,6 +89,7 @@ impl Default for NetworkConfig {
             posterior_grid: 12,
             pooling: Pooling::Sum,
             prior_scale: 1.0,
+            palette_width: 128,
         }
     }
 }
@@ -96,6 +109,52 @@ pub struct Network<B: Backend> {
     posterior_hidden: Linear<B>,
     posterior_mean: Linear<B>,
     posterior_log_variance: Linear<B>,
+    /// Last, so that a file written before it existed is the same bytes up to here.
+    palette: Option<Palette<B>>,
+}
+
+/// The palette head: per object and part slot, a colour and material.
+#[derive(Module, Debug)]
+pub struct Palette<B: Backend> {
+    /// Condition and latent → the object's share of every slot's hidden features.
+    object: Linear<B>,
+    /// The pooled features of the words said of a part → that part's share.
+    words: Linear<B>,
+    /// The slot itself (a cap is red by default, a stem white).
+    slot: Embedding<B>,
+    hidden: Linear<B>,
+    out: Linear<B>,
+}
+
+/// What the hypernetwork makes of one object's text and latent, for the point decoder.
+#[derive(Debug, Clone)]
+pub struct ObjectCode<B: Backend> {
+    /// Flattened planes [objects × 3 × r × r, channels].
+    pub planes: Tensor<B, 2>,
+    /// The point decoder's per-object bias [objects, decoder_width].
+    pub bias: Tensor<B, 2>,
+    /// Colour (sRGB 0..1) and material logits per part slot [objects, PARTS, PALETTE_OUTPUTS];
+    /// `None` for weights without a palette head.
+    pub palette: Option<Tensor<B, 3>>,
+}
+
+/// The text encoder's output.
+#[derive(Debug, Clone)]
+pub struct EncodedText<B: Backend> {
+    /// [objects, condition_width].
+    pub condition: Tensor<B, 2>,
+    /// The pooled features of each part slot's words [objects, PARTS, condition_width] (zero
+    /// where nothing is said of the part).
+    pub parts: Tensor<B, 3>,
+}
+
+/// The point decoder's output with what training supervises besides.
+#[derive(Debug, Clone)]
+pub struct Decoded<B: Backend> {
+    /// Distance, colour, material logits: [objects, points, OUTPUTS].
+    pub out: Tensor<B, 3>,
+    /// Part-slot logits per point [objects, points, PARTS]; `None` without a palette head.
+    pub part_logits: Option<Tensor<B, 3>>,
 }
 
 /// Query points of a batch, with what bilinear plane reads need, computed once on the CPU.
@@ -130,6 +189,17 @@ impl NetworkConfig {
             posterior_grid: 6,
             pooling: Pooling::Sum,
             prior_scale: 1.0,
+            palette_width: 16,
+        }
+    }
+
+    /// Outputs of the point decoder's last layer: distance and part logits with a palette head,
+    /// else everything per point.
+    fn point_outputs(&self) -> usize {
+        if self.palette_width > 0 {
+            1 + PARTS
+        } else {
+            OUTPUTS
         }
     }
 
@@ -150,7 +220,7 @@ impl NetworkConfig {
             )
             .init(device),
             point_hidden: LinearConfig::new(self.decoder_width, self.decoder_width).init(device),
-            point_out: LinearConfig::new(self.decoder_width, OUTPUTS).init(device),
+            point_out: LinearConfig::new(self.decoder_width, self.point_outputs()).init(device),
             posterior_hidden: LinearConfig::new(
                 self.posterior_grid.pow(3) + self.condition_width,
                 self.hyper_width,
@@ -159,6 +229,16 @@ impl NetworkConfig {
             posterior_mean: LinearConfig::new(self.hyper_width, self.latent_width).init(device),
             posterior_log_variance: LinearConfig::new(self.hyper_width, self.latent_width)
                 .init(device),
+            palette: (self.palette_width > 0).then(|| {
+                let width = self.palette_width;
+                Palette {
+                    object: LinearConfig::new(conditioned, width).init(device),
+                    words: LinearConfig::new(self.condition_width, width).init(device),
+                    slot: EmbeddingConfig::new(PARTS, width).init(device),
+                    hidden: LinearConfig::new(width, width).init(device),
+                    out: LinearConfig::new(width, PALETTE_OUTPUTS).init(device),
+                }
+            }),
         }
     }
 
@@ -209,13 +289,13 @@ impl NetworkConfig {
 }
 
 impl<B: Backend> Network<B> {
-    /// Token ids → condition vectors [objects, condition_width].
+    /// Token ids → the condition vectors and each part's pooled word features.
     pub fn encode_text(
         &self,
         tokens: &[Tokens],
         config: &NetworkConfig,
         device: &B::Device,
-    ) -> Tensor<B, 2> {
+    ) -> EncodedText<B> {
         let objects = tokens.len();
         let words: Vec<i64> = tokens
             .iter()
@@ -236,6 +316,25 @@ impl<B: Backend> Network<B> {
                 Pooling::Sum => 1.0,
             })
             .collect();
+        // [objects, PARTS, MAX_TOKENS]: 1 where a token is said of that part (role 1 + slot).
+        let part_of: Vec<f32> = tokens
+            .iter()
+            .flat_map(|t| {
+                (0..PARTS).flat_map(move |slot| {
+                    (0..MAX_TOKENS).map(move |i| {
+                        if i < t.len && t.roles[i] as usize == 1 + slot {
+                            1.0
+                        } else {
+                            0.0
+                        }
+                    })
+                })
+            })
+            .collect();
+        let part_of = Tensor::<B, 3>::from_data(
+            TensorData::new(part_of, [objects, PARTS, MAX_TOKENS]),
+            device,
+        );
         let words =
             Tensor::<B, 2, Int>::from_data(TensorData::new(words, [objects, MAX_TOKENS]), device);
         let roles =
@@ -245,53 +344,97 @@ impl<B: Backend> Network<B> {
         let counts = Tensor::<B, 2>::from_data(TensorData::new(counts, [objects, 1]), device);
         let embedded = self.word.forward(words) + self.role.forward(roles);
         let hidden = relu(self.token_hidden.forward(embedded)) * mask;
+        let parts = part_of.matmul(hidden.clone());
         let pooled = hidden.sum_dim(1).squeeze_dim::<2>(1) / counts;
-        relu(self.condition.forward(pooled))
+        EncodedText {
+            condition: relu(self.condition.forward(pooled)),
+            parts,
+        }
     }
 
-    /// Condition + latent → flattened planes [objects × 3 × r × r, channels] and the point
-    /// decoder's per-object bias [objects, decoder_width].
+    /// Text + latent → the object's planes, decoder bias and palette.
     pub fn hyper(
         &self,
-        condition: Tensor<B, 2>,
+        text: EncodedText<B>,
         latent: Tensor<B, 2>,
         config: &NetworkConfig,
-    ) -> (Tensor<B, 2>, Tensor<B, 2>) {
-        let objects = condition.dims()[0];
-        let conditioned = Tensor::cat(vec![condition, latent], 1);
+    ) -> ObjectCode<B> {
+        let objects = text.condition.dims()[0];
+        let conditioned = Tensor::cat(vec![text.condition, latent], 1);
         let hidden = relu(self.hyper_hidden.forward(conditioned.clone()));
         let planes = self.planes.forward(hidden).reshape([
             objects * 3 * config.plane_resolution * config.plane_resolution,
             config.plane_channels,
         ]);
-        (planes, self.point_bias.forward(conditioned))
+        let palette = self.palette.as_ref().map(|palette| {
+            let device = conditioned.device();
+            let slots = Tensor::<B, 1, Int>::arange(0..PARTS as i64, &device).reshape([1, PARTS]);
+            let hidden = relu(
+                palette.object.forward(conditioned.clone()).unsqueeze_dim::<3>(1)
+                    + palette.words.forward(text.parts)
+                    + palette.slot.forward(slots),
+            );
+            let out = palette.out.forward(relu(palette.hidden.forward(hidden)));
+            let colour = sigmoid(out.clone().narrow(2, 0, 3));
+            let materials = out.narrow(2, 3, Material::ALL.len());
+            Tensor::cat(vec![colour, materials], 2)
+        });
+        ObjectCode {
+            planes,
+            bias: self.point_bias.forward(conditioned),
+            palette,
+        }
     }
 
     /// Distance, colour (sRGB 0..1) and material logits at the query points:
     /// [objects, points, OUTPUTS].
     pub fn decode(
         &self,
-        planes: Tensor<B, 2>,
-        bias: Tensor<B, 2>,
+        code: &ObjectCode<B>,
         query: &QueryPoints<B>,
         config: &NetworkConfig,
     ) -> Tensor<B, 3> {
+        self.decode_parts(code, query, config).out
+    }
+
+    /// [`Network::decode`] with the part logits training supervises.
+    pub fn decode_parts(
+        &self,
+        code: &ObjectCode<B>,
+        query: &QueryPoints<B>,
+        config: &NetworkConfig,
+    ) -> Decoded<B> {
         let (objects, points) = (query.objects, query.points);
         let channels = config.plane_channels;
-        let read = planes.select(0, query.corners.clone()) * query.weights.clone();
+        let read = code.planes.clone().select(0, query.corners.clone()) * query.weights.clone();
         let features = read
             .reshape([objects * points * 3, 4, channels])
             .sum_dim(1)
             .reshape([objects, points, 3 * channels]);
         let encoding = positional_encoding(query.positions.clone());
         let input = Tensor::cat(vec![features, encoding], 2);
-        let hidden = relu(self.point_in.forward(input) + bias.unsqueeze_dim::<3>(1));
+        let hidden = relu(self.point_in.forward(input) + code.bias.clone().unsqueeze_dim::<3>(1));
         let hidden = relu(self.point_hidden.forward(hidden));
         let out = self.point_out.forward(hidden);
         let distance = out.clone().narrow(2, 0, 1);
-        let colour = sigmoid(out.clone().narrow(2, 1, 3));
-        let materials = out.narrow(2, 4, Material::ALL.len());
-        Tensor::cat(vec![distance, colour, materials], 2)
+        match &code.palette {
+            Some(palette) => {
+                let part_logits = out.narrow(2, 1, PARTS);
+                let looks = softmax(part_logits.clone(), 2).matmul(palette.clone());
+                Decoded {
+                    out: Tensor::cat(vec![distance, looks], 2),
+                    part_logits: Some(part_logits),
+                }
+            }
+            None => {
+                let colour = sigmoid(out.clone().narrow(2, 1, 3));
+                let materials = out.narrow(2, 4, Material::ALL.len());
+                Decoded {
+                    out: Tensor::cat(vec![distance, colour, materials], 2),
+                    part_logits: None,
+                }
+            }
+        }
     }
 
     /// The posterior q(z | shape, text): mean and log-variance [objects, latent_width], from a

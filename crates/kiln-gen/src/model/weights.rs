@@ -4,6 +4,10 @@
 //! Layout: the magic `KILNGEN1`, a little-endian u32 length, that many bytes of JSON
 //! ([`NetworkConfig`]), then burn's binary record of the parameters in half precision (half the
 //! download for the browser; the CPU backend still computes in f32).
+//!
+//! The palette head is the record's last field, an `Option`. Files without one end where it
+//! would begin (they were written before it existed), so the `None` tag (one zero byte) is left
+//! off when writing and put back when reading: old files keep their bytes and their sha256.
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +19,8 @@ use sha2::{Digest, Sha256};
 use super::network::{Network, NetworkConfig};
 
 const MAGIC: &[u8; 8] = b"KILNGEN1";
+/// How the record says "no palette head".
+const NO_PALETTE: u8 = 0;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WeightsError {
@@ -101,9 +107,13 @@ impl Weights {
 
     /// The weights of `network`.
     pub fn from_network<B: Backend>(network: &Network<B>, config: NetworkConfig) -> Self {
-        let record = BinBytesRecorder::<HalfPrecisionSettings>::default()
+        let mut record = BinBytesRecorder::<HalfPrecisionSettings>::default()
             .record(network.clone().into_record(), ())
             .expect("serialising parameters to memory does not fail");
+        if config.palette_width == 0 {
+            debug_assert_eq!(record.last(), Some(&NO_PALETTE));
+            record.pop();
+        }
         let mut weights = Weights {
             config,
             record,
@@ -136,8 +146,12 @@ impl Weights {
 
     /// The network these weights describe, on `device`.
     pub fn network<B: Backend>(&self, device: &B::Device) -> Result<Network<B>, WeightsError> {
+        let mut record = self.record.clone();
+        if self.config.palette_width == 0 {
+            record.push(NO_PALETTE);
+        }
         let record = BinBytesRecorder::<HalfPrecisionSettings>::default()
-            .load(self.record.clone(), device)
+            .load(record, device)
             .map_err(|error| WeightsError::Damaged(error.to_string()))?;
         Ok(self.config.init::<B>(device).load_record(record))
     }
