@@ -219,11 +219,7 @@ impl<B: Backend> Generator<B> {
     /// crosses has all eight corners from the network, so the mesh is the one
     /// [`Generator::decode_field_dense`] gives, at a fraction of the cost. Panics where the
     /// device fails or answers only asynchronously; generation returns those as errors.
-    pub fn decode_field(
-        &self,
-        code: &ObjectCode<B>,
-        resolution: usize,
-    ) -> Field {
+    pub fn decode_field(&self, code: &ObjectCode<B>, resolution: usize) -> Field {
         read_field(self.decode_field_async(code, resolution))
     }
 
@@ -252,8 +248,7 @@ impl<B: Backend> Generator<B> {
         let coarse: Vec<usize> = (0..m.pow(3))
             .map(|i| fine(axis[i % m], axis[(i / m) % m], axis[i / (m * m)]))
             .collect();
-        self.decode_points(code, n, &coarse, &mut samples)
-            .await?;
+        self.decode_points(code, n, &coarse, &mut samples).await?;
 
         let mut wanted = vec![false; n.pow(3)];
         for k in 0..m - 1 {
@@ -324,11 +319,7 @@ impl<B: Backend> Generator<B> {
 
     /// The network at every point of the grid: the reference [`Generator::decode_field`] is
     /// checked against. Panics where the device fails or answers only asynchronously.
-    pub fn decode_field_dense(
-        &self,
-        code: &ObjectCode<B>,
-        resolution: usize,
-    ) -> Field {
+    pub fn decode_field_dense(&self, code: &ObjectCode<B>, resolution: usize) -> Field {
         read_field(self.decode_field_dense_async(code, resolution))
     }
 
@@ -529,6 +520,62 @@ mod tests {
     fn other_weights_give_another_field() {
         let (a, b) = (generator(&weights(1)), generator(&weights(2)));
         assert_ne!(field(&a, "a red chair", 3), field(&b, "a red chair", 3));
+    }
+
+    /// Weights without a palette head keep the layout files had before it existed (their
+    /// parameters end where the palette's would begin), and load back the same.
+    #[test]
+    fn weights_without_a_palette_keep_their_layout() {
+        let config = NetworkConfig {
+            palette_width: 0,
+            ..NetworkConfig::tiny()
+        };
+        let device = Default::default();
+        NdArray::<f32>::seed(&device, 3);
+        let network: Network<NdArray> = config.init(&device);
+        let without = Weights::from_network(&network, config);
+        let with = weights(3);
+        let read = Weights::from_bytes(&without.to_bytes()).unwrap();
+        assert_eq!(read.config.palette_width, 0);
+        assert_eq!(
+            field(&generator(&without), "a red chair", 1),
+            field(&generator(&read), "a red chair", 1)
+        );
+        // The palette's parameters are what the other file has more of, and its field differs.
+        assert!(with.to_bytes().len() > without.to_bytes().len());
+        assert_ne!(
+            field(&generator(&with), "a red chair", 1),
+            field(&generator(&read), "a red chair", 1)
+        );
+    }
+
+    /// The palette hears what is said of each part from that part's words alone: "gold legs"
+    /// reaches the legs' entry and no other part's.
+    #[test]
+    fn part_words_reach_their_own_palette_entry() {
+        let generator = generator(&weights(4));
+        let description = parse("a red chair with gold legs").unwrap().description;
+        let text = generator.network.encode_text(
+            &[tokenize(&description)],
+            &generator.config,
+            &generator.device,
+        );
+        let parts = text.parts.into_data().into_vec::<f32>().unwrap();
+        let width = generator.config.condition_width;
+        for (slot, features) in parts.chunks_exact(width).enumerate() {
+            let said = features.iter().any(|&f| f != 0.0);
+            assert_eq!(
+                said,
+                slot == crate::vocab::PartSlot::Legs.index(),
+                "slot {slot}"
+            );
+        }
+        let code = generator.object(&tokenize(&description), 1);
+        let palette = code.palette.expect("tiny weights have a palette head");
+        assert_eq!(
+            palette.dims(),
+            [1, network::PARTS, network::PALETTE_OUTPUTS]
+        );
     }
 
     #[test]

@@ -370,7 +370,10 @@ impl<B: Backend> Network<B> {
             let device = conditioned.device();
             let slots = Tensor::<B, 1, Int>::arange(0..PARTS as i64, &device).reshape([1, PARTS]);
             let hidden = relu(
-                palette.object.forward(conditioned.clone()).unsqueeze_dim::<3>(1)
+                palette
+                    .object
+                    .forward(conditioned.clone())
+                    .unsqueeze_dim::<3>(1)
                     + palette.words.forward(text.parts)
                     + palette.slot.forward(slots),
             );
