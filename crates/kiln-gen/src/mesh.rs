@@ -112,7 +112,7 @@ impl Mesh {
         }
     }
 
-    fn area(&self, a: u32, b: u32, c: u32) -> f32 {
+    pub(crate) fn area(&self, a: u32, b: u32, c: u32) -> f32 {
         let [a, b, c] = [a, b, c].map(|index| {
             self.positions
                 .get(index as usize)

@@ -226,6 +226,9 @@ fn unit(axis: usize) -> [usize; 3] {
     unit
 }
 
+/// How near the surface (in grid spacings) a corner may be.
+const MIN_CORNER_DISTANCE: f32 = 0.05;
+
 /// The field's distances with the boundary pushed outside (so the surface closes) and cell-face
 /// saddles resolved (so it is manifold).
 fn prepared_distance(field: &Field) -> Vec<f32> {
@@ -245,10 +248,15 @@ fn prepared_distance(field: &Field) -> Vec<f32> {
             }
         }
     }
-    // Exact zeros count as outside; give them a sign so crossings are well defined.
+    // A corner on the surface, or a hair from it, puts the crossings of all its edges on
+    // itself: the vertices of the cells around it coincide and their triangles have no area (a
+    // surface one barely-inside corner thick did that to a generated mushroom's spots). Every
+    // corner is kept at least `MIN_CORNER_DISTANCE` cells from the surface, which moves the
+    // surface by no more than that; exact zeros count as outside.
+    let floor = MIN_CORNER_DISTANCE * field.spacing;
     for d in &mut distance {
-        if *d == 0.0 {
-            *d = f32::EPSILON;
+        if d.abs() < floor {
+            *d = if *d < 0.0 { -floor } else { floor };
         }
     }
     // Each pass moves at least one corner inside for good, so this ends; in practice in two or
@@ -424,6 +432,35 @@ mod tests {
         let cube = |p: [f32; 3]| p[0].abs().max(p[1].abs()).max(p[2].abs()) - 2.0;
         let mesh = mesh_field(&sampled(12, 2.0, cube), &MeshOptions::default()).unwrap();
         assert!(mesh.health().is_healthy(), "{:?}", mesh.health());
+    }
+
+    /// Corners a hair inside, alone or as a sheet one corner thick, used to pull the vertices
+    /// of the cells around them onto themselves: triangles without area.
+    #[test]
+    fn corners_barely_inside_give_triangles_with_area() {
+        let mut field = sampled(12, 2.0, |_| 0.5);
+        let index = |x: usize, y: usize, z: usize| x + 12 * (y + 12 * z);
+        field.distance[index(3, 3, 3)] = -1e-7;
+        for (y, z) in [(6, 6), (7, 6), (6, 7), (7, 7), (8, 7)] {
+            field.distance[index(8, y, z)] = -1e-7;
+        }
+        let mesh = mesh_field(
+            &field,
+            &MeshOptions {
+                max_triangles: usize::MAX,
+            },
+        )
+        .unwrap();
+        assert!(mesh.health().is_healthy(), "{:?}", mesh.health());
+        let smallest = mesh
+            .triangles()
+            .map(|[a, b, c]| mesh.area(a, b, c))
+            .fold(f32::INFINITY, f32::min);
+        let cell_area = field.spacing * field.spacing;
+        assert!(
+            smallest > 1e-5 * cell_area,
+            "a triangle of {smallest} (a cell face is {cell_area})"
+        );
     }
 
     #[test]
