@@ -377,10 +377,7 @@ impl<B: Backend> Network<B> {
                     + palette.words.forward(text.parts)
                     + palette.slot.forward(slots),
             );
-            let out = palette.out.forward(relu(palette.hidden.forward(hidden)));
-            let colour = sigmoid(out.clone().narrow(2, 0, 3));
-            let materials = out.narrow(2, 3, Material::ALL.len());
-            Tensor::cat(vec![colour, materials], 2)
+            looks(palette.out.forward(relu(palette.hidden.forward(hidden))))
         });
         ObjectCode {
             planes,
@@ -429,14 +426,10 @@ impl<B: Backend> Network<B> {
                     part_logits: Some(part_logits),
                 }
             }
-            None => {
-                let colour = sigmoid(out.clone().narrow(2, 1, 3));
-                let materials = out.narrow(2, 4, Material::ALL.len());
-                Decoded {
-                    out: Tensor::cat(vec![distance, colour, materials], 2),
-                    part_logits: None,
-                }
-            }
+            None => Decoded {
+                out: Tensor::cat(vec![distance, looks(out.narrow(2, 1, PALETTE_OUTPUTS))], 2),
+                part_logits: None,
+            },
         }
     }
 
@@ -456,6 +449,13 @@ impl<B: Backend> Network<B> {
             self.posterior_log_variance.forward(hidden).clamp(-8.0, 4.0),
         )
     }
+}
+
+/// Raw outputs [.., .., PALETTE_OUTPUTS] → sRGB in 0..1 (sigmoid), material logits as they are.
+fn looks<B: Backend>(raw: Tensor<B, 3>) -> Tensor<B, 3> {
+    let colour = sigmoid(raw.clone().narrow(2, 0, 3));
+    let materials = raw.narrow(2, 3, Material::ALL.len());
+    Tensor::cat(vec![colour, materials], 2)
 }
 
 /// xyz, then sin and cos of π·2^k·xyz for each octave: [.., 3] → [.., ENCODING_WIDTH].
