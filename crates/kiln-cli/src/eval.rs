@@ -72,7 +72,7 @@ pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
         )?;
         writeln!(
             out,
-            "| prompts | n | category accuracy (on truth) | IoU with truth | colour accuracy (n) | part colours (n) | colour ΔE00 (median) | diversity CD (truth) | MMD-CD | COV | healthy meshes | no surface |"
+            "| prompts | n | category accuracy (objects; on truth) | IoU with truth | colour accuracy (n) | part colours (n) | colour ΔE00 (median) | diversity CD (truth) | MMD-CD | COV | healthy meshes | no surface |"
         )?;
         writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|---|")?;
         let share = |value: Option<f64>, n: usize| {
@@ -80,9 +80,10 @@ pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
         };
         let row = |name: &str, m: &EvalMetrics| {
             format!(
-                "| {name} | {} | {:.0}% ({:.0}%) | {:.2} | {} | {} | {:.1} | {:.3} ({:.3}) | {:.3} | {:.0}% | {:.0}% | {} |",
+                "| {name} | {} | {:.0}% ({}; {:.0}%) | {:.2} | {} | {} | {:.1} | {:.3} ({:.3}) | {:.3} | {:.0}% | {:.0}% | {} |",
                 m.prompts,
                 m.category_accuracy * 100.0,
+                m.objects_classified,
                 m.truth_category_accuracy * 100.0,
                 m.mean_iou,
                 share(m.colour_accuracy, m.colours_named),

@@ -578,6 +578,34 @@ mod tests {
         );
     }
 
+    /// Colour and material words reach the palette and nothing else: "a black chair" has the
+    /// shape of "a chair" (for the same seed), and its own colours. Without `shape_words_only` the words bend the shape as well.
+    #[test]
+    fn colours_and_materials_leave_the_shape_alone() {
+        let code = |weights: &Weights, prompt: &str| {
+            let generator = generator(weights);
+            let tokens = tokenize(&parse(prompt).unwrap().description);
+            let code = generator.object(&tokens, 2);
+            let values = |tensor: Tensor<NdArray, 2>| tensor.into_data().into_vec::<f32>().unwrap();
+            let palette = code.palette.unwrap().into_data().into_vec::<f32>().unwrap();
+            (values(code.planes), values(code.bias), palette)
+        };
+        let apart = weights(6);
+        let plain = code(&apart, "a chair with four legs");
+        for coloured in [
+            "a black chair with four legs",
+            "a wooden chair with four gold legs",
+        ] {
+            let coloured = code(&apart, coloured);
+            assert_eq!(coloured.0, plain.0, "planes");
+            assert_eq!(coloured.1, plain.1, "decoder bias");
+            assert_ne!(coloured.2, plain.2, "palette");
+        }
+        let mut mixed = weights(6);
+        mixed.config.shape_words_only = false;
+        assert_ne!(code(&mixed, "a black chair").0, code(&mixed, "a chair").0);
+    }
+
     #[test]
     fn weights_survive_the_file_format() {
         let original = weights(5);

@@ -1,10 +1,11 @@
 //! The network (see models/MODEL.md for why it looks like this):
 //!
-//! 1. text encoder: each (role, word) token → embedding sum → MLP; masked mean over tokens →
-//!    the condition vector;
+//! 1. text encoder: each (role, word) token → embedding sum → MLP; pooled over tokens → the
+//!    condition vectors: one of every word but colours and materials for the shape, one of
+//!    every word for the palette;
 //! 2. a latent `z` (CVAE: drawn from N(0, I) by the seed when generating; from the posterior
 //!    encoder over the true shape when training) joins the condition;
-//! 3. a hypernetwork turns condition + z into three axis-aligned feature planes (a triplane) and a
+//! 3. a hypernetwork turns the shape condition + z into three axis-aligned feature planes (a triplane) and a
 //!    per-object bias for the point decoder;
 //! 4. the point decoder reads the planes bilinearly at each query point, adds a positional
 //!    encoding, and predicts signed distance and which part the point belongs to;
@@ -20,7 +21,7 @@ use burn::tensor::backend::Backend;
 use burn::tensor::{Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use super::tokens::{MAX_TOKENS, ROLES, Tokens, WORDS};
+use super::tokens::{MAX_TOKENS, ROLES, Tokens, WORDS, is_appearance};
 use crate::vocab::{Material, PartSlot};
 
 /// Outputs per point: distance, three colour channels, one logit per material.
@@ -61,6 +62,13 @@ pub struct NetworkConfig {
     /// those predict colour and material per point).
     #[serde(default)]
     pub palette_width: usize,
+    /// Whether the shape (planes, decoder bias, posterior) reads only the words that are not
+    /// colours or materials, which then reach the palette alone. Nothing in the data makes a
+    /// shape depend on them, and a network that could let them bend it did: colours never seen
+    /// with a category ("a black cup") changed the object into another. Needs a palette head;
+    /// false for weights written before it existed.
+    #[serde(default)]
+    pub shape_words_only: bool,
 }
 
 /// Pooling of the text encoder's token features.
@@ -90,6 +98,7 @@ impl Default for NetworkConfig {
             pooling: Pooling::Sum,
             prior_scale: 1.0,
             palette_width: 128,
+            shape_words_only: true,
         }
     }
 }
@@ -141,8 +150,11 @@ pub struct ObjectCode<B: Backend> {
 /// The text encoder's output.
 #[derive(Debug, Clone)]
 pub struct EncodedText<B: Backend> {
-    /// [objects, condition_width].
-    pub condition: Tensor<B, 2>,
+    /// What the shape is conditioned on [objects, condition_width].
+    pub shape: Tensor<B, 2>,
+    /// What the palette is conditioned on [objects, condition_width]: every word. The same as
+    /// `shape` unless the config keeps colours and materials out of the shape.
+    pub appearance: Tensor<B, 2>,
     /// The pooled features of each part slot's words [objects, PARTS, condition_width] (zero
     /// where nothing is said of the part).
     pub parts: Tensor<B, 3>,
@@ -190,6 +202,7 @@ impl NetworkConfig {
             pooling: Pooling::Sum,
             prior_scale: 1.0,
             palette_width: 16,
+            shape_words_only: true,
         }
     }
 
@@ -309,13 +322,23 @@ impl<B: Backend> Network<B> {
             .iter()
             .flat_map(|t| (0..MAX_TOKENS).map(move |i| if i < t.len { 1.0 } else { 0.0 }))
             .collect();
-        let counts: Vec<f32> = tokens
+        let pooled_by = |counted: &dyn Fn(&Tokens) -> usize| -> Vec<f32> {
+            tokens
+                .iter()
+                .map(|t| match config.pooling {
+                    Pooling::Mean => counted(t).max(1) as f32,
+                    Pooling::Sum => 1.0,
+                })
+                .collect()
+        };
+        let counts = pooled_by(&|t| t.len);
+        let shape_words_only = config.shape_words_only && config.palette_width > 0;
+        let is_shape_word = |t: &Tokens, i: usize| i < t.len && !is_appearance(t.words[i]);
+        let shape_mask: Vec<f32> = tokens
             .iter()
-            .map(|t| match config.pooling {
-                Pooling::Mean => t.len.max(1) as f32,
-                Pooling::Sum => 1.0,
-            })
+            .flat_map(|t| (0..MAX_TOKENS).map(move |i| f32::from(u8::from(is_shape_word(t, i)))))
             .collect();
+        let shape_counts = pooled_by(&|t| (0..MAX_TOKENS).filter(|&i| is_shape_word(t, i)).count());
         // [objects, PARTS, MAX_TOKENS]: 1 where a token is said of that part (role 1 + slot).
         let part_of: Vec<f32> = tokens
             .iter()
@@ -345,9 +368,27 @@ impl<B: Backend> Network<B> {
         let embedded = self.word.forward(words) + self.role.forward(roles);
         let hidden = relu(self.token_hidden.forward(embedded)) * mask;
         let parts = part_of.matmul(hidden.clone());
-        let pooled = hidden.sum_dim(1).squeeze_dim::<2>(1) / counts;
+        let pool = |hidden: Tensor<B, 3>, counts: Tensor<B, 2>| {
+            relu(
+                self.condition
+                    .forward(hidden.sum_dim(1).squeeze_dim::<2>(1) / counts),
+            )
+        };
+        let appearance = pool(hidden.clone(), counts);
+        let shape = if shape_words_only {
+            let shape_mask = Tensor::<B, 3>::from_data(
+                TensorData::new(shape_mask, [objects, MAX_TOKENS, 1]),
+                device,
+            );
+            let shape_counts =
+                Tensor::<B, 2>::from_data(TensorData::new(shape_counts, [objects, 1]), device);
+            pool(hidden * shape_mask, shape_counts)
+        } else {
+            appearance.clone()
+        };
         EncodedText {
-            condition: relu(self.condition.forward(pooled)),
+            shape,
+            appearance,
             parts,
         }
     }
@@ -359,20 +400,21 @@ impl<B: Backend> Network<B> {
         latent: Tensor<B, 2>,
         config: &NetworkConfig,
     ) -> ObjectCode<B> {
-        let objects = text.condition.dims()[0];
-        let conditioned = Tensor::cat(vec![text.condition, latent], 1);
+        let objects = text.shape.dims()[0];
+        let conditioned = Tensor::cat(vec![text.shape, latent.clone()], 1);
         let hidden = relu(self.hyper_hidden.forward(conditioned.clone()));
         let planes = self.planes.forward(hidden).reshape([
             objects * 3 * config.plane_resolution * config.plane_resolution,
             config.plane_channels,
         ]);
         let palette = self.palette.as_ref().map(|palette| {
-            let device = conditioned.device();
+            let device = latent.device();
             let slots = Tensor::<B, 1, Int>::arange(0..PARTS as i64, &device).reshape([1, PARTS]);
+            let seen = Tensor::cat(vec![text.appearance, latent], 1);
             let hidden = relu(
                 palette
                     .object
-                    .forward(conditioned.clone())
+                    .forward(seen)
                     .unsqueeze_dim::<3>(1)
                     + palette.words.forward(text.parts)
                     + palette.slot.forward(slots),

@@ -24,6 +24,12 @@ pub const ROLES: usize = 1 + PartSlot::ALL.len();
 /// Tokens per description, padded.
 pub const MAX_TOKENS: usize = 16;
 
+/// Whether `word` says what something looks like (a colour or a material) rather than what
+/// shape it is: nothing in the data makes a shape depend on such words.
+pub fn is_appearance(word: u32) -> bool {
+    (COLOUR_BASE..SIZE_BASE).contains(&(word as usize))
+}
+
 /// One description as padded token ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tokens {
@@ -83,6 +89,17 @@ mod tests {
             MATERIAL_BASE + Material::Gold.index()
         );
         assert!(tokens.words[3..].iter().all(|&w| w as usize == PAD_WORD));
+    }
+
+    #[test]
+    fn colours_and_materials_are_appearance_words() {
+        let tokens = tokenize(&parse("a huge red chair with gold legs").unwrap().description);
+        let appearance: Vec<bool> = tokens.words[..tokens.len]
+            .iter()
+            .map(|&word| is_appearance(word))
+            .collect();
+        assert_eq!(appearance, [false, true, false, true]);
+        assert!(!is_appearance(PAD_WORD as u32));
     }
 
     #[test]
