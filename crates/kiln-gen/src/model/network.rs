@@ -412,10 +412,7 @@ impl<B: Backend> Network<B> {
             let slots = Tensor::<B, 1, Int>::arange(0..PARTS as i64, &device).reshape([1, PARTS]);
             let seen = Tensor::cat(vec![text.appearance, latent], 1);
             let hidden = relu(
-                palette
-                    .object
-                    .forward(seen)
-                    .unsqueeze_dim::<3>(1)
+                palette.object.forward(seen).unsqueeze_dim::<3>(1)
                     + palette.words.forward(text.parts)
                     + palette.slot.forward(slots),
             );

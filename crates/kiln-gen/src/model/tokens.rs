@@ -93,7 +93,11 @@ mod tests {
 
     #[test]
     fn colours_and_materials_are_appearance_words() {
-        let tokens = tokenize(&parse("a huge red chair with gold legs").unwrap().description);
+        let tokens = tokenize(
+            &parse("a huge red chair with gold legs")
+                .unwrap()
+                .description,
+        );
         let appearance: Vec<bool> = tokens.words[..tokens.len]
             .iter()
             .map(|&word| is_appearance(word))
