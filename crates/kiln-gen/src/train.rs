@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::Sampler;
 use crate::mesher::Field;
-use crate::model::network::{Network, NetworkConfig, OUTPUTS, PALETTE_OUTPUTS, PARTS};
+use crate::model::network::{Network, NetworkConfig, PALETTE_OUTPUTS, PARTS};
 use crate::model::tokens::{Tokens, tokenize};
 use crate::model::weights::{Weights, WeightsError};
 use crate::prompt::parse;
@@ -377,44 +377,44 @@ fn loss<B: AutodiffBackend>(
         * batch.balance.clone())
     .mean()
         / t;
-    // Colour, material and part terms: over points near the surface, one row per point.
-    let rows = objects * points;
-    let near = (batch.near.clone() * batch.balance.clone()).reshape([rows, 1]);
+    let near = batch.near.clone() * batch.balance.clone();
     let near_count = near.clone().sum().clamp_min(1.0);
-    let near_mean = |values: Tensor<B, 2>, per_row: usize| {
-        (values * near.clone()).sum() / (near_count.clone() * per_row as f32)
-    };
-    let colour_error = |colour: Tensor<B, 2>| {
-        near_mean((colour - batch.colour.clone().reshape([rows, 3])).abs(), 3)
-    };
-    let cross_entropy = |logits: Tensor<B, 2>, target: Tensor<B, 2, Int>| {
-        near_mean(log_softmax(logits, 1).gather(1, target).neg(), 1)
-    };
-    let material_truth = batch.material.clone().reshape([rows, 1]);
-    let point = out.reshape([rows, OUTPUTS]);
-    let mut colour = colour_error(point.clone().narrow(1, 1, 3));
-    let mut material = cross_entropy(
-        point.narrow(1, 4, Material::ALL.len()),
-        material_truth.clone(),
-    );
+    let colour = ((out.clone().narrow(2, 1, 3) - batch.colour.clone()).abs() * near.clone()).sum()
+        / (near_count.clone() * 3.0);
+    let logits = out
+        .narrow(2, 4, Material::ALL.len())
+        .reshape([objects * points, Material::ALL.len()]);
+    let picked =
+        log_softmax(logits, 1).gather(1, batch.material.clone().reshape([objects * points, 1]));
+    let mut material = (picked.reshape([objects, points, 1]) * near.clone())
+        .sum()
+        .neg()
+        / near_count.clone();
+    let mut colour = colour;
     let mut parts = Tensor::<B, 1>::zeros([1], device);
     if let (Some(part_logits), Some(palette)) = (decoded.part_logits, code.palette) {
-        parts = cross_entropy(
-            part_logits.reshape([rows, PARTS]),
-            batch.slot.clone().reshape([rows, 1]),
-        );
+        let slot = batch.slot.clone().reshape([objects * points, 1]);
+        let near = near.reshape([objects * points, 1]);
+        let picked =
+            log_softmax(part_logits.reshape([objects * points, PARTS]), 1).gather(1, slot.clone());
+        parts = (picked * near.clone()).sum().neg() / near_count.clone();
         // Each point's own part's palette entry: rows object × PARTS + slot.
-        let own_rows = Tensor::<B, 1, Int>::arange(0..objects as i64, device)
+        let rows = Tensor::<B, 1, Int>::arange(0..objects as i64, device)
             .reshape([objects, 1])
             .repeat_dim(1, points)
-            .reshape([rows])
+            .reshape([objects * points])
             * PARTS as i64
             + batch.slot.clone();
         let own = palette
             .reshape([objects * PARTS, PALETTE_OUTPUTS])
-            .select(0, own_rows);
-        colour = colour + colour_error(own.clone().narrow(1, 0, 3));
-        material = material + cross_entropy(own.narrow(1, 3, Material::ALL.len()), material_truth);
+            .select(0, rows);
+        let truth = batch.colour.clone().reshape([objects * points, 3]);
+        colour = colour
+            + ((own.clone().narrow(1, 0, 3) - truth).abs() * near.clone()).sum()
+                / (near_count.clone() * 3.0);
+        let picked = log_softmax(own.narrow(1, 3, Material::ALL.len()), 1)
+            .gather(1, batch.material.clone().reshape([objects * points, 1]));
+        material = material + (picked * near).sum().neg() / near_count;
     }
     let kl = ((mean.powi_scalar(2) + log_variance.clone().exp() - log_variance - 1.0) * 0.5)
         .sum_dim(1)

@@ -638,6 +638,12 @@ mod tests {
         assert_eq!(config.pooling, network::Pooling::Mean);
         assert_eq!(config.prior_scale, 0.6);
         assert_eq!(NetworkConfig::default().pooling, network::Pooling::Sum);
+        // A header without `shape_words_only` is the shipped file's: a run that leaves it off
+        // writes the bytes it wrote before the field existed.
+        assert!(!config.shape_words_only);
+        let header = |config| serde_json::to_string(&config).unwrap();
+        assert!(!header(NetworkConfig::default()).contains("shape_words_only"));
+        assert!(header(NetworkConfig::tiny()).contains("\"shape_words_only\":true"));
     }
 
     #[test]

@@ -66,8 +66,9 @@ pub struct NetworkConfig {
     /// colours or materials, which then reach the palette alone. Nothing in the data makes a
     /// shape depend on them, and a network that could let them bend it did: colours never seen
     /// with a category ("a black cup") changed the object into another. Needs a palette head;
-    /// false for weights written before it existed.
-    #[serde(default)]
+    /// false for weights written before it existed, and left out of the header when false so
+    /// that a run without it writes the bytes it wrote before.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub shape_words_only: bool,
 }
 
@@ -98,7 +99,7 @@ impl Default for NetworkConfig {
             pooling: Pooling::Sum,
             prior_scale: 1.0,
             palette_width: 128,
-            shape_words_only: true,
+            shape_words_only: false,
         }
     }
 }
