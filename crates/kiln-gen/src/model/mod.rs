@@ -579,7 +579,8 @@ mod tests {
     }
 
     /// Colour and material words reach the palette and nothing else: "a black chair" has the
-    /// shape of "a chair" (for the same seed), and its own colours. Without `shape_words_only` the words bend the shape as well.
+    /// shape of "a chair" (for the same seed), and its own colours. Without `shape_words_only`
+    /// the words bend the shape as well.
     #[test]
     fn colours_and_materials_leave_the_shape_alone() {
         let code = |weights: &Weights, prompt: &str| {

@@ -1,12 +1,12 @@
 //! The network (see models/MODEL.md for why it looks like this):
 //!
 //! 1. text encoder: each (role, word) token → embedding sum → MLP; pooled over tokens → the
-//!    condition vectors: one of every word but colours and materials for the shape, one of
-//!    every word for the palette;
+//!    condition vector (with `shape_words_only`, two: one of every word but colours and
+//!    materials for the shape, one of every word for the palette);
 //! 2. a latent `z` (CVAE: drawn from N(0, I) by the seed when generating; from the posterior
 //!    encoder over the true shape when training) joins the condition;
-//! 3. a hypernetwork turns the shape condition + z into three axis-aligned feature planes (a triplane) and a
-//!    per-object bias for the point decoder;
+//! 3. a hypernetwork turns the (shape) condition + z into three axis-aligned feature planes (a
+//!    triplane) and a per-object bias for the point decoder;
 //! 4. the point decoder reads the planes bilinearly at each query point, adds a positional
 //!    encoding, and predicts signed distance and which part the point belongs to;
 //! 5. a palette head gives every part slot a colour and material from the condition, the latent
@@ -64,8 +64,9 @@ pub struct NetworkConfig {
     pub palette_width: usize,
     /// Whether the shape (planes, decoder bias, posterior) reads only the words that are not
     /// colours or materials, which then reach the palette alone. Nothing in the data makes a
-    /// shape depend on them, and a network that could let them bend it did: colours never seen
-    /// with a category ("a black cup") changed the object into another. Needs a palette head;
+    /// shape depend on them, but one condition for every word lets them bend it where a colour
+    /// was never seen with a category (the shipped weights make "a black cup" a bottle at one
+    /// seed of four). Needs a palette head;
     /// false for weights written before it existed, and left out of the header when false so
     /// that a run without it writes the bytes it wrote before.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
