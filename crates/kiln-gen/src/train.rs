@@ -632,7 +632,7 @@ mod tests {
     fn tiny() -> TrainConfig {
         TrainConfig {
             network: NetworkConfig::tiny(),
-            steps: 200,
+            steps: 150,
             batch: 4,
             near_points: 96,
             uniform_points: 32,
@@ -661,7 +661,7 @@ mod tests {
                 losses.push(*report)
             })
             .unwrap();
-        assert_eq!(losses.len(), 200);
+        assert_eq!(losses.len(), 150);
         let mean = |range: std::ops::Range<usize>, part: fn(&StepReport) -> f32| {
             losses[range.clone()].iter().map(part).sum::<f32>() / range.len() as f32
         };
@@ -672,30 +672,29 @@ mod tests {
             ("material", |l| l.material),
             ("parts", |l| l.parts),
         ] {
-            eprintln!("{name}: {} -> {}", mean(0..20, part), mean(180..200, part));
+            eprintln!("{name}: {} -> {}", mean(0..20, part), mean(130..150, part));
         }
         // Training is seeded and the CPU backend deterministic, so these numbers are the same on
-        // every run: 200 steps of a tiny network on ever-new objects lower the loss by a fifth
-        // (3.33 to 2.72) and the distance error by 7% (0.630 to 0.586; a fixed batch, by
-        // contrast, is learned almost perfectly); a run that does not learn stays within noise
-        // of where it began.
-        let (first, last) = (mean(0..20, |l| l.loss), mean(180..200, |l| l.loss));
+        // every run: 150 steps of a tiny network on ever-new objects lower the distance error by
+        // about a tenth, 0.65 to 0.59 (a fixed batch, by contrast, is learned almost perfectly);
+        // a run that does not learn stays within noise of where it began.
+        let (first, last) = (mean(0..20, |l| l.loss), mean(130..150, |l| l.loss));
         assert!(last < first * 0.95, "loss went from {first} to {last}");
-        let (first, last) = (mean(0..20, |l| l.distance), mean(180..200, |l| l.distance));
+        let (first, last) = (mean(0..20, |l| l.distance), mean(130..150, |l| l.distance));
         assert!(
-            last < first * 0.95,
+            last < first * 0.93,
             "distance loss went from {first} to {last}"
         );
         // Which part a point is on is learned too (a part of 19 at chance is ln 19 = 2.9 nats).
-        let (first, last) = (mean(0..20, |l| l.parts), mean(180..200, |l| l.parts));
+        let (first, last) = (mean(0..20, |l| l.parts), mean(130..150, |l| l.parts));
         assert!(last < first * 0.9, "part loss went from {first} to {last}");
         assert!(Weights::read(&weights).is_ok());
         let log = std::fs::read_to_string(folder.path().join("train-log.jsonl")).unwrap();
-        assert_eq!(log.lines().count(), 4);
+        assert_eq!(log.lines().count(), 3);
 
-        // Asking for more steps resumes from the checkpoint at step 200.
+        // Asking for more steps resumes from the checkpoint at step 150.
         let longer = TrainConfig {
-            steps: 210,
+            steps: 160,
             ..config
         };
         let mut resumed = Vec::new();
@@ -703,7 +702,7 @@ mod tests {
             resumed.push(report.step)
         })
         .unwrap();
-        assert_eq!(resumed.first(), Some(&201));
+        assert_eq!(resumed.first(), Some(&151));
         assert_eq!(resumed.len(), 10);
     }
 

@@ -591,7 +591,14 @@ mod tests {
             let palette = code.palette.unwrap().into_data().into_vec::<f32>().unwrap();
             (values(code.planes), values(code.bias), palette)
         };
-        let apart = weights(6);
+        let config = NetworkConfig {
+            shape_words_only: true,
+            ..NetworkConfig::tiny()
+        };
+        let device = Default::default();
+        NdArray::<f32>::seed(&device, 6);
+        let network: Network<NdArray> = config.init(&device);
+        let apart = Weights::from_network(&network, config);
         let plain = code(&apart, "a chair with four legs");
         for coloured in [
             "a black chair with four legs",
@@ -602,7 +609,7 @@ mod tests {
             assert_eq!(coloured.1, plain.1, "decoder bias");
             assert_ne!(coloured.2, plain.2, "palette");
         }
-        let mut mixed = weights(6);
+        let mut mixed = apart;
         mixed.config.shape_words_only = false;
         assert_ne!(code(&mixed, "a black chair").0, code(&mixed, "a chair").0);
     }
@@ -644,7 +651,11 @@ mod tests {
         assert!(!config.shape_words_only);
         let header = |config| serde_json::to_string(&config).unwrap();
         assert!(!header(NetworkConfig::default()).contains("shape_words_only"));
-        assert!(header(NetworkConfig::tiny()).contains("\"shape_words_only\":true"));
+        let with_option = NetworkConfig {
+            shape_words_only: true,
+            ..NetworkConfig::tiny()
+        };
+        assert!(header(with_option).contains("\"shape_words_only\":true"));
     }
 
     #[test]

@@ -204,7 +204,7 @@ impl NetworkConfig {
             pooling: Pooling::Sum,
             prior_scale: 1.0,
             palette_width: 16,
-            shape_words_only: true,
+            shape_words_only: false,
         }
     }
 
