@@ -335,12 +335,6 @@ impl<B: Backend> Network<B> {
         };
         let counts = pooled_by(&|t| t.len);
         let shape_words_only = config.shape_words_only && config.palette_width > 0;
-        let is_shape_word = |t: &Tokens, i: usize| i < t.len && !is_appearance(t.words[i]);
-        let shape_mask: Vec<f32> = tokens
-            .iter()
-            .flat_map(|t| (0..MAX_TOKENS).map(move |i| f32::from(u8::from(is_shape_word(t, i)))))
-            .collect();
-        let shape_counts = pooled_by(&|t| (0..MAX_TOKENS).filter(|&i| is_shape_word(t, i)).count());
         // [objects, PARTS, MAX_TOKENS]: 1 where a token is said of that part (role 1 + slot).
         let part_of: Vec<f32> = tokens
             .iter()
@@ -378,6 +372,15 @@ impl<B: Backend> Network<B> {
         };
         let appearance = pool(hidden.clone(), counts);
         let shape = if shape_words_only {
+            let is_shape_word = |t: &Tokens, i: usize| i < t.len && !is_appearance(t.words[i]);
+            let shape_mask: Vec<f32> = tokens
+                .iter()
+                .flat_map(|t| {
+                    (0..MAX_TOKENS).map(move |i| f32::from(u8::from(is_shape_word(t, i))))
+                })
+                .collect();
+            let shape_counts =
+                pooled_by(&|t| (0..MAX_TOKENS).filter(|&i| is_shape_word(t, i)).count());
             let shape_mask = Tensor::<B, 3>::from_data(
                 TensorData::new(shape_mask, [objects, MAX_TOKENS, 1]),
                 device,
