@@ -386,7 +386,7 @@ fn read_field(future: impl std::future::Future<Output = Result<Field, GenerateEr
 
 /// The training truncation of `models/kiln-gen.toml`: beyond this distance (cube units) the
 /// network learned nothing but the sign.
-const TRUNCATION: f32 = 0.1;
+pub(crate) const TRUNCATION: f32 = 0.1;
 
 /// Decoded values over a grid, filled in any order.
 struct Samples {
