@@ -8,10 +8,12 @@
 //!   the model's output except to classify it.
 //! - **IoU** of the generated occupancy with the prompt's own ground-truth object.
 //! - **Colour accuracy**: for every colour a prompt names, the object's or a part's, the
-//!   dominant (per-channel median) generated colour where the ground truth has that colour is
-//!   within CIEDE2000 15 of it; **part colour accuracy** is the same over part colours alone.
-//!   A colour the ground truth shows nowhere ("a maroon mushroom with a teal cap": the cap is
-//!   the part the object colour would take) is counted apart, not as hit or miss.
+//!   dominant (per-channel median) colour of the generated surface where the ground truth's
+//!   surface has that colour is within CIEDE2000 15 of it; where the generated object has no
+//!   surface there (a chair without its black legs), the colour is missed. **Part colour
+//!   accuracy** is the same over part colours alone. A colour the ground truth shows nowhere
+//!   ("a maroon mushroom with a teal cap": the cap is the part the object colour would take)
+//!   is counted apart, not as hit or miss.
 //! - **Colour error**: median CIEDE2000 between generated and ground-truth colour at points
 //!   on the ground-truth surface (part colours included).
 //! - **Diversity**: mean pairwise Chamfer distance between the surfaces of [`SEEDS`] seeds of
@@ -359,21 +361,33 @@ fn metrics<B: burn::tensor::backend::Backend>(
         for (colour, of_part) in named_colours(description) {
             // A prompt can name a colour that nothing shows: "a maroon mushroom with a teal
             // cap" leaves no part to the maroon. There is nothing to measure there.
-            let Some(dominant) = dominant_colour(field, truth, colour) else {
-                colours_not_shown += 1;
-                continue;
+            let followed = match shown_colour(field, truth, colour) {
+                Shown::Nowhere => {
+                    colours_not_shown += 1;
+                    continue;
+                }
+                Shown::Missing => {
+                    colour_misses.push(format!(
+                        "{description}: no surface where the {} should be",
+                        colour.name()
+                    ));
+                    false
+                }
+                Shown::Dominant(dominant) => {
+                    let followed = within_tolerance(dominant, colour);
+                    if !followed {
+                        colour_misses.push(format!(
+                            "{description}: {} came out #{:02x}{:02x}{:02x} (ΔE00 {:.0})",
+                            colour.name(),
+                            (dominant[0] * 255.0).round() as u8,
+                            (dominant[1] * 255.0).round() as u8,
+                            (dominant[2] * 255.0).round() as u8,
+                            ciede2000(lab(dominant), lab(srgb(colour)))
+                        ));
+                    }
+                    followed
+                }
             };
-            let followed = within_tolerance(dominant, colour);
-            if !followed {
-                colour_misses.push(format!(
-                    "{description}: {} came out #{:02x}{:02x}{:02x} (ΔE00 {:.0})",
-                    colour.name(),
-                    (dominant[0] * 255.0).round() as u8,
-                    (dominant[1] * 255.0).round() as u8,
-                    (dominant[2] * 255.0).round() as u8,
-                    ciede2000(lab(dominant), lab(srgb(colour)))
-                ));
-            }
             let hit = f64::from(u8::from(followed));
             colour_hits.push(hit);
             if of_part {
@@ -466,15 +480,29 @@ fn within_tolerance(dominant: [f32; 3], colour: Colour) -> bool {
 /// colour. A colour the ground truth does not show anywhere is not followed.
 #[cfg(test)]
 fn colour_followed(generated: &Field, truth: &Field, colour: Colour) -> bool {
-    dominant_colour(generated, truth, colour).is_some_and(|d| within_tolerance(d, colour))
+    matches!(shown_colour(generated, truth, colour), Shown::Dominant(d) if within_tolerance(d, colour))
 }
 
-/// The dominant (per-channel median) generated colour where the ground truth's surface has
-/// `colour` (within one grid spacing of it, so thin parts count too); none where the ground
-/// truth does not show it.
-fn dominant_colour(generated: &Field, truth: &Field, colour: Colour) -> Option<[f32; 3]> {
+/// What a generated object shows where the ground truth shows a named colour.
+enum Shown {
+    /// The ground truth shows the colour nowhere.
+    Nowhere,
+    /// The ground truth does, but the generated object does not reach there: the part that
+    /// would carry it was not made.
+    Missing,
+    /// The dominant (per-channel median) colour of the generated surface there.
+    Dominant([f32; 3]),
+}
+
+/// The generated colour where the ground truth's surface (within one grid spacing, so thin
+/// parts count too) has `colour`, at the points there that are inside or within a spacing of
+/// the generated surface. The field has colours everywhere, but a user sees them only on an
+/// object: the part counts as made where the generated object covers one of the ground
+/// truth's inside points there (or, for a part so thin that no grid point falls inside it,
+/// comes within a spacing of it).
+fn shown_colour(generated: &Field, truth: &Field, colour: Colour) -> Shown {
     let named = srgb(colour);
-    let region: Vec<[f32; 3]> = (0..truth.distance.len())
+    let shown_by_truth: Vec<usize> = (0..truth.distance.len())
         .filter(|&i| {
             truth.distance[i].abs() <= truth.spacing
                 && truth.colour[i]
@@ -482,9 +510,21 @@ fn dominant_colour(generated: &Field, truth: &Field, colour: Colour) -> Option<[
                     .zip(named)
                     .all(|(a, b)| (a - b).abs() < 1e-3)
         })
-        .map(|i| generated.colour[i])
         .collect();
-    median_colour(&region)
+    if shown_by_truth.is_empty() {
+        return Shown::Nowhere;
+    }
+    let inside = |field: &Field| shown_by_truth.iter().any(|&i| field.distance[i] <= 0.0);
+    let visible: Vec<[f32; 3]> = shown_by_truth
+        .iter()
+        .filter(|&&i| generated.distance[i] <= generated.spacing)
+        .map(|&i| generated.colour[i])
+        .collect();
+    let made = inside(generated) || (!inside(truth) && !visible.is_empty());
+    match median_colour(&visible) {
+        Some(dominant) if made => Shown::Dominant(dominant),
+        _ => Shown::Missing,
+    }
 }
 
 /// Orders "tall X"/"short X", "wide X"/"thin X" and "huge X"/"tiny X" for each of
@@ -884,6 +924,14 @@ mod tests {
             vec![Colour::Blue.srgb().map(|v| f32::from(v) / 255.0); truth.colour.len()];
         assert!(!colour_followed(&generated, &truth, Colour::Red));
         assert!(!colour_followed(&truth, &truth, Colour::Green));
+        // A red field with no surface where the truth's is: the red is not seen.
+        let mut shrunk = ball(0.2, [0.0; 3]);
+        shrunk.colour = vec![red; shrunk.colour.len()];
+        assert!(matches!(
+            shown_colour(&shrunk, &truth, Colour::Red),
+            Shown::Missing
+        ));
+        assert!(!colour_followed(&shrunk, &truth, Colour::Red));
     }
 
     #[test]
@@ -927,6 +975,25 @@ mod tests {
             })
             .collect();
         assert!(misses.len() <= 1, "{misses:?}");
+    }
+
+    #[test]
+    fn the_ground_truth_shows_every_colour_it_is_given() {
+        let mut sampler = Sampler::new(11);
+        for _ in 0..200 {
+            let description = sampler.training_description();
+            let truth = truth_field(&description, 0);
+            for (colour, _) in named_colours(&description) {
+                assert!(
+                    matches!(
+                        shown_colour(&truth, &truth, colour),
+                        Shown::Nowhere | Shown::Dominant(_)
+                    ),
+                    "{description}: {}",
+                    colour.name()
+                );
+            }
+        }
     }
 
     #[test]
