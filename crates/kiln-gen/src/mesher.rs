@@ -229,8 +229,15 @@ fn unit(axis: usize) -> [usize; 3] {
 /// How near the surface (in grid spacings) a corner may be.
 const MIN_CORNER_DISTANCE: f32 = 0.05;
 
-/// The field's distances with the boundary pushed outside (so the surface closes) and cell-face
-/// saddles resolved (so it is manifold).
+/// Inside regions with fewer grid points than this share of the largest one are crumbs, not
+/// parts: a generated field can leave a dozen specks around an object (a short chair's seat
+/// did), which a player sees floating and which stretch the bounds the mesh is scaled and
+/// stood by. The smallest real part, a crown's point or a chair's leg, is a few percent of
+/// its object; a speck is well under one.
+const ISLAND_SHARE: f32 = 0.01;
+
+/// The field's distances with the boundary pushed outside (so the surface closes), crumbs
+/// dropped ([`ISLAND_SHARE`]) and cell-face saddles resolved (so it is manifold).
 fn prepared_distance(field: &Field) -> Vec<f32> {
     let [nx, ny, nz] = field.dims;
     let mut distance: Vec<f32> = field
@@ -259,6 +266,7 @@ fn prepared_distance(field: &Field) -> Vec<f32> {
             *d = if *d < 0.0 { -floor } else { floor };
         }
     }
+    drop_islands(&mut distance, field);
     // Each pass moves at least one corner inside for good, so this ends; in practice in two or
     // three passes.
     loop {
@@ -371,6 +379,49 @@ fn distance_squared(a: [f32; 3], b: [f32; 3]) -> f32 {
     (0..3).map(|axis| (a[axis] - b[axis]).powi(2)).sum()
 }
 
+/// Turns inside regions (26-connected: a diagonal neighbour joins, as the surface between
+/// them may) smaller than [`ISLAND_SHARE`] of the largest to outside, mirrored, so no distance
+/// comes nearer the surface than it was.
+fn drop_islands(distance: &mut [f32], field: &Field) {
+    const UNLABELLED: u32 = u32::MAX;
+    let [nx, ny, nz] = field.dims;
+    let mut label = vec![UNLABELLED; distance.len()];
+    let mut sizes: Vec<usize> = Vec::new();
+    let mut stack = Vec::new();
+    for start in 0..distance.len() {
+        if distance[start] >= 0.0 || label[start] != UNLABELLED {
+            continue;
+        }
+        let id = sizes.len() as u32;
+        label[start] = id;
+        stack.push(start);
+        let mut size = 0;
+        while let Some(i) = stack.pop() {
+            size += 1;
+            let (x, y, z) = (i % nx, (i / nx) % ny, i / (nx * ny));
+            for z2 in z.saturating_sub(1)..(z + 2).min(nz) {
+                for y2 in y.saturating_sub(1)..(y + 2).min(ny) {
+                    for x2 in x.saturating_sub(1)..(x + 2).min(nx) {
+                        let j = field.index(x2, y2, z2);
+                        if distance[j] < 0.0 && label[j] == UNLABELLED {
+                            label[j] = id;
+                            stack.push(j);
+                        }
+                    }
+                }
+            }
+        }
+        sizes.push(size);
+    }
+    let largest = sizes.iter().copied().max().unwrap_or(0);
+    let least = ISLAND_SHARE * largest as f32;
+    for (d, &id) in distance.iter_mut().zip(&label) {
+        if id != UNLABELLED && (sizes[id as usize] as f32) < least {
+            *d = -*d;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,6 +476,32 @@ mod tests {
             assert!(outward > 0.0, "a normal points inwards");
         }
         assert_eq!(mesh.colours[0], [255, 0, 0]);
+    }
+
+    #[test]
+    fn crumbs_are_dropped_and_parts_kept() {
+        let options = MeshOptions {
+            max_triangles: usize::MAX,
+        };
+        let ball = |p: [f32; 3], centre: [f32; 3], radius: f32| {
+            (0..3)
+                .map(|a| (p[a] - centre[a]).powi(2))
+                .sum::<f32>()
+                .sqrt()
+                - radius
+        };
+        let alone = mesh_field(&sampled(32, 2.0, sphere), &options).unwrap();
+        // A speck beside the ball: the mesh is the ball's alone.
+        let with_speck = |p: [f32; 3]| sphere(p).min(ball(p, [0.85, 0.85, 0.0], 0.07));
+        let cleaned = mesh_field(&sampled(32, 2.0, with_speck), &options).unwrap();
+        assert_eq!(cleaned.positions, alone.positions);
+        assert_eq!(cleaned.primitives, alone.primitives);
+        // A second body a tenth of the first's volume is a part: both are meshed.
+        let with_part = |p: [f32; 3]| sphere(p).min(ball(p, [0.8, 0.8, 0.0], 0.33));
+        let both = mesh_field(&sampled(32, 2.0, with_part), &options).unwrap();
+        assert!(both.health().is_healthy());
+        let (_, max) = both.bounds();
+        assert!(max[0] > 0.9 && max[1] > 0.9, "{max:?}");
     }
 
     #[test]
