@@ -44,6 +44,13 @@ pub struct TrainConfig {
     pub batch: usize,
     /// Points per object within `truncation` of the surface.
     pub near_points: usize,
+    /// The share of near points drawn part by part (a part, then one of its pieces, then a
+    /// point in that piece's box) rather than over the whole object's box. Drawn over the box,
+    /// a chair's legs or a mushroom's spots get a few percent of the points, and reweighing
+    /// them ([`TrainConfig::part_balance`]) only makes those few count more; drawn by part,
+    /// every part has points all around it. 0 (the default) draws every point over the box.
+    #[serde(default)]
+    pub part_focus: f32,
     /// Points per object anywhere in the cube.
     pub uniform_points: usize,
     pub learning_rate: f64,
@@ -202,11 +209,40 @@ fn draw_object(config: &TrainConfig, seed: u64) -> (Tokens, Samples, Vec<f32>) {
         frame.to_unit(min) - Vec3::splat(config.truncation),
         frame.to_unit(max) + Vec3::splat(config.truncation),
     );
+    // Each piece's box in the unit frame, grown by the band, and the pieces of each part.
+    let pieces: Vec<Vec<(Vec3, Vec3)>> = shape
+        .parts
+        .iter()
+        .map(|part| {
+            part.geometry
+                .iter()
+                .map(|placed| {
+                    let (min, max) = placed.bounds();
+                    (
+                        frame.to_unit(min) - Vec3::splat(config.truncation),
+                        frame.to_unit(max) + Vec3::splat(config.truncation),
+                    )
+                })
+                .collect()
+        })
+        .filter(|boxes: &Vec<_>| !boxes.is_empty())
+        .collect();
+    let focused = if pieces.is_empty() {
+        0
+    } else {
+        (config.near_points as f32 * config.part_focus.clamp(0.0, 1.0)).round() as usize
+    };
     let mut accepted = 0;
     let mut tries = 0;
     let mut near_slots = Vec::with_capacity(config.near_points);
     while accepted < config.near_points {
         tries += 1;
+        let (lo, hi) = if accepted < focused {
+            let part = &pieces[rng.random_range(0..pieces.len())];
+            part[rng.random_range(0..part.len())]
+        } else {
+            (lo, hi)
+        };
         let p = if tries > config.near_points * 60 {
             // A shape with little surface near its box: fall back to anywhere.
             Vec3::new(
@@ -675,6 +711,7 @@ mod tests {
             final_learning_rate_fraction: 0.5,
             truncation: 0.1,
             hinge_beyond_truncation: false,
+            part_focus: 0.0,
             kl_weight: 0.01,
             kl_target: 1.0,
             part_balance: 0.5,
@@ -824,6 +861,40 @@ mod tests {
         }
         none.balance_parts(&slots, 0.0);
         assert!(none.balance.iter().all(|&w| w == 1.0));
+    }
+
+    /// Drawn part by part, the smallest part of each object gets a larger share of the near
+    /// points than drawn over the box, and every one of them still lies in the band.
+    #[test]
+    fn part_focus_puts_points_around_small_parts() {
+        let smallest_share = |part_focus: f32| {
+            let config = TrainConfig {
+                near_points: 400,
+                uniform_points: 0,
+                part_focus,
+                ..tiny()
+            };
+            (0..24u64)
+                .map(|seed| {
+                    let (_, samples, _) = draw_object(&config, seed);
+                    assert_eq!(samples.near.len(), 400);
+                    let in_band = samples.near.iter().filter(|&&near| near == 1.0).count();
+                    assert!(in_band >= 396, "seed {seed}: {in_band} of 400 in the band");
+                    let mut counts = [0usize; PARTS];
+                    for &slot in &samples.slot {
+                        counts[slot as usize] += 1;
+                    }
+                    let smallest = counts.iter().filter(|&&c| c > 0).min().copied().unwrap();
+                    smallest as f32 / 400.0
+                })
+                .sum::<f32>()
+                / 24.0
+        };
+        let (by_box, by_part) = (smallest_share(0.0), smallest_share(1.0));
+        assert!(
+            by_part > by_box * 1.5,
+            "smallest part's share: {by_part} by part, {by_box} by box"
+        );
     }
 
     #[test]
