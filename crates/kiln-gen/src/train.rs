@@ -209,10 +209,13 @@ fn draw_object(config: &TrainConfig, seed: u64) -> (Tokens, Samples, Vec<f32>) {
         frame.to_unit(min) - Vec3::splat(config.truncation),
         frame.to_unit(max) + Vec3::splat(config.truncation),
     );
-    // Each piece's box in the unit frame, grown by the band, and the pieces of each part.
+    // Each part's pieces' boxes in the unit frame, grown by the band (none without focus: the
+    // data path draws thousands of objects, and the shipped toml does not focus).
+    let focus = config.part_focus.clamp(0.0, 1.0);
     let pieces: Vec<Vec<(Vec3, Vec3)>> = shape
         .parts
         .iter()
+        .filter(|_| focus > 0.0)
         .map(|part| {
             part.geometry
                 .iter()
@@ -230,7 +233,7 @@ fn draw_object(config: &TrainConfig, seed: u64) -> (Tokens, Samples, Vec<f32>) {
     let focused = if pieces.is_empty() {
         0
     } else {
-        (config.near_points as f32 * config.part_focus.clamp(0.0, 1.0)).round() as usize
+        (config.near_points as f32 * focus).round() as usize
     };
     let mut accepted = 0;
     let mut tries = 0;
