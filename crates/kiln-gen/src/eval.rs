@@ -7,15 +7,15 @@
 //!   accuracy on the prompts' own ground-truth objects (its ceiling). The classifier never sees
 //!   the model's output except to classify it.
 //! - **IoU** of the generated occupancy with the prompt's own ground-truth object.
-//! - **Colour accuracy**: for every colour a prompt names, the object's or a part's, the
-//!   dominant (per-channel median) colour of the generated surface where the ground truth's
+//! - **Colour accuracy**: for every colour a prompt names, the object's or a part's, and every
+//!   seed's object (against the ground-truth variation of the same seed), the dominant (per-channel median) colour of the generated surface where the ground truth's
 //!   surface has that colour is within CIEDE2000 15 of it; where the generated object has no
 //!   surface there (a chair without its black legs), the colour is missed. **Part colour
 //!   accuracy** is the same over part colours alone. A colour the ground truth shows nowhere
 //!   ("a maroon mushroom with a teal cap": the cap is the part the object colour would take)
 //!   is counted apart, not as hit or miss.
 //! - **Colour error**: median CIEDE2000 between generated and ground-truth colour at points
-//!   on the ground-truth surface (part colours included).
+//!   on the ground-truth surface (part colours included), over every seed's object.
 //! - **Diversity**: mean pairwise Chamfer distance between the surfaces of [`SEEDS`] seeds of
 //!   the same prompt, beside the same for as many ground-truth variations (what the data has).
 //! - **MMD-CD** and **COV** of the seeds' objects against the ground-truth variations of the
@@ -70,8 +70,10 @@ pub struct EvalMetrics {
     /// variations): the ceiling the model's accuracy is to be read against.
     pub truth_category_accuracy: f64,
     pub mean_iou: f64,
-    /// Over every colour named, the object's and its parts', that the ground truth shows.
+    /// Over every colour named, the object's and its parts', that the ground truth shows, on
+    /// every seed's object (as categories are).
     pub colour_accuracy: Option<f64>,
+    /// Colours judged: named colours × [`SEEDS`], less those not shown.
     pub colours_named: usize,
     /// Colours named that the ground truth shows nowhere (an object colour when every part
     /// that would take it is described otherwise): not counted above.
@@ -92,7 +94,7 @@ pub struct EvalMetrics {
     pub no_surface: usize,
     /// Objects the classifier names otherwise, as "a red chair (seed 2) → stool".
     pub category_misses: Vec<String>,
-    /// Named colours not followed, with the colour that came out.
+    /// Named colours not followed, with the seed and the colour that came out.
     pub colour_misses: Vec<String>,
     /// Prompts whose mesh is not healthy or has no surface, with why.
     pub unhealthy: Vec<String>,
@@ -350,48 +352,51 @@ fn metrics<B: burn::tensor::backend::Backend>(
             truth_correct += usize::from(classifier.classify(truth) == description.category);
             ious.push(iou(&occupied, &truth_occupied));
         }
-        let (field, truth) = (&generated[0], &truths[0]);
-        let errors: Vec<f64> = (0..truth.distance.len())
-            .filter(|&i| truth.distance[i].abs() < SURFACE_BAND)
-            .map(|i| ciede2000(lab(field.colour[i]), lab(truth.colour[i])))
-            .collect();
-        if let Some(error) = median(errors) {
-            colour_errors.push(error);
-        }
-        for (colour, of_part) in named_colours(description) {
-            // A prompt can name a colour that nothing shows: "a maroon mushroom with a teal
-            // cap" leaves no part to the maroon. There is nothing to measure there.
-            let followed = match shown_colour(field, truth, colour) {
-                Shown::Nowhere => {
-                    colours_not_shown += 1;
-                    continue;
-                }
-                Shown::Missing => {
-                    colour_misses.push(format!(
-                        "{description}: no surface where the {} should be",
-                        colour.name()
-                    ));
-                    false
-                }
-                Shown::Dominant(dominant) => {
-                    let followed = within_tolerance(dominant, colour);
-                    if !followed {
-                        colour_misses.push(format!(
-                            "{description}: {} came out #{:02x}{:02x}{:02x} (ΔE00 {:.0})",
-                            colour.name(),
-                            (dominant[0] * 255.0).round() as u8,
-                            (dominant[1] * 255.0).round() as u8,
-                            (dominant[2] * 255.0).round() as u8,
-                            ciede2000(lab(dominant), lab(srgb(colour)))
-                        ));
+        // Colours are judged on every seed's object, as categories are: one seed's object is
+        // one draw, and at one draw per prompt a held-out miss moves the share 8 points.
+        for (seed, (field, truth)) in generated.iter().zip(&truths).enumerate() {
+            let errors: Vec<f64> = (0..truth.distance.len())
+                .filter(|&i| truth.distance[i].abs() < SURFACE_BAND)
+                .map(|i| ciede2000(lab(field.colour[i]), lab(truth.colour[i])))
+                .collect();
+            if let Some(error) = median(errors) {
+                colour_errors.push(error);
+            }
+            for (colour, of_part) in named_colours(description) {
+                // A prompt can name a colour that nothing shows: "a maroon mushroom with a teal
+                // cap" leaves no part to the maroon. There is nothing to measure there.
+                let followed = match shown_colour(field, truth, colour) {
+                    Shown::Nowhere => {
+                        colours_not_shown += 1;
+                        continue;
                     }
-                    followed
+                    Shown::Missing => {
+                        colour_misses.push(format!(
+                            "{description} (seed {seed}): no surface where the {} should be",
+                            colour.name()
+                        ));
+                        false
+                    }
+                    Shown::Dominant(dominant) => {
+                        let followed = within_tolerance(dominant, colour);
+                        if !followed {
+                            colour_misses.push(format!(
+                                "{description} (seed {seed}): {} came out #{:02x}{:02x}{:02x} (ΔE00 {:.0})",
+                                colour.name(),
+                                (dominant[0] * 255.0).round() as u8,
+                                (dominant[1] * 255.0).round() as u8,
+                                (dominant[2] * 255.0).round() as u8,
+                                ciede2000(lab(dominant), lab(srgb(colour)))
+                            ));
+                        }
+                        followed
+                    }
+                };
+                let hit = f64::from(u8::from(followed));
+                colour_hits.push(hit);
+                if of_part {
+                    part_colour_hits.push(hit);
                 }
-            };
-            let hit = f64::from(u8::from(followed));
-            colour_hits.push(hit);
-            if of_part {
-                part_colour_hits.push(hit);
             }
         }
 
