@@ -61,9 +61,8 @@ pub struct TrainConfig {
     /// Keep pulling a predicted distance that lies beyond ±truncation on the wrong side of its
     /// target (see [`distance_error`]). Without it such a prediction gets no gradient, and a
     /// network whose initial outputs land there never learns the shape: a run with planes of
-    /// 32² sat at a distance loss of 0.59 from its first steps. Off in the shipped toml, so that
-    /// it still trains the shipped file byte for byte (that run was never stuck: its distance
-    /// fell from the first epoch).
+    /// 32² sat at a distance loss of 0.59 from its first steps. On in the shipped toml; off by
+    /// default, so that older configs still train what they trained.
     #[serde(default)]
     pub hinge_beyond_truncation: bool,
     pub kl_weight: f32,

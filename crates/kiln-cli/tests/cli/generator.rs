@@ -125,9 +125,9 @@ fn bad_prompts_and_missing_weights_say_what_to_do() {
 }
 
 /// The shipped model's quality, measured as `kiln-cli eval` measures it, stays above the floor
-/// the shipped weights set (models/MODEL.md has the full table: 92% category accuracy over every
-/// seed's object and 85% colour accuracy on the held-out combinations, median ΔE00 2.1, 98% of
-/// proportion pairs in order).
+/// the shipped weights set (models/MODEL.md has the full table: 94% category accuracy and 92%
+/// colour accuracy over every seed's object on the held-out combinations, median ΔE00 2.4, 96%
+/// of proportion pairs in order).
 #[test]
 fn eval_measures_the_shipped_model_above_its_floor() {
     let weights = shipped_weights();
@@ -158,7 +158,7 @@ fn eval_measures_the_shipped_model_above_its_floor() {
         "{report:#}"
     );
     assert!(
-        held_out["colour_accuracy"].as_f64().unwrap() >= 0.8,
+        held_out["colour_accuracy"].as_f64().unwrap() >= 0.85,
         "{report:#}"
     );
     assert!(
