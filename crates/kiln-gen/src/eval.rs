@@ -8,8 +8,9 @@
 //!   the model's output except to classify it.
 //! - **IoU** of the generated occupancy with the prompt's own ground-truth object.
 //! - **Colour accuracy**: for every colour a prompt names, the object's or a part's, and every
-//!   seed's object (against the ground-truth variation of the same seed), the dominant (per-channel median) colour of the generated surface where the ground truth's
-//!   surface has that colour is within CIEDE2000 15 of it; where the generated object has no
+//!   seed's object (against the ground-truth variation of the same seed), the dominant
+//!   (per-channel median) colour of the generated surface where the ground truth's surface has
+//!   that colour is within CIEDE2000 15 of it; where the generated object has no
 //!   surface there (a chair without its black legs), the colour is missed. **Part colour
 //!   accuracy** is the same over part colours alone. A colour the ground truth shows nowhere
 //!   ("a maroon mushroom with a teal cap": the cap is the part the object colour would take)
