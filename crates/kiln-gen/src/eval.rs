@@ -352,10 +352,9 @@ fn metrics<B: burn::tensor::backend::Backend>(
             let truth_occupied = occupancy(truth);
             truth_correct += usize::from(classifier.classify(truth) == description.category);
             ious.push(iou(&occupied, &truth_occupied));
-        }
-        // Colours are judged on every seed's object, as categories are: one seed's object is
-        // one draw, and at one draw per prompt a held-out miss moves the share 8 points.
-        for (seed, (field, truth)) in generated.iter().zip(&truths).enumerate() {
+
+            // Colours are judged on every seed's object too: one seed's object is one draw,
+            // and at one draw per prompt a held-out miss moves the share 8 points.
             let errors: Vec<f64> = (0..truth.distance.len())
                 .filter(|&i| truth.distance[i].abs() < SURFACE_BAND)
                 .map(|i| ciede2000(lab(field.colour[i]), lab(truth.colour[i])))

@@ -211,10 +211,9 @@ fn draw_object(config: &TrainConfig, seed: u64) -> (Tokens, Samples, Vec<f32>) {
     // Each part's pieces' boxes in the unit frame, grown by the band (none without focus: the
     // data path draws thousands of objects, and the shipped toml does not focus).
     let focus = config.part_focus.clamp(0.0, 1.0);
-    let pieces: Vec<Vec<(Vec3, Vec3)>> = shape
-        .parts
+    let focused_parts = if focus > 0.0 { &shape.parts[..] } else { &[] };
+    let pieces: Vec<Vec<(Vec3, Vec3)>> = focused_parts
         .iter()
-        .filter(|_| focus > 0.0)
         .map(|part| {
             part.geometry
                 .iter()
