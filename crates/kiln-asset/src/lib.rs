@@ -18,7 +18,7 @@ pub use glb::write_glb;
 pub use inspect::{GlbError, GlbSummary, glb_positions, inspect_glb, read_glb};
 pub use limits::{LimitError, Limits, check_json_shape};
 pub use metadata::{ItemMetadata, ItemUri, MetadataError, Sha256Hex};
-pub use thumbnail::{THUMBNAIL_SIZE, encode_png, render_thumbnail, thumbnail_png};
+pub use thumbnail::{THUMBNAIL_SIZE, encode_png, picture_sheet, render_thumbnail, thumbnail_png};
 
 /// Outside text (URIs above all, which can be whole files as `data:`) cut short for messages.
 pub(crate) fn shorten(text: &str) -> String {

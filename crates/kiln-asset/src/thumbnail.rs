@@ -256,6 +256,25 @@ impl Edge {
     }
 }
 
+/// Pictures of `meshes` in a grid of `columns`, each `tile` pixels square, row by row: the
+/// picture sheets a person checks the generator by eye with.
+pub fn picture_sheet(meshes: &[Mesh], tile: u32, columns: u32) -> RgbImage {
+    let columns = columns.max(1);
+    let rows = (meshes.len() as u32).div_ceil(columns).max(1);
+    let mut sheet = RgbImage::from_pixel(columns * tile, rows * tile, image::Rgb([255, 255, 255]));
+    for (index, mesh) in meshes.iter().enumerate() {
+        let picture = render_thumbnail(mesh, tile);
+        let (column, row) = (index as u32 % columns, index as u32 / columns);
+        image::imageops::overlay(
+            &mut sheet,
+            &picture,
+            i64::from(column * tile),
+            i64::from(row * tile),
+        );
+    }
+    sheet
+}
+
 /// The thumbnail as PNG bytes.
 pub fn thumbnail_png(mesh: &Mesh) -> Vec<u8> {
     encode_png(&render_thumbnail(mesh, THUMBNAIL_SIZE))

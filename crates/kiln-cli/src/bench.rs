@@ -250,9 +250,22 @@ fn gen_bench(model: &crate::generate::ModelArgs, prompts: usize, json: bool) -> 
     measure("ndarray (CPU)", &|prompt, seed| {
         Ok(cpu.generate(prompt, seed, &options)?.timings)
     })?;
-    measure("ndarray (CPU), dense decode", &|prompt, seed| {
-        Ok(cpu.generate(prompt, seed, &dense)?.timings)
-    })?;
+    // The field generator's coarse-to-fine decoding against decoding every grid point; the
+    // part generator's default mesh against a flat, low-poly one of 2,000 triangles.
+    let low_poly = GenerateOptions {
+        flat: true,
+        max_triangles: 2_000,
+        ..options
+    };
+    if weights.is_parts() {
+        measure("ndarray (CPU), flat, 2,000 triangles", &|prompt, seed| {
+            Ok(cpu.generate(prompt, seed, &low_poly)?.timings)
+        })?;
+    } else {
+        measure("ndarray (CPU), dense decode", &|prompt, seed| {
+            Ok(cpu.generate(prompt, seed, &dense)?.timings)
+        })?;
+    }
     if model.gpu {
         let gpu = Generator::<Wgpu>::new(&weights, Default::default())?;
         measure("wgpu (GPU)", &|prompt, seed| {
@@ -261,9 +274,14 @@ fn gen_bench(model: &crate::generate::ModelArgs, prompts: usize, json: bool) -> 
     }
     bar.finish_and_clear();
     output::print(json, &runs, |out| {
+        let what = if weights.is_parts() {
+            "part generator"
+        } else {
+            "field generator, 48³ field"
+        };
         writeln!(
             out,
-            "{prompts} prompts, 48³ field, 10,000-triangle budget; milliseconds p50 / p95\n"
+            "{prompts} prompts, {what}, 10,000-triangle budget; milliseconds p50 / p95\n"
         )?;
         writeln!(
             out,

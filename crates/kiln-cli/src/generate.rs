@@ -26,13 +26,17 @@ pub struct GenerateArgs {
     #[command(flatten)]
     model: ModelArgs,
 
-    /// Grid points per axis of the decoded field.
+    /// Grid points per axis of the decoded field (the field generator, version 1).
     #[arg(long, default_value_t = 48)]
     resolution: usize,
 
-    /// Triangle budget of the mesh.
+    /// Triangle budget of the mesh: round parts get fewer sides until it fits.
     #[arg(long, default_value_t = 10_000)]
     max_triangles: usize,
+
+    /// Flat-shaded faces and few sides, for a low-poly look (blocky prompts get them anyway).
+    #[arg(long)]
+    flat: bool,
 
     /// Also write a 512×512 PNG picture of the object here.
     #[arg(long, value_name = "FILE")]
@@ -49,6 +53,11 @@ pub struct ModelArgs {
     /// Run the model on the GPU (wgpu) instead of the CPU.
     #[arg(long)]
     pub gpu: bool,
+
+    /// Where else to look for the weights an item names (verify, resume), besides models/ and
+    /// its subfolders: a folder of weights files. May be given more than once.
+    #[arg(long = "weights-dir", value_name = "DIR")]
+    pub weights_dirs: Vec<PathBuf>,
 }
 
 impl ModelArgs {
@@ -139,6 +148,24 @@ pub fn generate_item(
     })
 }
 
+/// Runs the model once on a description (no spinner: for commands that draw many).
+pub fn generate_description(
+    model: &ModelArgs,
+    description: &kiln_gen::Description,
+    seed: u64,
+    options: &GenerateOptions,
+) -> anyhow::Result<Generated> {
+    let loaded = loaded(model)?;
+    Ok(match &loaded.generator {
+        LoadedGenerator::Gpu(generator) => {
+            generator.generate_description(description, seed, options)
+        }
+        LoadedGenerator::Cpu(generator) => {
+            generator.generate_description(description, seed, options)
+        }
+    }?)
+}
+
 #[derive(Serialize)]
 struct Timings {
     tokenize: f64,
@@ -181,6 +208,7 @@ pub fn run(args: &GenerateArgs, json: bool) -> anyhow::Result<()> {
     let options = GenerateOptions {
         resolution: args.resolution,
         max_triangles: args.max_triangles,
+        flat: args.flat,
         ..GenerateOptions::default()
     };
     let GeneratedItem {

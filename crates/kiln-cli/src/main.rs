@@ -15,6 +15,7 @@ mod inspect;
 mod metadata;
 mod mint;
 mod output;
+mod pictures;
 mod progress;
 mod publish;
 mod store;
@@ -79,6 +80,8 @@ enum Command {
     Train(train::TrainArgs),
     /// Measure how well the model follows prompts, held-out combinations included.
     Eval(eval::EvalArgs),
+    /// Draw generated objects on a picture sheet (or a blind one, with its key apart).
+    Pictures(pictures::PicturesArgs),
     /// The Kiln contract on a chain: deploy it.
     #[command(subcommand)]
     Chain(chain::ChainCommand),
@@ -142,6 +145,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Inspect(args) => inspect::run(args, cli.json),
         Command::Train(args) => train::run(args, &data_dir()?, cli.json),
         Command::Eval(args) => eval::run(args, cli.json),
+        Command::Pictures(args) => pictures::run(args, cli.json),
         Command::Chain(command) => chain::run_chain(command, &data_dir()?, cli.json),
         Command::Key(command) => chain::run_key(command, &data_dir()?, cli.json),
         Command::Mint(args) => mint::run_mint(args, &data_dir()?, cli.json),

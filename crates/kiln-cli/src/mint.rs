@@ -235,7 +235,7 @@ impl VerifyAfter {
     fn steps<'a>(
         &self,
         publish: &'a Publish,
-        generator: Option<&'a crate::verify::LocalGenerator<'_>>,
+        generator: Option<&'a crate::verify::LocalGenerator>,
     ) -> Steps<'a> {
         Steps {
             generator: generator.map(|g| g as &dyn kiln_mint::Generate),
@@ -246,7 +246,7 @@ impl VerifyAfter {
 
     /// The model, when verification needs it; `resume` also takes it when the weights are
     /// there, for items written down before their files were made.
-    fn generator(&self) -> anyhow::Result<Option<crate::verify::LocalGenerator<'_>>> {
+    fn generator(&self) -> anyhow::Result<Option<crate::verify::LocalGenerator>> {
         match crate::verify::LocalGenerator::new(&self.model) {
             Ok(generator) => Ok(Some(generator)),
             Err(error) if self.verify => Err(error),

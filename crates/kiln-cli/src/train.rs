@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use burn::backend::{Autodiff, Wgpu};
 use indicatif::{ProgressBar, ProgressStyle};
-use kiln_gen::train::{TrainBackend, TrainConfig, train};
+use kiln_gen::train::parts::{PartsStepReport, PartsTrainConfig, train_parts};
+use kiln_gen::train::{TrainBackend, TrainConfig, is_parts_config, train};
 use serde::Serialize;
 
 use crate::data_dir::DataDir;
@@ -39,32 +40,55 @@ struct Trained {
 }
 
 pub fn run(args: &TrainArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
-    let mut config = TrainConfig::read(&args.config)?;
-    if let Some(steps) = args.steps {
-        config.steps = steps;
-    }
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| data_dir.path().join("training"));
-    let bar = ProgressBar::new(config.steps as u64).with_style(
+    let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("training {wide_bar} {pos}/{len} steps ({eta}) {msg}")
             .expect("the template is valid"),
     );
-    let mut report_step = |report: &kiln_gen::train::StepReport| {
-        bar.set_position(report.step as u64);
-        bar.set_message(format!("loss {:.4}", report.loss));
-    };
-    let weights = if args.gpu {
-        train::<Autodiff<Wgpu>>(&config, &out, &Default::default(), &mut report_step)?
+    let (weights, steps) = if is_parts_config(&args.config)? {
+        let mut config = PartsTrainConfig::read(&args.config)?;
+        if let Some(steps) = args.steps {
+            config.steps = steps;
+        }
+        bar.set_length(config.steps as u64);
+        let mut report_step = |report: &PartsStepReport| {
+            bar.set_position(report.step as u64);
+            bar.set_message(format!(
+                "loss {:.4} (geometry {:.4})",
+                report.loss, report.geometry
+            ));
+        };
+        let weights = if args.gpu {
+            train_parts::<Autodiff<Wgpu>>(&config, &out, &Default::default(), &mut report_step)?
+        } else {
+            train_parts::<TrainBackend>(&config, &out, &Default::default(), &mut report_step)?
+        };
+        (weights, config.steps)
     } else {
-        train::<TrainBackend>(&config, &out, &Default::default(), &mut report_step)?
+        let mut config = TrainConfig::read(&args.config)?;
+        if let Some(steps) = args.steps {
+            config.steps = steps;
+        }
+        bar.set_length(config.steps as u64);
+        let mut report_step = |report: &kiln_gen::train::StepReport| {
+            bar.set_position(report.step as u64);
+            bar.set_message(format!("loss {:.4}", report.loss));
+        };
+        let weights = if args.gpu {
+            train::<Autodiff<Wgpu>>(&config, &out, &Default::default(), &mut report_step)?
+        } else {
+            train::<TrainBackend>(&config, &out, &Default::default(), &mut report_step)?
+        };
+        (weights, config.steps)
     };
     bar.finish_and_clear();
     let report = Trained {
         weights,
         log: out.join("train-log.jsonl"),
-        steps: config.steps,
+        steps,
     };
     output::print(json, &report, |out| {
         writeln!(

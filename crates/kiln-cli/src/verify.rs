@@ -26,30 +26,44 @@ pub struct VerifyArgs {
     offline: bool,
 }
 
-/// The generator this Kiln has, as verification runs it.
-pub struct LocalGenerator<'a> {
-    model: &'a ModelArgs,
+/// The generator this Kiln has, as verification runs it; and, for an item made with other
+/// weights that Kiln keeps (models/ and its subfolders, `--weights-dir`), the generator of
+/// those.
+pub struct LocalGenerator {
+    model: ModelArgs,
     weights_sha256: String,
 }
 
-impl<'a> LocalGenerator<'a> {
-    pub fn new(model: &'a ModelArgs) -> anyhow::Result<Self> {
+impl LocalGenerator {
+    pub fn new(model: &ModelArgs) -> anyhow::Result<Self> {
         Ok(Self {
             weights_sha256: model.weights()?.sha256,
-            model,
+            model: model.clone(),
         })
     }
 }
 
-impl Generate for LocalGenerator<'_> {
+impl Generate for LocalGenerator {
     fn weights_sha256(&self) -> String {
         self.weights_sha256.clone()
     }
 
     fn generate(&self, prompt: &str, seed: u64) -> Result<kiln_gen::Generated, String> {
-        generate_item(prompt, seed, self.model, &GenerateOptions::default())
+        generate_item(prompt, seed, &self.model, &GenerateOptions::default())
             .map(|item| item.generated)
             .map_err(|error| format!("{error:#}"))
+    }
+
+    fn with_weights(&self, sha256: &str) -> Option<Box<dyn Generate + '_>> {
+        let path = kiln_gen::find_weights(sha256, &self.model.weights_dirs)?;
+        let model = ModelArgs {
+            weights: Some(path),
+            ..self.model.clone()
+        };
+        Some(Box::new(LocalGenerator {
+            model,
+            weights_sha256: sha256.to_owned(),
+        }))
     }
 }
 

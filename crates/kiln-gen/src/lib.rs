@@ -1,15 +1,19 @@
-//! Text to 3D: vocabulary, procedural training data, the burn model, training, evaluation and
-//! the mesher that turns the decoded field into a watertight coloured mesh. No Bevy here.
+//! Text to 3D: vocabulary, procedural training data, the burn models, training, evaluation and
+//! the meshers that turn a model's output into a closed coloured mesh. No Bevy here.
 //!
 //! - [`vocab`]: the words Kiln understands (categories, colours, materials, sizes, parts).
 //! - [`prompt`]: free text → [`Description`], with unknown words reported.
 //! - [`shapes`]: procedural objects for training data and ground truth (never used to generate).
 //! - [`data`]: random descriptions, captions in many phrasings, the held-out combinations.
-//! - [`model`]: the network (burn), its weights file and the [`Generator`]: prompt → mesh.
+//! - [`model`]: the networks (burn), their weights file and the [`Generator`]: prompt → mesh.
+//! - [`assembly`]: an object as placed primitives (what the part generator predicts), meshed
+//!   primitive by primitive.
 //! - [`train`]: training from scratch on generated data, resumable.
 //! - [`eval`]: how well the model follows prompts, against procedural ground truth.
-//! - [`mesher`]: a decoded [`Field`] → [`Mesh`], the one mesh type of the workspace.
+//! - [`mesher`]: a decoded [`Field`] → [`Mesh`] (the field generator's), by marching cubes.
+//! - [`mesh`]: [`Mesh`], the one mesh type of the workspace.
 
+pub mod assembly;
 pub mod data;
 pub mod eval;
 pub mod mesh;
@@ -21,10 +25,11 @@ mod simplify;
 pub mod train;
 pub mod vocab;
 
+pub use assembly::{Assembly, AssemblyMeshError, PieceMeshOptions};
 pub use mesh::{Mesh, MeshHealth, MeshPrimitive};
 pub use mesher::{Field, MeshError, MeshOptions, mesh_field};
 pub use model::{
     GenerateError, GenerateOptions, Generated, Generator, SHIPPED_WEIGHTS, Timings, Weights,
-    WeightsError, shipped_weights_path, source_models,
+    WeightsError, find_weights, shipped_weights_path, source_models,
 };
 pub use prompt::{Description, ParsedPrompt, PartDescription, PromptError, parse};

@@ -94,14 +94,29 @@ impl Mesh {
         }
     }
 
-    /// Watertightness and degenerate triangles, checked over all primitives together.
+    /// Watertightness and degenerate triangles, checked over all primitives together. Vertices
+    /// at the same position count as one: a hard edge or a flat-shaded face splits a vertex to
+    /// give each face its own normal, and the surface stays closed.
     pub fn health(&self) -> MeshHealth {
+        let mut welded: HashMap<[u32; 3], u32> = HashMap::new();
+        let same: Vec<u32> = self
+            .positions
+            .iter()
+            .enumerate()
+            .map(|(index, position)| {
+                *welded
+                    .entry(position.map(f32::to_bits))
+                    .or_insert(index as u32)
+            })
+            .collect();
+        let weld = |index: u32| same.get(index as usize).copied().unwrap_or(index);
         let mut edges: HashMap<(u32, u32), u32> = HashMap::new();
         let mut degenerate_triangles = 0;
         for [a, b, c] in self.triangles() {
             if a == b || b == c || a == c || self.area(a, b, c) <= 1e-12 {
                 degenerate_triangles += 1;
             }
+            let [a, b, c] = [a, b, c].map(weld);
             for (from, to) in [(a, b), (b, c), (c, a)] {
                 *edges.entry((from.min(to), from.max(to))).or_default() += 1;
             }

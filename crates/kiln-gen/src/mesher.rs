@@ -69,6 +69,17 @@ impl Field {
         )
     }
 
+    /// Nothing anywhere in the cube: far outside at every point.
+    pub fn empty_cube(resolution: usize) -> Field {
+        let count = resolution.pow(3);
+        Field::cube_with(
+            resolution,
+            vec![4.0; count],
+            vec![[0.5; 3]; count],
+            vec![0; count],
+        )
+    }
+
     /// The field over the model's cube with these values, in grid order.
     pub fn cube_with(
         resolution: usize,

@@ -207,24 +207,36 @@ pub async fn verify<C: Chain>(
         return report.done();
     }
 
-    // The generator, run again.
+    // The generator, run again: the one with the weights the item names, the running one or
+    // earlier weights Kiln keeps.
     let local_weights = generator.weights_sha256();
+    let recorded = provenance.generator.weights_sha256.to_string();
+    let earlier = if recorded == local_weights {
+        None
+    } else {
+        generator.with_weights(&recorded)
+    };
     if !report.check(
         "weights",
-        if provenance.generator.weights_sha256.to_string() == local_weights {
+        if recorded == local_weights {
             Ok(format!(
                 "{} {} with weights {local_weights}",
                 provenance.generator.name, provenance.generator.version
             ))
+        } else if earlier.is_some() {
+            Ok(format!(
+                "{} {} with earlier weights {recorded}, kept beside the running {local_weights}",
+                provenance.generator.name, provenance.generator.version
+            ))
         } else {
             Err(format!(
-                "made with weights {}, this Kiln has {local_weights}: it cannot be re-run here",
-                provenance.generator.weights_sha256
+                "made with weights {recorded}, this Kiln has {local_weights} and not those: it cannot be re-run here"
             ))
         },
     ) {
         return report.done();
     }
+    let generator = earlier.as_deref().unwrap_or(generator);
     let height = (provenance.bounding_box.max[1] - provenance.bounding_box.min[1]) as f32;
     let outcome = crate::regenerate_glb(generator, &provenance.prompt, provenance.seed, height)
         .and_then(|regenerated| compare(&glb, &regenerated));

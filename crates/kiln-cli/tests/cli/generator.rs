@@ -136,7 +136,7 @@ fn eval_measures_the_shipped_model_above_its_floor() {
             "eval",
             "--prompts",
             "1",
-            // Six full generations per category: four keep this test in seconds.
+            // Four full generations per category: four categories keep this test in seconds.
             "--categories",
             "4",
             "--weights",
@@ -167,8 +167,11 @@ fn eval_measures_the_shipped_model_above_its_floor() {
     );
     assert_eq!(held_out["no_surface"], 0, "{report:#}");
     assert_eq!(report["seen"]["prompts"], 1);
-    // Four categories' three proportion pairs, and the goals each with its verdict.
-    assert_eq!(report["proportions"]["pairs"], 12, "{report:#}");
+    // Four categories' two proportion pairs (tall/short, wide/thin), legs counted, and the
+    // issues' goals each with its verdict.
+    assert_eq!(report["proportions"]["pairs"], 8, "{report:#}");
+    assert_eq!(report["legs"]["objects"], 144, "{report:#}");
+    assert!(held_out["thin_parts"].as_u64().unwrap() > 0, "{report:#}");
     assert!(
         report["proportions"]["ordered"].as_f64().unwrap() >= 0.9,
         "{report:#}"
@@ -180,6 +183,9 @@ fn eval_measures_the_shipped_model_above_its_floor() {
         "category accuracy, held out",
         "colour accuracy, held out",
         "healthy meshes, held out",
+        "mean IoU, held out",
+        "thin-part recall, held out",
+        "legs counted exactly",
         "proportion pairs in order",
     ] {
         assert!(

@@ -1,6 +1,6 @@
 //! `kiln-cli verify`: a minted item verifies from the chain alone, generator re-run included;
 //! tampered metadata, a GLB other than the token's, and another model's weights each fail with
-//! the reason.
+//! the reason; an item made with earlier weights keeps verifying once other weights run.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,6 +14,11 @@ use crate::stderr;
 
 /// Exports "a tall red chair with gold legs" with `seed` into `data_dir/name`.
 fn export(data_dir: &Path, name: &str, seed: u64) -> PathBuf {
+    export_with(data_dir, name, seed, &shipped_weights())
+}
+
+/// [`export`] with the weights at `weights`.
+fn export_with(data_dir: &Path, name: &str, seed: u64, weights: &Path) -> PathBuf {
     let out = data_dir.join(name);
     let output = Command::new(env!("CARGO_BIN_EXE_kiln-cli"))
         .args([
@@ -25,7 +30,7 @@ fn export(data_dir: &Path, name: &str, seed: u64) -> PathBuf {
         .arg("--out-dir")
         .arg(&out)
         .arg("--weights")
-        .arg(shipped_weights())
+        .arg(weights)
         .env("KILN_DATA_DIR", data_dir)
         .output()
         .unwrap();
@@ -44,9 +49,15 @@ fn rewrite_metadata(dir: &Path, change: impl FnOnce(&mut ItemMetadata)) {
 }
 
 fn verify(data_dir: &Path, token: &str) -> (bool, serde_json::Value) {
+    verify_with(data_dir, token, &[])
+}
+
+/// [`verify`] with the shipped weights running and `extra` arguments.
+fn verify_with(data_dir: &Path, token: &str, extra: &[&Path]) -> (bool, serde_json::Value) {
     let output = Command::new(env!("CARGO_BIN_EXE_kiln-cli"))
         .args(["verify", token, "--offline", "--json", "--weights"])
         .arg(shipped_weights())
+        .args(extra)
         .env("KILN_DATA_DIR", data_dir)
         .output()
         .unwrap();
@@ -202,4 +213,98 @@ fn create_goes_from_prompt_to_a_token_that_verifies() {
     let outbox = kiln(data.path(), &["outbox"]);
     // `--verify` ran the same checks inside the outbox, which recorded them.
     assert_eq!(outbox[0]["state"], "verified");
+}
+
+/// The generator changes and old items keep verifying: an item made with other weights (a part
+/// generator trained here for a few steps, standing in for the weights before a change) is
+/// verified while the shipped weights run, by re-running the weights it names, found in a
+/// folder of kept weights; without that folder it cannot be re-run, and an item of the running
+/// weights verifies as before.
+#[test]
+fn an_item_of_earlier_weights_verifies_after_the_weights_change() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path();
+    let kept = tempfile::tempdir().unwrap();
+    let config = kept.path().join("tiny.toml");
+    std::fs::write(
+        &config,
+        r#"generator = "parts"
+steps = 20
+batch = 16
+learning_rate = 0.003
+final_learning_rate_fraction = 0.1
+geometry_weight = 10.0
+rotation_weight = 2.0
+colour_weight = 1.0
+material_weight = 0.3
+seed = 5
+epoch_steps = 10
+checkpoint_every = 10
+
+[network]
+token_width = 16
+condition_width = 32
+trunk_width = 64
+trunk_layers = 2
+palette_width = 16
+"#,
+    )
+    .unwrap();
+    let run = kept.path().join("run");
+    kiln(
+        data_dir,
+        &[
+            "train",
+            "--config",
+            config.to_str().unwrap(),
+            "--out",
+            run.to_str().unwrap(),
+        ],
+    );
+    let weights_dir = kept.path().join("weights");
+    std::fs::create_dir_all(&weights_dir).unwrap();
+    let earlier = weights_dir.join("earlier.bin");
+    std::fs::copy(run.join("kiln-gen.bin"), &earlier).unwrap();
+
+    let old_item = export_with(data_dir, "old", 3, &earlier);
+    let minted = kiln(data_dir, &["mint", old_item.to_str().unwrap()]);
+    let old_token = minted["token_id"].as_str().unwrap().to_owned();
+
+    let (ok, report) = verify_with(
+        data_dir,
+        &old_token,
+        &[Path::new("--weights-dir"), &weights_dir],
+    );
+    assert!(ok, "{report}");
+    let checks = report["checks"].as_array().unwrap();
+    let weights_check = checks.iter().find(|c| c["name"] == "weights").unwrap();
+    assert!(
+        weights_check["detail"]
+            .as_str()
+            .unwrap()
+            .contains("earlier weights"),
+        "{report}"
+    );
+    assert!(
+        checks.last().unwrap()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("bit-identical"),
+        "{report}"
+    );
+
+    let (ok, report) = verify(data_dir, &old_token);
+    assert!(!ok, "{report}");
+    let (name, detail) = failure(&report);
+    assert_eq!(name, "weights", "{report}");
+    assert!(detail.contains("cannot be re-run"), "{detail}");
+
+    let new_item = export(data_dir, "new", 4);
+    let minted = kiln(data_dir, &["mint", new_item.to_str().unwrap()]);
+    let (ok, report) = verify_with(
+        data_dir,
+        minted["token_id"].as_str().unwrap(),
+        &[Path::new("--weights-dir"), &weights_dir],
+    );
+    assert!(ok, "{report}");
 }

@@ -21,15 +21,15 @@ use burn::tensor::backend::Backend;
 use burn::tensor::{Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use super::tokens::{MAX_TOKENS, ROLES, Tokens, WORDS, is_appearance};
-use crate::vocab::{Material, PartSlot};
+use super::tokens::{MAX_TOKENS, TokenSpace, Tokens};
+use crate::vocab::Material;
 
 /// Outputs per point: distance, three colour channels, one logit per material.
 pub const OUTPUTS: usize = 1 + PALETTE_OUTPUTS;
 /// What a palette says of a part: three colour channels, one logit per material.
 pub const PALETTE_OUTPUTS: usize = 3 + Material::ALL.len();
 /// Part slots a point can belong to.
-pub const PARTS: usize = PartSlot::ALL.len();
+pub const PARTS: usize = TokenSpace::FIELD.part_slots();
 /// Frequencies of the positional encoding (times π).
 const ENCODING_OCTAVES: usize = 3;
 /// Positional encoding width: xyz plus sin and cos per axis and octave.
@@ -222,8 +222,8 @@ impl NetworkConfig {
         let plane_values = 3 * self.plane_resolution * self.plane_resolution * self.plane_channels;
         let conditioned = self.condition_width + self.latent_width;
         Network {
-            word: EmbeddingConfig::new(WORDS, self.token_width).init(device),
-            role: EmbeddingConfig::new(ROLES, self.token_width).init(device),
+            word: EmbeddingConfig::new(TokenSpace::FIELD.words(), self.token_width).init(device),
+            role: EmbeddingConfig::new(TokenSpace::FIELD.roles(), self.token_width).init(device),
             token_hidden: LinearConfig::new(self.token_width, self.condition_width).init(device),
             condition: LinearConfig::new(self.condition_width, self.condition_width).init(device),
             hyper_hidden: LinearConfig::new(conditioned, self.hyper_width).init(device),
@@ -372,7 +372,8 @@ impl<B: Backend> Network<B> {
         };
         let appearance = pool(hidden.clone(), counts);
         let shape = if shape_words_only {
-            let is_shape_word = |t: &Tokens, i: usize| i < t.len && !is_appearance(t.words[i]);
+            let is_shape_word =
+                |t: &Tokens, i: usize| i < t.len && !TokenSpace::FIELD.is_appearance(t.words[i]);
             let shape_mask: Vec<f32> = tokens
                 .iter()
                 .flat_map(|t| {

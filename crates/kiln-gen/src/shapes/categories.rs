@@ -90,16 +90,15 @@ fn chair(b: &mut Builder, bench: bool) {
         h * b.vary(0.22..0.28)
     } * b.width;
     let half_d = h * b.vary(0.22..0.27) * b.width.sqrt();
-    // Parts stay at least two cells of the model's 48³ grid thick (about 5% of the object's
-    // largest extent); a bench is long, so its parts are thicker against its height. A chair's
-    // legs are three to four cells across: at two to three (a real chair's 4 cm on 90) the
-    // trained model drew their feet and lost their middles, and a chair stood on its seat.
+    // A bench is long, so its parts are thicker against its height. A chair's legs are a real
+    // chair's, 4 to 5 cm on 95: the part generator keeps them (the field generator, on a 48³
+    // grid, needed them twice as thick and still lost their middles).
     let stout = if bench { 1.6 } else { 1.0 };
     let seat_t = h * b.vary(0.05..0.07) * stout;
     let leg_r = if bench {
         h * b.vary(0.04..0.056)
     } else {
-        h * b.vary(0.035..0.045)
+        h * b.vary(0.02..0.025)
     } * b.width.sqrt();
     let count = b.count(Legs, 4);
     let legs = legs(
@@ -130,7 +129,7 @@ fn table(b: &mut Builder) {
     let half_w = h * b.vary(0.6..0.95) * b.width;
     let half_d = h * b.vary(0.4..0.6) * b.width;
     let top_t = h * b.vary(0.08..0.11);
-    let leg_r = h * b.vary(0.045..0.06);
+    let leg_r = h * b.vary(0.03..0.04);
     let round_top = b.pick(0..=3) == 0;
     let count = b.count(Legs, if round_top { 3 } else { 4 });
     let top = if round_top {
@@ -158,7 +157,7 @@ fn stool(b: &mut Builder) {
     let seat = b.cylinder(v(0.0, h - seat_t * 0.5, 0.0), radius, seat_t * 0.5);
     b.part(Seat, WOOD, Material::Wood, true, vec![seat]);
     let count = b.count(Legs, 3);
-    let leg_r = h * 0.035;
+    let leg_r = h * 0.022;
     let legs = (0..count)
         .map(|i| {
             let angle = std::f32::consts::TAU * i as f32 / count as f32;
@@ -467,8 +466,10 @@ fn bridge(b: &mut Builder) {
         .flat_map(|&side| {
             let z = side * (half_w - h * 0.04);
             let mut rail = vec![b.cuboid(v(0.0, rail_y, z), v(half_l, h * 0.05, h * 0.05))];
-            for i in 0..5 {
-                let x = half_l * (i as f32 / 2.0 - 1.0) * 0.95;
+            // Four posts a side: a part holds at most ten primitives (the part generator's
+            // piece slots).
+            for i in 0..4 {
+                let x = half_l * (i as f32 / 1.5 - 1.0) * 0.95;
                 rail.push(b.cuboid(
                     v(x, (deck_y + rail_y) * 0.5, z),
                     v(h * 0.03, (rail_y - deck_y) * 0.5, h * 0.03),

@@ -141,18 +141,46 @@ pub struct FieldSample {
     pub material: u8,
 }
 
+/// Random draws a builder may make for one object (its proportions, counts and placements).
+pub const NOISE: usize = 48;
+
+/// The uniform values in [0, 1) that `seed` stands for: every random choice of a procedural
+/// object is one of these, taken in order. The part generator reads the same values as its
+/// noise input, so a seed names one variation of an object for the data and the model alike
+/// (the model learns what each draw does to the shape; it never runs the builders).
+pub fn noise_for_seed(seed: u64) -> [f32; NOISE] {
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    std::array::from_fn(|_| rng.random_range(0.0..1.0))
+}
+
 /// A procedural object as `description` asks, varied by `seed`.
 pub fn sample_shape(description: &Description, seed: u64) -> Shape {
-    let mut builder = Builder::new(description, seed);
+    sample_shape_with_noise(description, &noise_for_seed(seed))
+}
+
+/// A procedural object as `description` asks, varied by `noise` (see [`noise_for_seed`]).
+pub fn sample_shape_with_noise(description: &Description, noise: &[f32; NOISE]) -> Shape {
+    let mut builder = Builder::new(description, noise);
     categories::build(&mut builder);
     builder.finish()
+}
+
+/// How many draws the builder of `description` makes with `seed` (at most [`NOISE`] count).
+pub fn draws(description: &Description, seed: u64) -> usize {
+    let noise = noise_for_seed(seed);
+    let mut builder = Builder::new(description, &noise);
+    categories::build(&mut builder);
+    builder.drawn
 }
 
 /// What the category builders draw with: the object's overall dimensions, a random source,
 /// and primitives that follow the prompt's style.
 pub(crate) struct Builder<'a> {
     description: &'a Description,
-    rng: Pcg64Mcg,
+    noise: &'a [f32; NOISE],
+    /// Draws taken from `noise` so far; past its end they wrap around (a test keeps every
+    /// builder within it).
+    drawn: usize,
     /// Overall height in metres (typical height × size word × proportion × variation).
     pub height: f32,
     /// Width factor against the category's usual width (wide/thin × variation).
@@ -170,25 +198,33 @@ struct PendingPart {
 }
 
 impl<'a> Builder<'a> {
-    fn new(description: &'a Description, seed: u64) -> Self {
-        let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    fn new(description: &'a Description, noise: &'a [f32; NOISE]) -> Self {
+        let mut builder = Builder {
+            description,
+            noise,
+            drawn: 0,
+            height: 0.0,
+            width: 0.0,
+            parts: Vec::new(),
+        };
         let wide = match description.width {
             Some(Proportion::Wide) => 1.45,
             Some(Proportion::Thin) => 0.62,
             _ => 1.0,
         };
-        let height = description.height_metres() * rng.random_range(0.88..1.12);
+        builder.height = description.height_metres() * builder.vary(0.88..1.12);
         // Builders measure breadth as the height times `width`; taking the tall/short factor
         // back out keeps a tall object as broad as a plain one, so it is taller *for its width*
         // (before this, tall scaled the whole object and the model could not tell).
-        let width = wide / description.height_proportion() * rng.random_range(0.88..1.12);
-        Builder {
-            description,
-            rng,
-            height,
-            width,
-            parts: Vec::new(),
-        }
+        builder.width = wide / description.height_proportion() * builder.vary(0.88..1.12);
+        builder
+    }
+
+    /// The next noise value, in [0, 1).
+    fn draw(&mut self) -> f32 {
+        let value = self.noise[self.drawn % NOISE];
+        self.drawn += 1;
+        value
     }
 
     pub fn description(&self) -> &Description {
@@ -197,12 +233,14 @@ impl<'a> Builder<'a> {
 
     /// A random value in `range`.
     pub fn vary(&mut self, range: std::ops::Range<f32>) -> f32 {
-        self.rng.random_range(range)
+        range.start + (range.end - range.start) * self.draw()
     }
 
     /// A random whole number in `range`.
     pub fn pick(&mut self, range: std::ops::RangeInclusive<u32>) -> u32 {
-        self.rng.random_range(range)
+        let (low, high) = (*range.start(), *range.end().max(range.start()));
+        let choices = (high - low + 1) as f32;
+        low + ((self.draw() * choices) as u32).min(high - low)
     }
 
     /// How many of a part the prompt asks for ("three legs"), or `default`.

@@ -1,6 +1,7 @@
-//! Training from scratch on generated data: every step draws fresh descriptions, captions them,
-//! parses the captions back (so training goes through the same path as a user's prompt), builds
-//! the procedural objects and samples their fields near the surface and across the cube.
+//! Training the field generator (version 1) from scratch on generated data: every step draws
+//! fresh descriptions, captions them, parses the captions back (so training goes through the
+//! same path as a user's prompt), builds the procedural objects and samples their fields near
+//! the surface and across the cube.
 //!
 //! Resumable: a checkpoint (weights, optimiser state, step) is written every
 //! `checkpoint_every` steps, and step `n` always draws the same data, so a resumed run continues
@@ -9,7 +10,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use burn::backend::{Autodiff, NdArray};
 use burn::module::AutodiffModule;
 use burn::optim::{AdamConfig, GradientsParams, Optimizer};
 use burn::record::{BinFileRecorder, FullPrecisionSettings, Recorder};
@@ -21,17 +21,15 @@ use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
+use super::TrainError;
 use crate::data::Sampler;
 use crate::mesher::Field;
 use crate::model::network::{Network, NetworkConfig, PALETTE_OUTPUTS, PARTS};
-use crate::model::tokens::{Tokens, tokenize};
-use crate::model::weights::{Weights, WeightsError};
+use crate::model::tokens::{TokenSpace, Tokens};
+use crate::model::weights::Weights;
 use crate::prompt::parse;
 use crate::shapes::sample_shape;
 use crate::vocab::Material;
-
-/// The CPU training backend.
-pub type TrainBackend = Autodiff<NdArray>;
 
 /// Everything a training run depends on (models/kiln-gen.toml).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,21 +86,6 @@ pub struct TrainConfig {
     /// Steps per epoch (one line of the training log).
     pub epoch_steps: usize,
     pub checkpoint_every: usize,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum TrainError {
-    #[error("cannot read the training config {path}: {reason}")]
-    Config { path: String, reason: String },
-    #[error("cannot use the output folder {path}: {source}")]
-    Output {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error(transparent)]
-    Weights(#[from] WeightsError),
-    #[error("the checkpoint in {path} does not load: {reason}; delete the folder to start over")]
-    Checkpoint { path: String, reason: String },
 }
 
 impl TrainConfig {
@@ -196,11 +179,16 @@ fn draw_object(config: &TrainConfig, seed: u64) -> (Tokens, Samples, Vec<f32>) {
     let mut rng = Pcg64Mcg::seed_from_u64(seed.rotate_left(17));
     let grid = config.network.posterior_grid;
     let mut samples = Samples::default();
-    let description = sampler.training_description();
-    let caption = sampler.caption(&description);
-    // The caption's parse is what the model learns from, as it will from a user's prompt.
-    let description = parse(&caption).map_or(description, |parsed| parsed.description);
-    let tokens = tokenize(&description);
+    // Only what the field generator has words for: the categories it shipped with.
+    let (description, tokens) = loop {
+        let description = sampler.training_description();
+        let caption = sampler.caption(&description);
+        // The caption's parse is what the model learns from, as it will from a user's prompt.
+        let description = parse(&caption).map_or(description, |parsed| parsed.description);
+        if let Some(tokens) = TokenSpace::FIELD.tokenize(&description) {
+            break (description, tokens);
+        }
+    };
     let shape = sample_shape(&description, rng.random());
     let frame = shape.unit_frame();
     let (min, max) = shape.bounds();
@@ -503,7 +491,7 @@ pub fn train<B: AutodiffBackend>(
     B::seed(device, config.seed);
     let mut network: Network<B> = config.network.init(device);
     let mut optimizer = AdamConfig::new().init::<B, Network<B>>();
-    let checkpoint = Checkpoint::new(out_dir);
+    let checkpoint = super::Checkpoint::new(out_dir);
     let mut start = 0;
     if let Some(step) = checkpoint.step() {
         let weights = Weights::read(&checkpoint.weights())?;
@@ -517,7 +505,7 @@ pub fn train<B: AutodiffBackend>(
         optimizer = optimizer.load_record(record);
         start = step;
     }
-    let mut epoch = EpochLog::default();
+    let mut epoch = super::EpochLog::default();
     let started = Instant::now();
     // The next step's data is drawn on the CPU's threads while the device runs this step.
     let network = std::thread::scope(|scope| -> Result<Network<B>, TrainError> {
@@ -561,7 +549,18 @@ pub fn train<B: AutodiffBackend>(
                 data_seconds,
             };
             progress(&report);
-            epoch.add(&report);
+            epoch.add(
+                report.step,
+                &[
+                    ("loss", report.loss),
+                    ("distance", report.distance),
+                    ("colour", report.colour),
+                    ("material", report.material),
+                    ("parts", report.parts),
+                    ("kl", report.kl),
+                    ("data_seconds_per_step", report.data_seconds),
+                ],
+            );
             if (step + 1) % config.epoch_steps == 0 || step + 1 == config.steps {
                 epoch
                     .write(out_dir, started.elapsed().as_secs_f64())
@@ -584,94 +583,6 @@ pub fn train<B: AutodiffBackend>(
     let final_weights = out_dir.join("kiln-gen.bin");
     Weights::from_network(&network.valid(), config.network).write(&final_weights)?;
     Ok(final_weights)
-}
-
-/// The files of a checkpoint in the output folder.
-struct Checkpoint {
-    dir: PathBuf,
-}
-
-impl Checkpoint {
-    fn new(out_dir: &Path) -> Self {
-        Checkpoint {
-            dir: out_dir.join("checkpoint"),
-        }
-    }
-
-    fn weights(&self) -> PathBuf {
-        std::fs::create_dir_all(&self.dir).ok();
-        self.dir.join("weights.bin")
-    }
-
-    /// Without extension: the recorder adds its own.
-    fn optimizer(&self) -> PathBuf {
-        self.dir.join("optimizer")
-    }
-
-    fn step_file(&self) -> PathBuf {
-        self.dir.join("step")
-    }
-
-    fn step(&self) -> Option<usize> {
-        std::fs::read_to_string(self.step_file())
-            .ok()
-            .and_then(|text| text.trim().parse().ok())
-    }
-}
-
-/// Running means of one epoch, written as one JSON line to `train-log.jsonl`.
-#[derive(Default)]
-struct EpochLog {
-    steps: usize,
-    last_step: usize,
-    sums: [f64; 7],
-    /// Seconds into the run when the epoch began.
-    began: f64,
-}
-
-impl EpochLog {
-    fn add(&mut self, report: &StepReport) {
-        self.steps += 1;
-        self.last_step = report.step;
-        for (sum, value) in self.sums.iter_mut().zip([
-            report.loss,
-            report.distance,
-            report.colour,
-            report.material,
-            report.parts,
-            report.kl,
-            report.data_seconds,
-        ]) {
-            *sum += f64::from(value);
-        }
-    }
-
-    fn write(&mut self, out_dir: &Path, seconds: f64) -> std::io::Result<()> {
-        use std::io::Write;
-        let n = self.steps.max(1) as f64;
-        let line = serde_json::json!({
-            "step": self.last_step,
-            "seconds_since_start": seconds,
-            "loss": self.sums[0] / n,
-            "distance": self.sums[1] / n,
-            "colour": self.sums[2] / n,
-            "material": self.sums[3] / n,
-            "parts": self.sums[4] / n,
-            "kl": self.sums[5] / n,
-            "data_seconds_per_step": self.sums[6] / n,
-            "seconds_per_step": (seconds - self.began) / n,
-        });
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(out_dir.join("train-log.jsonl"))?;
-        writeln!(file, "{line}")?;
-        *self = EpochLog {
-            began: seconds,
-            ..EpochLog::default()
-        };
-        Ok(())
-    }
 }
 
 /// The distance term per point, against targets clamped to ±`truncation`: the L1 of the
@@ -699,7 +610,10 @@ fn distance_error<B: Backend>(
 
 #[cfg(test)]
 mod tests {
+    use burn::backend::NdArray;
+
     use super::*;
+    use crate::train::TrainBackend;
 
     fn tiny() -> TrainConfig {
         TrainConfig {
