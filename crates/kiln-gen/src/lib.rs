@@ -25,6 +25,17 @@ mod simplify;
 pub mod train;
 pub mod vocab;
 
+/// The CPU backend's random generator is one per process: a test that seeds it and draws from
+/// it (initialising a network, training) holds this, so that tests running beside it do not
+/// draw from its sequence.
+#[cfg(test)]
+pub(crate) fn seeded_backend() -> std::sync::MutexGuard<'static, ()> {
+    static SEEDED: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SEEDED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 pub use assembly::{Assembly, AssemblyMeshError, PieceMeshOptions};
 pub use mesh::{Mesh, MeshHealth, MeshPrimitive};
 pub use mesher::{Field, MeshError, MeshOptions, mesh_field};

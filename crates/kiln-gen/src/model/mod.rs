@@ -645,12 +645,16 @@ mod tests {
 
     fn weights(seed: u64) -> Weights {
         let device = Default::default();
+        let _seeded = crate::seeded_backend();
         NdArray::<f32>::seed(&device, seed);
         let network: Network<NdArray> = NetworkConfig::tiny().init(&device);
         Weights::from_network(&network, NetworkConfig::tiny())
     }
 
     fn generator(weights: &Weights) -> Generator<NdArray> {
+        // Loading initialises a network before its parameters are read: a draw from the
+        // backend's generator.
+        let _seeded = crate::seeded_backend();
         Generator::new(weights, Default::default()).unwrap()
     }
 
@@ -736,8 +740,11 @@ mod tests {
             ..NetworkConfig::tiny()
         };
         let device = Default::default();
-        NdArray::<f32>::seed(&device, 3);
-        let network: Network<NdArray> = config.init(&device);
+        let network: Network<NdArray> = {
+            let _seeded = crate::seeded_backend();
+            NdArray::<f32>::seed(&device, 3);
+            config.init(&device)
+        };
         let without = Weights::from_network(&network, config);
         let with = weights(3);
         let read = Weights::from_bytes(&without.to_bytes()).unwrap();
@@ -804,8 +811,11 @@ mod tests {
             ..NetworkConfig::tiny()
         };
         let device = Default::default();
-        NdArray::<f32>::seed(&device, 6);
-        let network: Network<NdArray> = config.init(&device);
+        let network: Network<NdArray> = {
+            let _seeded = crate::seeded_backend();
+            NdArray::<f32>::seed(&device, 6);
+            config.init(&device)
+        };
         let apart = Weights::from_network(&network, config);
         let plain = code(&apart, "a chair with four legs");
         for coloured in [
@@ -898,6 +908,7 @@ mod tests {
 
     fn parts_weights(seed: u64, space: TokenSpace) -> Weights {
         let device = Default::default();
+        let _seeded = crate::seeded_backend();
         NdArray::<f32>::seed(&device, seed);
         let network: PartsNetwork<NdArray> = PartsConfig::tiny().init(space, &device);
         Weights::from_parts_network(&network, PartsConfig::tiny(), space)
@@ -956,7 +967,10 @@ mod tests {
         });
         let read = Weights::from_bytes(&other_shape).unwrap();
         assert!(matches!(
-            Generator::<NdArray>::new(&read, Default::default()),
+            {
+                let _seeded = crate::seeded_backend();
+                Generator::<NdArray>::new(&read, Default::default())
+            },
             Err(WeightsError::Damaged(_))
         ));
         let wider = with_header(&weights, |header| {
@@ -964,7 +978,10 @@ mod tests {
         });
         let read = Weights::from_bytes(&wider).unwrap();
         assert!(matches!(
-            Generator::<NdArray>::new(&read, Default::default()),
+            {
+                let _seeded = crate::seeded_backend();
+                Generator::<NdArray>::new(&read, Default::default())
+            },
             Err(WeightsError::Damaged(_))
         ));
         let bytes = weights.to_bytes();

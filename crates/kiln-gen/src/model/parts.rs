@@ -451,6 +451,7 @@ mod tests {
     #[test]
     fn an_untrained_network_gives_an_assembly_of_its_category_parts() {
         let device = Default::default();
+        let _seeded = crate::seeded_backend();
         let network: PartsNetwork<burn::backend::NdArray> =
             PartsConfig::tiny().init(TokenSpace::CURRENT, &device);
         let description = crate::prompt::parse("a red chair").unwrap().description;

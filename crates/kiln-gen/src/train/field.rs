@@ -12,7 +12,6 @@ use std::time::Instant;
 
 use burn::module::AutodiffModule;
 use burn::optim::{AdamConfig, GradientsParams, Optimizer};
-use burn::record::{BinFileRecorder, FullPrecisionSettings, Recorder};
 use burn::tensor::activation::{log_softmax, relu};
 use burn::tensor::backend::{AutodiffBackend, Backend};
 use burn::tensor::{Distribution, Int, Tensor, TensorData};
@@ -494,44 +493,22 @@ pub fn train<B: AutodiffBackend>(
     let checkpoint = super::Checkpoint::new(out_dir);
     let mut start = 0;
     if let Some(step) = checkpoint.step() {
-        let weights = Weights::read(&checkpoint.weights())?;
-        network = weights.network(device)?;
-        let record = BinFileRecorder::<FullPrecisionSettings>::default()
-            .load(checkpoint.optimizer(), device)
-            .map_err(|error| TrainError::Checkpoint {
-                path: out_dir.display().to_string(),
-                reason: error.to_string(),
-            })?;
-        optimizer = optimizer.load_record(record);
+        network = Weights::read(&checkpoint.weights())?.network(device)?;
+        optimizer = optimizer.load_record(checkpoint.read_optimizer(device)?);
         start = step;
     }
     let mut epoch = super::EpochLog::default();
     let started = Instant::now();
-    // The next step's data is drawn on the CPU's threads while the device runs this step.
-    let network = std::thread::scope(|scope| -> Result<Network<B>, TrainError> {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<(HostBatch, f32)>(2);
-        scope.spawn(move || {
-            for step in start..config.steps {
-                let drawing = Instant::now();
-                let batch = draw(config, step);
-                if sender
-                    .send((batch, drawing.elapsed().as_secs_f32()))
-                    .is_err()
-                {
-                    break;
-                }
-            }
-        });
+    let draw_step = |step| draw(config, step);
+    let network = super::with_data_drawn_ahead(start..config.steps, draw_step, |next| {
         for step in start..config.steps {
-            let progress_fraction = step as f64 / config.steps.max(1) as f64;
-            let learning_rate = config.learning_rate
-                * (config.final_learning_rate_fraction
-                    + (1.0 - config.final_learning_rate_fraction)
-                        * 0.5
-                        * (1.0 + (std::f64::consts::PI * progress_fraction).cos()));
-            let (host, data_seconds) = receiver
-                .recv()
-                .expect("the data thread draws every step before it ends");
+            let learning_rate = super::cosine_learning_rate(
+                config.learning_rate,
+                config.final_learning_rate_fraction,
+                step,
+                config.steps,
+            );
+            let (host, data_seconds) = next();
             let batch = host.upload::<B>(config, device);
             let (total, parts) = loss(&network, &batch, config, device);
             let gradients = GradientsParams::from_grads(total.backward(), &network);
@@ -567,18 +544,14 @@ pub fn train<B: AutodiffBackend>(
                     .map_err(output)?;
             }
             if (step + 1) % config.checkpoint_every == 0 || step + 1 == config.steps {
-                Weights::from_network(&network.valid(), config.network)
-                    .write(&checkpoint.weights())?;
-                BinFileRecorder::<FullPrecisionSettings>::default()
-                    .record(optimizer.to_record(), checkpoint.optimizer())
-                    .map_err(|error| TrainError::Checkpoint {
-                        path: out_dir.display().to_string(),
-                        reason: error.to_string(),
-                    })?;
-                std::fs::write(checkpoint.step_file(), (step + 1).to_string()).map_err(output)?;
+                checkpoint.write::<B, _>(
+                    &Weights::from_network(&network.valid(), config.network),
+                    optimizer.to_record(),
+                    step + 1,
+                )?;
             }
         }
-        Ok(network)
+        Ok::<_, TrainError>(network)
     })?;
     let final_weights = out_dir.join("kiln-gen.bin");
     Weights::from_network(&network.valid(), config.network).write(&final_weights)?;
@@ -679,6 +652,7 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let mut losses: Vec<StepReport> = Vec::new();
         let config = tiny();
+        let _seeded = crate::seeded_backend();
         let weights =
             train::<TrainBackend>(&config, folder.path(), &Default::default(), &mut |report| {
                 losses.push(*report)

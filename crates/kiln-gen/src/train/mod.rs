@@ -9,12 +9,15 @@ mod field;
 pub mod parts;
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use burn::backend::{Autodiff, NdArray};
+use burn::record::{BinFileRecorder, FullPrecisionSettings, Record, Recorder};
+use burn::tensor::backend::Backend;
 
 pub use field::{StepReport, TrainConfig, train};
 
-use crate::model::weights::WeightsError;
+use crate::model::weights::{Weights, WeightsError};
 
 /// The CPU training backend.
 pub type TrainBackend = Autodiff<NdArray>;
@@ -52,6 +55,45 @@ pub fn is_parts_config(path: &Path) -> Result<bool, TrainError> {
     }
 }
 
+/// The learning rate at `step` of `steps`: a cosine from `base` down to `base ×
+/// final_fraction`.
+fn cosine_learning_rate(base: f64, final_fraction: f64, step: usize, steps: usize) -> f64 {
+    let progress = step as f64 / steps.max(1) as f64;
+    base * (final_fraction
+        + (1.0 - final_fraction) * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos()))
+}
+
+/// Runs `train` over the steps `steps` with each step's data drawn by `draw` on other threads
+/// one or two steps ahead (the CPU draws while the device computes); `train` receives every
+/// step's data and the seconds its drawing took, in order.
+fn with_data_drawn_ahead<T: Send, R>(
+    steps: std::ops::Range<usize>,
+    draw: impl Fn(usize) -> T + Send + Sync,
+    train: impl FnOnce(&mut dyn FnMut() -> (T, f32)) -> R,
+) -> R {
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<(T, f32)>(2);
+        let draw = &draw;
+        scope.spawn(move || {
+            for step in steps {
+                let drawing = Instant::now();
+                let batch = draw(step);
+                if sender
+                    .send((batch, drawing.elapsed().as_secs_f32()))
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        });
+        train(&mut || {
+            receiver
+                .recv()
+                .expect("the data thread draws every step before it ends")
+        })
+    })
+}
+
 /// The files of a checkpoint in the output folder.
 struct Checkpoint {
     dir: PathBuf,
@@ -82,6 +124,40 @@ impl Checkpoint {
         std::fs::read_to_string(self.step_file())
             .ok()
             .and_then(|text| text.trim().parse().ok())
+    }
+
+    /// The optimiser's state as the checkpoint left it.
+    fn read_optimizer<B: Backend, R: Record<B>>(
+        &self,
+        device: &B::Device,
+    ) -> Result<R, TrainError> {
+        BinFileRecorder::<FullPrecisionSettings>::default()
+            .load(self.optimizer(), device)
+            .map_err(|error| TrainError::Checkpoint {
+                path: self.dir.display().to_string(),
+                reason: error.to_string(),
+            })
+    }
+
+    /// Writes the weights, the optimiser's state and, last, the step they are at: a checkpoint
+    /// without its step file is not one.
+    fn write<B: Backend, R: Record<B>>(
+        &self,
+        weights: &Weights,
+        optimizer: R,
+        step: usize,
+    ) -> Result<(), TrainError> {
+        weights.write(&self.weights())?;
+        BinFileRecorder::<FullPrecisionSettings>::default()
+            .record(optimizer, self.optimizer())
+            .map_err(|error| TrainError::Checkpoint {
+                path: self.dir.display().to_string(),
+                reason: error.to_string(),
+            })?;
+        std::fs::write(self.step_file(), step.to_string()).map_err(|source| TrainError::Output {
+            path: self.dir.display().to_string(),
+            source,
+        })
     }
 }
 

@@ -12,7 +12,6 @@ use std::time::Instant;
 
 use burn::module::AutodiffModule;
 use burn::optim::{AdamConfig, GradientsParams, Optimizer};
-use burn::record::{BinFileRecorder, FullPrecisionSettings, Recorder};
 use burn::tensor::activation::{log_softmax, relu};
 use burn::tensor::backend::{AutodiffBackend, Backend};
 use burn::tensor::{Int, Tensor, TensorData};
@@ -376,41 +375,21 @@ pub fn train_parts<B: AutodiffBackend>(
     let mut start = 0;
     if let Some(step) = checkpoint.step() {
         network = Weights::read(&checkpoint.weights())?.parts_network(device)?;
-        let record = BinFileRecorder::<FullPrecisionSettings>::default()
-            .load(checkpoint.optimizer(), device)
-            .map_err(|error| TrainError::Checkpoint {
-                path: out_dir.display().to_string(),
-                reason: error.to_string(),
-            })?;
-        optimizer = optimizer.load_record(record);
+        optimizer = optimizer.load_record(checkpoint.read_optimizer(device)?);
         start = step;
     }
     let mut epoch = super::EpochLog::default();
     let started = Instant::now();
-    let network = std::thread::scope(|scope| -> Result<PartsNetwork<B>, TrainError> {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<(HostBatch, f32)>(2);
-        scope.spawn(move || {
-            for step in start..config.steps {
-                let drawing = Instant::now();
-                let batch = draw(config, step);
-                if sender
-                    .send((batch, drawing.elapsed().as_secs_f32()))
-                    .is_err()
-                {
-                    break;
-                }
-            }
-        });
+    let draw_step = |step| draw(config, step);
+    let network = super::with_data_drawn_ahead(start..config.steps, draw_step, |next| {
         for step in start..config.steps {
-            let progress_fraction = step as f64 / config.steps.max(1) as f64;
-            let learning_rate = config.learning_rate
-                * (config.final_learning_rate_fraction
-                    + (1.0 - config.final_learning_rate_fraction)
-                        * 0.5
-                        * (1.0 + (std::f64::consts::PI * progress_fraction).cos()));
-            let (host, data_seconds) = receiver
-                .recv()
-                .expect("the data thread draws every step before it ends");
+            let learning_rate = super::cosine_learning_rate(
+                config.learning_rate,
+                config.final_learning_rate_fraction,
+                step,
+                config.steps,
+            );
+            let (host, data_seconds) = next();
             let (total, terms) = loss(&network, host, config, device);
             let gradients = GradientsParams::from_grads(total.backward(), &network);
             network = optimizer.step(learning_rate, network, gradients);
@@ -447,18 +426,18 @@ pub fn train_parts<B: AutodiffBackend>(
                     .map_err(output)?;
             }
             if (step + 1) % config.checkpoint_every == 0 || step + 1 == config.steps {
-                Weights::from_parts_network(&network.valid(), config.network, TokenSpace::CURRENT)
-                    .write(&checkpoint.weights())?;
-                BinFileRecorder::<FullPrecisionSettings>::default()
-                    .record(optimizer.to_record(), checkpoint.optimizer())
-                    .map_err(|error| TrainError::Checkpoint {
-                        path: out_dir.display().to_string(),
-                        reason: error.to_string(),
-                    })?;
-                std::fs::write(checkpoint.step_file(), (step + 1).to_string()).map_err(output)?;
+                checkpoint.write::<B, _>(
+                    &Weights::from_parts_network(
+                        &network.valid(),
+                        config.network,
+                        TokenSpace::CURRENT,
+                    ),
+                    optimizer.to_record(),
+                    step + 1,
+                )?;
             }
         }
-        Ok(network)
+        Ok::<_, TrainError>(network)
     })?;
     let final_weights = out_dir.join("kiln-gen.bin");
     Weights::from_parts_network(&network.valid(), config.network, TokenSpace::CURRENT)
@@ -476,6 +455,7 @@ mod tests {
     #[test]
     fn a_tiny_run_learns_the_pieces_and_resumes() {
         let dir = tempfile::tempdir().unwrap();
+        let _seeded = crate::seeded_backend();
         let config = PartsTrainConfig::tiny();
         let mut reports = Vec::new();
         train_parts::<TrainBackend>(&config, dir.path(), &Default::default(), &mut |r| {
