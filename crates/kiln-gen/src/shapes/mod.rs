@@ -548,6 +548,22 @@ mod tests {
         );
     }
 
+    /// Every random choice of every builder is one of the seed's [`NOISE`] values: past them
+    /// the draws would wrap around and repeat, and the part generator would see a value stand
+    /// for two choices.
+    #[test]
+    fn every_builder_draws_within_the_seeds_noise() {
+        let mut sampler = crate::data::Sampler::new(13);
+        for seed in 0..2000 {
+            let description = sampler.any_description();
+            let drawn = draws(&description, seed);
+            assert!(
+                (3..=NOISE).contains(&drawn),
+                "{description} (seed {seed}): {drawn} draws"
+            );
+        }
+    }
+
     #[test]
     fn the_same_seed_gives_the_same_shape_and_others_vary() {
         assert_eq!(shape("a table", 7), shape("a table", 7));

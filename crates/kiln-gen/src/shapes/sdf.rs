@@ -1,6 +1,8 @@
 //! Signed-distance primitives the procedural shapes are built from (after Inigo Quilez's
-//! formulas). Negative inside, positive outside, in metres. Only training data and evaluation
-//! ground truth come from here; the generator never calls it.
+//! formulas). Negative inside, positive outside. The procedural shapes place them in metres for
+//! training data and ground truth; the part generator's output is the same primitives, placed
+//! by the network in the model's cube ([`crate::assembly`]), and is sampled and meshed with
+//! them.
 
 use glam::{Quat, Vec2, Vec3};
 
