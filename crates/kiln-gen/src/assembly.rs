@@ -8,7 +8,7 @@ use glam::{Quat, Vec3};
 
 use crate::mesh::{Mesh, MeshPrimitive};
 use crate::mesher::Field;
-use crate::shapes::sdf::{Placed, Primitive};
+use crate::shapes::sdf::{Placed, Primitive, clamped_rounding};
 use crate::shapes::{FieldSample, Shape, UnitFrame};
 use crate::vocab::{Material, PartSlot};
 
@@ -321,7 +321,7 @@ fn profile(primitive: &Primitive, sides: usize) -> Option<Vec<ProfilePoint>> {
             half_height,
             rounding,
         } => {
-            let rounding = rounding.min(radius.min(half_height) * 0.95).max(0.0);
+            let rounding = clamped_rounding(rounding, radius.min(half_height));
             points.push(point(0.0, -half_height, [0.0, -1.0]));
             if rounding > 1e-4 {
                 let (r0, y0) = (radius - rounding, half_height - rounding);
@@ -427,7 +427,7 @@ fn triangles_of(placed: &Placed, sides: usize) -> usize {
 /// Coordinates along one box axis: the ends, and `rounding`'s band at each end divided as a
 /// quarter circle is (in fewer steps than round primitives get: a box face is a full grid).
 fn box_axis(half: f32, rounding: f32, sides: usize) -> Vec<f32> {
-    let rounding = rounding.min(half * 0.95).max(0.0);
+    let rounding = clamped_rounding(rounding, half);
     if rounding <= 1e-4 {
         return vec![-half, half];
     }
@@ -654,7 +654,7 @@ fn torus_mesh(major: f32, minor: f32, sides: usize) -> (Vec<Vec3>, Vec<Vec3>, Ve
 /// A box with `rounding` on its edges: each face a grid whose lines crowd into the rounded
 /// band, its points pushed onto the rounded surface; faces share their border points.
 fn box_mesh(half: Vec3, rounding: f32, sides: usize) -> (Vec<Vec3>, Vec<Vec3>, Vec<[u32; 3]>) {
-    let rounding = rounding.min(half.min_element() * 0.95).max(0.0);
+    let rounding = clamped_rounding(rounding, half.min_element());
     let axes = [0, 1, 2].map(|axis| box_axis(half[axis], rounding, sides));
     let inner = half - Vec3::splat(rounding);
     let mut positions = Vec::new();

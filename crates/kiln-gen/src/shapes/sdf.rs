@@ -45,11 +45,18 @@ pub enum Primitive {
     },
 }
 
+/// The edge radius a primitive really has: `rounding`, at most 95% of its smallest
+/// half-size (a larger one would eat the primitive), never negative. The distance and the part
+/// generator's meshes both use it, so they describe one surface.
+pub fn clamped_rounding(rounding: f32, smallest_half: f32) -> f32 {
+    rounding.min(smallest_half * 0.95).max(0.0)
+}
+
 impl Primitive {
     pub fn distance(&self, p: Vec3) -> f32 {
         match *self {
             Primitive::Box { half, rounding } => {
-                let rounding = rounding.min(half.min_element() * 0.95).max(0.0);
+                let rounding = clamped_rounding(rounding, half.min_element());
                 let q = p.abs() - (half - Vec3::splat(rounding));
                 q.max(Vec3::ZERO).length() + q.max_element().min(0.0) - rounding
             }
@@ -68,7 +75,7 @@ impl Primitive {
                 half_height,
                 rounding,
             } => {
-                let rounding = rounding.min(radius.min(half_height) * 0.95).max(0.0);
+                let rounding = clamped_rounding(rounding, radius.min(half_height));
                 let d = Vec2::new(
                     Vec2::new(p.x, p.z).length() - radius + rounding,
                     p.y.abs() - half_height + rounding,
