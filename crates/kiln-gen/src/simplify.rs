@@ -31,6 +31,7 @@ pub(crate) fn finish(
         (max_triangles, SimplifyOptions::RegularizeLight),
         (max_triangles * 9 / 10, SimplifyOptions::Regularize),
     ];
+    let mut slivered = Vec::new();
     for (target, options) in attempts {
         if let Some(indices) = simplify(
             &positions,
@@ -44,9 +45,83 @@ pub(crate) fn finish(
             if mesh.health().is_healthy() {
                 return mesh;
             }
+            if mesh.health().bad_edges == 0 {
+                slivered.push(indices);
+            }
+        }
+    }
+    // On a big flat face the vertices lie on a regular lattice, and a collapse can leave three
+    // of them in a row as a triangle of no area: flip those apart rather than give up.
+    for mut indices in slivered {
+        if flip_slivers(&positions, &mut indices) {
+            let mesh = assemble(&positions, &colours, &vertex_materials, &indices);
+            if mesh.health().is_healthy() {
+                return mesh;
+            }
         }
     }
     unsimplified
+}
+
+/// Whether a triangle has no area (as [`Mesh::health`] counts it) or repeats a vertex.
+fn is_sliver(positions: &[[f32; 3]], [a, b, c]: [u32; 3]) -> bool {
+    let [pa, pb, pc] = [a, b, c].map(|i| positions[i as usize]);
+    let ab = [pb[0] - pa[0], pb[1] - pa[1], pb[2] - pa[2]];
+    let ac = [pc[0] - pa[0], pc[1] - pa[1], pc[2] - pa[2]];
+    let cross = [
+        ab[1] * ac[2] - ab[2] * ac[1],
+        ab[2] * ac[0] - ab[0] * ac[2],
+        ab[0] * ac[1] - ab[1] * ac[0],
+    ];
+    let area = 0.5 * (cross[0] * cross[0] + cross[1] * cross[1] + cross[2] * cross[2]).sqrt();
+    a == b || b == c || a == c || !(area > 1e-12)
+}
+
+/// Removes triangles of no area from a closed surface by flipping each one's longest edge (the
+/// one its middle vertex lies on) with the triangle across it: two proper triangles over the
+/// same surface. False when a sliver cannot be flipped (a repeated vertex, an open edge, or
+/// the new edge already there) or slivers remain after a few dozen flips.
+fn flip_slivers(positions: &[[f32; 3]], indices: &mut [u32]) -> bool {
+    let triangle =
+        |indices: &[u32], i: usize| [indices[3 * i], indices[3 * i + 1], indices[3 * i + 2]];
+    for _ in 0..64 {
+        let count = indices.len() / 3;
+        let Some(i) = (0..count).find(|&i| is_sliver(positions, triangle(indices, i))) else {
+            return true;
+        };
+        let t = triangle(indices, i);
+        if t[0] == t[1] || t[1] == t[2] || t[0] == t[2] {
+            return false;
+        }
+        let length = |a: u32, b: u32| {
+            let [pa, pb] = [a, b].map(|v| positions[v as usize]);
+            (0..3).map(|k| (pa[k] - pb[k]).powi(2)).sum::<f32>()
+        };
+        let k = (0..3)
+            .max_by(|&k, &l| length(t[k], t[(k + 1) % 3]).total_cmp(&length(t[l], t[(l + 1) % 3])))
+            .expect("three edges");
+        let (a, b, c) = (t[k], t[(k + 1) % 3], t[(k + 2) % 3]);
+        let has_edge = |from: u32, to: u32| {
+            (0..count).any(|j| {
+                let u = triangle(indices, j);
+                (0..3).any(|e| u[e] == from && u[(e + 1) % 3] == to)
+            })
+        };
+        let Some((j, d)) = (0..count).find_map(|j| {
+            let u = triangle(indices, j);
+            (0..3)
+                .find(|&e| u[e] == b && u[(e + 1) % 3] == a)
+                .map(|e| (j, u[(e + 2) % 3]))
+        }) else {
+            return false;
+        };
+        if d == c || has_edge(c, d) || has_edge(d, c) {
+            return false;
+        }
+        indices[3 * i..3 * i + 3].copy_from_slice(&[a, d, c]);
+        indices[3 * j..3 * j + 3].copy_from_slice(&[d, b, c]);
+    }
+    false
 }
 
 fn simplify(
@@ -178,8 +253,38 @@ impl Mesh {
 
 #[cfg(test)]
 mod tests {
+    use super::flip_slivers;
     use crate::mesher::{MeshOptions, mesh_field};
     use crate::shapes::sample_shape;
+
+    #[test]
+    fn a_triangle_of_no_area_is_flipped_into_two_proper_ones() {
+        // A tetrahedron with a vertex (4) in the middle of its edge 0-1, and the triangle
+        // 1-0-4 along that edge, of no area, closing the surface.
+        let positions = [
+            [0.0, 0.0, 0.0],
+            [2.0, 0.0, 0.0],
+            [1.0, 0.0, 2.0],
+            [1.0, 2.0, 1.0],
+            [1.0, 0.0, 0.0],
+        ];
+        let mut indices = vec![0, 1, 2, 1, 0, 4, 4, 0, 3, 1, 4, 3, 2, 1, 3, 0, 2, 3];
+        assert!(super::is_sliver(&positions, [1, 0, 4]));
+        assert!(flip_slivers(&positions, &mut indices));
+        assert!(
+            indices
+                .chunks_exact(3)
+                .all(|t| !super::is_sliver(&positions, [t[0], t[1], t[2]]))
+        );
+        let mut edges = std::collections::HashMap::new();
+        for t in indices.chunks_exact(3) {
+            for e in 0..3 {
+                let (a, b) = (t[e], t[(e + 1) % 3]);
+                *edges.entry((a.min(b), a.max(b))).or_insert(0) += 1;
+            }
+        }
+        assert!(edges.values().all(|&uses| uses == 2), "{edges:?}");
+    }
 
     #[test]
     fn a_simplified_mesh_is_smaller_closed_and_keeps_its_materials() {
