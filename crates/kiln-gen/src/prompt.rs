@@ -10,7 +10,8 @@
 use std::fmt;
 
 use crate::vocab::{
-    COUNT_WORDS, Category, Colour, FILLER_WORDS, Material, PartSlot, Proportion, SizeWord, Style,
+    COMPOUNDS, COUNT_WORDS, Category, Colour, FILLER_WORDS, Material, PartSlot, Proportion,
+    SizeWord, Style, WEAK_CATEGORY_WORDS,
 };
 
 /// The longest prompt accepted, in characters.
@@ -139,7 +140,13 @@ pub fn parse(prompt: &str) -> Result<ParsedPrompt, PromptError> {
     if words.is_empty() {
         return Err(PromptError::Empty);
     }
-    let Some(category) = words.iter().find_map(|word| Category::from_word(word)) else {
+    // The first object word, unless it is a weak one ("well") and another names an object.
+    let Some(category) = words
+        .iter()
+        .filter(|word| !WEAK_CATEGORY_WORDS.contains(word))
+        .chain(words.iter())
+        .find_map(|word| Category::from_word(word))
+    else {
         return Err(PromptError::NoObject {
             suggestions: suggest_objects(&words),
         });
@@ -268,7 +275,28 @@ fn clauses(prompt: &str) -> Vec<Vec<String>> {
     }
     end_word(&mut word, &mut clauses);
     clauses.retain(|clause| !clause.is_empty());
+    for clause in &mut clauses {
+        join_compounds(clause);
+    }
     clauses
+}
+
+/// Replaces each name of several words ([`COMPOUNDS`]) in `clause` by its one word.
+fn join_compounds(clause: &mut Vec<String>) {
+    let mut i = 0;
+    while i < clause.len() {
+        let found = COMPOUNDS.iter().find(|(parts, _)| {
+            clause.len() - i >= parts.len()
+                && parts
+                    .iter()
+                    .zip(&clause[i..])
+                    .all(|(part, word)| part == word)
+        });
+        if let Some((parts, joined)) = found {
+            clause.splice(i..i + parts.len(), std::iter::once(joined.to_string()));
+        }
+        i += 1;
+    }
 }
 
 /// Object words within two edits of a prompt word Kiln does not know, closest first, at most
@@ -452,6 +480,48 @@ mod tests {
             "a tiny thin blocky green stone tower with red roof and gold door"
         );
         assert_eq!(parse_ok(&description.to_string()).description, description);
+    }
+
+    #[test]
+    fn names_of_several_words_and_weak_object_words_are_understood() {
+        let category = |prompt: &str| {
+            let parsed = parse_ok(prompt);
+            assert!(
+                parsed.unknown_words.is_empty(),
+                "{prompt:?}: {:?}",
+                parsed.unknown_words
+            );
+            parsed.description.category
+        };
+        // "tree" and "palm" both name objects; a palm tree is a palm.
+        assert_eq!(category("a palm tree"), Category::Palm);
+        assert_eq!(
+            category("a tall palm tree with green fronds"),
+            Category::Palm
+        );
+        assert_eq!(category("a pine tree"), Category::Pine);
+        assert_eq!(category("an apple tree"), Category::Tree);
+        assert_eq!(category("a tree stump"), Category::Stump);
+        assert_eq!(category("a light house"), Category::Lighthouse);
+        assert_eq!(category("a pick axe"), Category::Pickaxe);
+        assert_eq!(category("a hot air balloon"), Category::Balloon);
+        assert_eq!(category("a bell tower"), Category::Tower);
+        // "cream" alone is a colour; "ice cream" is the object, its cone a part.
+        let ice_cream = parse_ok("a pink ice cream cone with a red cherry").description;
+        assert_eq!(ice_cream.category, Category::Icecream);
+        assert_eq!(ice_cream.colour, Some(Colour::Pink));
+        assert_eq!(
+            ice_cream.part(PartSlot::Accents).unwrap().colour,
+            Some(Colour::Red)
+        );
+        // "well" names a well only where nothing else is named.
+        assert_eq!(category("a stone well with a red roof"), Category::Well);
+        let chair = parse_ok("a well made red chair");
+        assert_eq!(chair.description.category, Category::Chair);
+        assert_eq!(chair.unknown_words, ["well"]);
+        // A part word of one object does not join with another's name.
+        assert_eq!(category("a key with a gold ring"), Category::Key);
+        assert_eq!(category("a bow with a red string"), Category::Bow);
     }
 
     #[test]

@@ -58,7 +58,7 @@ word_set! {
         Rock => ["rock", "boulder"],
         Tower => ["tower", "turret"],
         House => ["house", "hut", "cottage", "home"],
-        Arch => ["arch", "archway", "gate"],
+        Arch => ["arch", "archway"],
         Bridge => ["bridge"],
         Fence => ["fence"],
         Pillar => ["pillar", "column"],
@@ -77,6 +77,78 @@ word_set! {
         Rocket => ["rocket", "spaceship"],
         Mailbox => ["mailbox", "postbox"],
         Bench => ["bench"],
+        // Home.
+        Sofa => ["sofa", "couch", "settee"],
+        Wardrobe => ["wardrobe", "cabinet", "cupboard", "closet", "armoire"],
+        Bookshelf => ["bookshelf", "bookcase", "shelf"],
+        Candle => ["candle", "candlestick"],
+        Clock => ["clock"],
+        Mirror => ["mirror"],
+        Piano => ["piano"],
+        Fireplace => ["fireplace", "hearth"],
+        Bathtub => ["bathtub", "bath", "tub"],
+        // Nature.
+        Palm => ["palm"],
+        Bush => ["bush", "shrub"],
+        Log => ["log"],
+        Stump => ["stump"],
+        Haybale => ["haybale", "hay", "bale"],
+        Pumpkin => ["pumpkin"],
+        Apple => ["apple"],
+        Sunflower => ["sunflower"],
+        Bamboo => ["bamboo"],
+        // Buildings and landmarks.
+        Castle => ["castle", "fortress", "fort"],
+        Windmill => ["windmill", "mill"],
+        Well => ["well"],
+        Tent => ["tent"],
+        Fountain => ["fountain"],
+        Statue => ["statue", "sculpture"],
+        Gate => ["gate"],
+        Lighthouse => ["lighthouse"],
+        Obelisk => ["obelisk"],
+        Pyramid => ["pyramid", "ziggurat"],
+        // Vehicles.
+        Cart => ["cart", "wagon"],
+        Car => ["car", "automobile"],
+        Truck => ["truck", "lorry"],
+        Train => ["train", "locomotive"],
+        Plane => ["plane", "airplane", "aeroplane", "aircraft"],
+        Helicopter => ["helicopter", "chopper"],
+        Balloon => ["balloon"],
+        Bicycle => ["bicycle", "bike"],
+        // Props.
+        Crate => ["crate"],
+        Sack => ["sack", "bag"],
+        Signpost => ["signpost", "fingerpost"],
+        Campfire => ["campfire", "bonfire"],
+        Anvil => ["anvil"],
+        Cauldron => ["cauldron"],
+        Torch => ["torch"],
+        Bell => ["bell"],
+        Ladder => ["ladder"],
+        Gravestone => ["gravestone", "tombstone", "headstone", "grave"],
+        // Tools and weapons.
+        Bow => ["bow", "longbow"],
+        Spear => ["spear", "lance", "javelin"],
+        Staff => ["staff"],
+        Wand => ["wand"],
+        Shovel => ["shovel", "spade"],
+        Pickaxe => ["pickaxe"],
+        Scythe => ["scythe"],
+        // Food.
+        Cake => ["cake"],
+        Bread => ["bread", "loaf"],
+        Donut => ["donut", "doughnut"],
+        Icecream => ["icecream", "gelato"],
+        Burger => ["burger", "hamburger", "cheeseburger"],
+        // Creatures and figures.
+        Snowman => ["snowman"],
+        Robot => ["robot", "android"],
+        Duck => ["duck"],
+        Fish => ["fish"],
+        Scarecrow => ["scarecrow"],
+        Dog => ["dog", "puppy", "hound"],
     }
 }
 
@@ -172,6 +244,11 @@ pub enum PartSlot {
     Blanket,
     Shade,
     Sail,
+    Wheels,
+    Wings,
+    Flame,
+    Arms,
+    Tail,
 }
 
 impl PartSlot {
@@ -195,6 +272,11 @@ impl PartSlot {
         PartSlot::Blanket,
         PartSlot::Shade,
         PartSlot::Sail,
+        PartSlot::Wheels,
+        PartSlot::Wings,
+        PartSlot::Flame,
+        PartSlot::Arms,
+        PartSlot::Tail,
     ];
 
     pub fn index(self) -> usize {
@@ -218,6 +300,40 @@ pub const COUNT_WORDS: &[(&str, u8)] = &[
     ("five", 5),
     ("six", 6),
 ];
+
+/// Names of more than one word, each read as the one word after it: "a palm tree" is a palm,
+/// "a light house" a lighthouse and "ice cream" no colour. Longer names first.
+pub const COMPOUNDS: &[(&[&str], &str)] = &[
+    (&["hot", "air", "balloon"], "balloon"),
+    (&["air", "balloon"], "balloon"),
+    (&["ice", "cream"], "icecream"),
+    (&["palm", "tree"], "palm"),
+    (&["pine", "tree"], "pine"),
+    (&["fir", "tree"], "fir"),
+    (&["spruce", "tree"], "spruce"),
+    (&["apple", "tree"], "tree"),
+    (&["tree", "stump"], "stump"),
+    (&["bell", "tower"], "tower"),
+    (&["light", "house"], "lighthouse"),
+    (&["log", "cabin"], "cottage"),
+    (&["wind", "mill"], "windmill"),
+    (&["hay", "bale"], "haybale"),
+    (&["pick", "axe"], "pickaxe"),
+    (&["pick", "ax"], "pickaxe"),
+    (&["grandfather", "clock"], "clock"),
+    (&["sign", "post"], "signpost"),
+    (&["camp", "fire"], "campfire"),
+    (&["fire", "place"], "fireplace"),
+    (&["book", "shelf"], "bookshelf"),
+    (&["book", "case"], "bookcase"),
+    (&["snow", "man"], "snowman"),
+    (&["sun", "flower"], "sunflower"),
+    (&["tomb", "stone"], "tombstone"),
+];
+
+/// Object words that are also everyday words of another kind ("a well made chair"): they name
+/// the object only where the prompt names no other.
+pub const WEAK_CATEGORY_WORDS: &[&str] = &["well"];
 
 /// Words that carry no meaning for the generator.
 pub const FILLER_WORDS: &[&str] = &[
@@ -264,6 +380,75 @@ impl Category {
             Rocket => 6.0,
             Mailbox => 1.2,
             Bench => 0.85,
+            Sofa => 0.85,
+            Wardrobe => 2.0,
+            Bookshelf => 1.8,
+            Candle => 0.25,
+            Clock => 2.0,
+            Mirror => 1.7,
+            // A grand piano with its lid propped open.
+            Piano => 1.5,
+            Fireplace => 1.4,
+            Bathtub => 0.65,
+            Palm => 7.0,
+            Bush => 1.0,
+            // Lying down: its thickness.
+            Log => 0.5,
+            Stump => 0.5,
+            // A round bale on its side.
+            Haybale => 1.2,
+            Pumpkin => 0.4,
+            Apple => 0.09,
+            Sunflower => 2.0,
+            Bamboo => 5.0,
+            Castle => 15.0,
+            Windmill => 12.0,
+            Well => 2.5,
+            Tent => 1.8,
+            Fountain => 2.0,
+            Statue => 2.5,
+            Gate => 2.5,
+            Lighthouse => 16.0,
+            Obelisk => 8.0,
+            Pyramid => 30.0,
+            Cart => 1.3,
+            Car => 1.5,
+            Truck => 3.2,
+            Train => 4.0,
+            Plane => 3.0,
+            Helicopter => 3.5,
+            Balloon => 18.0,
+            Bicycle => 1.05,
+            Crate => 0.8,
+            Sack => 0.7,
+            Signpost => 2.2,
+            Campfire => 0.8,
+            // On its wooden block.
+            Anvil => 0.8,
+            Cauldron => 0.7,
+            Torch => 0.6,
+            // Hung in its frame.
+            Bell => 2.0,
+            Ladder => 3.0,
+            Gravestone => 1.0,
+            Bow => 1.5,
+            Spear => 2.2,
+            Staff => 1.8,
+            Wand => 0.35,
+            Shovel => 1.2,
+            Pickaxe => 0.9,
+            Scythe => 1.8,
+            Cake => 0.3,
+            Bread => 0.12,
+            Donut => 0.04,
+            Icecream => 0.2,
+            Burger => 0.12,
+            Snowman => 1.6,
+            Robot => 1.8,
+            Duck => 0.35,
+            Fish => 0.25,
+            Scarecrow => 1.8,
+            Dog => 0.6,
         }
     }
 
@@ -541,7 +726,8 @@ impl Category {
             Key => &[
                 PartWords {
                     slot: Handle,
-                    words: &["bow", "handle", "ring", "head"],
+                    // Not "bow": that is the weapon.
+                    words: &["handle", "ring", "head"],
                 },
                 PartWords {
                     slot: Head,
@@ -656,6 +842,1096 @@ impl Category {
                 PartWords {
                     slot: Back,
                     words: &["back", "backrest"],
+                },
+            ],
+            Sofa => &[
+                PartWords {
+                    slot: Seat,
+                    words: &["seat", "cushions", "cushion"],
+                },
+                PartWords {
+                    slot: Back,
+                    words: &["back", "backrest"],
+                },
+                PartWords {
+                    slot: Arms,
+                    words: &["arms", "armrests", "arm"],
+                },
+                PartWords {
+                    slot: Legs,
+                    words: &["legs", "leg", "feet"],
+                },
+            ],
+            Wardrobe => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "frame", "sides"],
+                },
+                PartWords {
+                    slot: Door,
+                    words: &["doors", "door"],
+                },
+                PartWords {
+                    slot: Handle,
+                    words: &["handles", "handle", "knobs", "knob"],
+                },
+                PartWords {
+                    slot: Top,
+                    words: &["top", "cornice"],
+                },
+                PartWords {
+                    slot: Legs,
+                    words: &["legs", "leg", "feet"],
+                },
+            ],
+            Bookshelf => &[
+                PartWords {
+                    slot: Body,
+                    words: &["frame", "sides", "body", "case"],
+                },
+                PartWords {
+                    slot: Top,
+                    words: &["shelves", "boards"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["books", "book"],
+                },
+            ],
+            Candle => &[
+                PartWords {
+                    slot: Body,
+                    words: &["wax", "body", "stick"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["holder", "dish", "saucer", "base"],
+                },
+                PartWords {
+                    slot: Handle,
+                    words: &["handle", "loop"],
+                },
+                PartWords {
+                    slot: Flame,
+                    words: &["flame", "wick", "fire"],
+                },
+            ],
+            Clock => &[
+                PartWords {
+                    slot: Body,
+                    words: &["case", "body", "waist"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["base", "plinth"],
+                },
+                PartWords {
+                    slot: Top,
+                    words: &["hood", "top", "crest"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["face", "dial", "pendulum"],
+                },
+            ],
+            Mirror => &[
+                PartWords {
+                    slot: Body,
+                    words: &["frame", "border", "body"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["pane", "reflection", "surface"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["stand", "base", "feet", "supports"],
+                },
+            ],
+            Piano => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "case"],
+                },
+                PartWords {
+                    slot: Legs,
+                    words: &["legs", "leg"],
+                },
+                PartWords {
+                    slot: Top,
+                    words: &["lid", "top"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["keys", "keyboard"],
+                },
+            ],
+            Fireplace => &[
+                PartWords {
+                    slot: Body,
+                    words: &["surround", "body", "bricks", "chimney"],
+                },
+                PartWords {
+                    slot: Top,
+                    words: &["mantel", "mantelpiece"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["base", "floor"],
+                },
+                PartWords {
+                    slot: Trunk,
+                    words: &["logs", "firewood"],
+                },
+                PartWords {
+                    slot: Flame,
+                    words: &["fire", "flames", "flame"],
+                },
+            ],
+            Bathtub => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "basin", "sides"],
+                },
+                PartWords {
+                    slot: Legs,
+                    words: &["feet", "legs", "claws"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["taps", "tap", "faucet"],
+                },
+            ],
+            Palm => &[
+                PartWords {
+                    slot: Leaves,
+                    words: &["fronds", "leaves", "leaf", "frond"],
+                },
+                PartWords {
+                    slot: Trunk,
+                    words: &["trunk", "bark"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["coconuts", "coconut", "nuts"],
+                },
+            ],
+            Bush => &[
+                PartWords {
+                    slot: Leaves,
+                    words: &["leaves", "foliage", "branches"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["berries", "flowers", "blossoms"],
+                },
+            ],
+            Log => &[
+                PartWords {
+                    slot: Trunk,
+                    words: &["bark", "trunk", "body"],
+                },
+                PartWords {
+                    slot: Cap,
+                    words: &["ends", "rings", "cut"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["branch", "stub", "twig"],
+                },
+            ],
+            Stump => &[
+                PartWords {
+                    slot: Trunk,
+                    words: &["bark", "trunk", "sides"],
+                },
+                PartWords {
+                    slot: Top,
+                    words: &["top", "rings", "cut"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["roots", "root"],
+                },
+            ],
+            Haybale => &[
+                PartWords {
+                    slot: Body,
+                    words: &["straw", "body"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["twine", "bands", "straps", "wrap"],
+                },
+            ],
+            Pumpkin => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "rind", "shell"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["stem", "stalk"],
+                },
+                PartWords {
+                    slot: Leaves,
+                    words: &["leaf", "leaves", "vine"],
+                },
+            ],
+            Apple => &[
+                PartWords {
+                    slot: Body,
+                    words: &["skin", "body", "flesh"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["stem", "stalk"],
+                },
+                PartWords {
+                    slot: Leaves,
+                    words: &["leaf", "leaves"],
+                },
+            ],
+            Sunflower => &[
+                PartWords {
+                    slot: Accents,
+                    words: &["petals", "petal", "bloom"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["stem", "stalk"],
+                },
+                PartWords {
+                    slot: Leaves,
+                    words: &["leaves", "leaf"],
+                },
+                PartWords {
+                    slot: Head,
+                    words: &["seeds", "centre", "center", "disc", "face"],
+                },
+            ],
+            Bamboo => &[
+                PartWords {
+                    slot: Trunk,
+                    words: &["stalks", "stalk", "canes", "stems"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["nodes", "joints", "rings"],
+                },
+                PartWords {
+                    slot: Leaves,
+                    words: &["leaves", "leaf"],
+                },
+            ],
+            Castle => &[
+                PartWords {
+                    slot: Body,
+                    words: &["walls", "wall", "towers", "body"],
+                },
+                PartWords {
+                    slot: Roof,
+                    words: &["roofs", "roof", "spires"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["battlements", "crenellations", "merlons"],
+                },
+                PartWords {
+                    slot: Door,
+                    words: &["door", "portcullis", "entrance"],
+                },
+            ],
+            Windmill => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "walls", "wall"],
+                },
+                PartWords {
+                    slot: Roof,
+                    words: &["cap", "roof"],
+                },
+                PartWords {
+                    slot: Sail,
+                    words: &["sails", "sail", "blades", "vanes"],
+                },
+                PartWords {
+                    slot: Door,
+                    words: &["door", "windows", "window"],
+                },
+            ],
+            Well => &[
+                PartWords {
+                    slot: Body,
+                    words: &["wall", "walls", "stones", "body"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["posts", "post", "frame", "beam"],
+                },
+                PartWords {
+                    slot: Roof,
+                    words: &["roof"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["bucket", "rope", "water"],
+                },
+            ],
+            Tent => &[
+                PartWords {
+                    slot: Body,
+                    words: &["canvas", "body", "sides"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["poles", "pole"],
+                },
+                PartWords {
+                    slot: Door,
+                    words: &["door", "flaps", "flap", "entrance"],
+                },
+            ],
+            Fountain => &[
+                PartWords {
+                    slot: Base,
+                    words: &["basin", "pool", "base"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["pedestal", "stem", "shaft"],
+                },
+                PartWords {
+                    slot: Top,
+                    words: &["bowl", "tier", "top"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["water", "spray", "jet"],
+                },
+            ],
+            Statue => &[
+                PartWords {
+                    slot: Body,
+                    words: &["figure", "body", "torso"],
+                },
+                PartWords {
+                    slot: Head,
+                    words: &["head"],
+                },
+                PartWords {
+                    slot: Arms,
+                    words: &["arms", "arm"],
+                },
+                PartWords {
+                    slot: Legs,
+                    words: &["legs", "leg"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["plinth", "pedestal", "base"],
+                },
+            ],
+            Gate => &[
+                PartWords {
+                    slot: Door,
+                    words: &["doors", "door", "bars"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["posts", "post", "pillars"],
+                },
+                PartWords {
+                    slot: Top,
+                    words: &["top", "crest", "lintel"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["spikes", "finials", "tips"],
+                },
+            ],
+            Lighthouse => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "walls", "wall"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["stripes", "bands", "gallery", "balcony"],
+                },
+                PartWords {
+                    slot: Shade,
+                    words: &["light", "beacon", "lens"],
+                },
+                PartWords {
+                    slot: Roof,
+                    words: &["roof", "dome", "cap"],
+                },
+                PartWords {
+                    slot: Door,
+                    words: &["door"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["base", "foundation", "rocks"],
+                },
+            ],
+            Obelisk => &[
+                PartWords {
+                    slot: Body,
+                    words: &["shaft", "body"],
+                },
+                PartWords {
+                    slot: Cap,
+                    words: &["tip", "pyramidion", "point", "top"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["base", "plinth", "steps"],
+                },
+            ],
+            Pyramid => &[
+                PartWords {
+                    slot: Body,
+                    words: &["steps", "tiers", "body", "blocks"],
+                },
+                PartWords {
+                    slot: Cap,
+                    words: &["capstone", "top", "tip"],
+                },
+                PartWords {
+                    slot: Door,
+                    words: &["door", "entrance"],
+                },
+            ],
+            Cart => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "box", "sides"],
+                },
+                PartWords {
+                    slot: Wheels,
+                    words: &["wheels", "wheel"],
+                },
+                PartWords {
+                    slot: Handle,
+                    words: &["shafts", "handles", "handle", "poles"],
+                },
+            ],
+            Car => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "chassis", "bodywork"],
+                },
+                PartWords {
+                    slot: Roof,
+                    words: &["cabin", "roof", "top"],
+                },
+                PartWords {
+                    slot: Wheels,
+                    words: &["wheels", "wheel", "tires", "tyres"],
+                },
+                PartWords {
+                    slot: Door,
+                    words: &["windows", "window", "windscreen", "windshield"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["lights", "headlights", "lamps"],
+                },
+            ],
+            Truck => &[
+                PartWords {
+                    slot: Body,
+                    words: &["cargo", "body", "container", "box"],
+                },
+                PartWords {
+                    slot: Head,
+                    words: &["cab", "cabin"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["chassis", "frame"],
+                },
+                PartWords {
+                    slot: Wheels,
+                    words: &["wheels", "wheel", "tires", "tyres"],
+                },
+                PartWords {
+                    slot: Door,
+                    words: &["windscreen", "windows", "window", "windshield"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["bumper", "lights", "headlights", "grille"],
+                },
+            ],
+            Train => &[
+                PartWords {
+                    slot: Body,
+                    words: &["boiler", "body", "engine"],
+                },
+                PartWords {
+                    slot: Head,
+                    words: &["cab", "cabin"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["chimney", "smokestack", "funnel", "stack"],
+                },
+                PartWords {
+                    slot: Wheels,
+                    words: &["wheels", "wheel"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["chassis", "frame", "cowcatcher"],
+                },
+            ],
+            Plane => &[
+                PartWords {
+                    slot: Body,
+                    words: &["fuselage", "body", "hull"],
+                },
+                PartWords {
+                    slot: Wings,
+                    words: &["wings", "wing"],
+                },
+                PartWords {
+                    slot: Sail,
+                    words: &["tail", "fin", "rudder"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["propeller", "prop", "nose"],
+                },
+                PartWords {
+                    slot: Wheels,
+                    words: &["wheels", "wheel", "gear", "undercarriage"],
+                },
+                PartWords {
+                    slot: Door,
+                    words: &["cockpit", "canopy", "windscreen", "windows"],
+                },
+            ],
+            Helicopter => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "fuselage", "cabin"],
+                },
+                PartWords {
+                    slot: Sail,
+                    words: &["rotor", "rotors", "blades"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["skids", "runners"],
+                },
+                PartWords {
+                    slot: Door,
+                    words: &["cockpit", "canopy", "windows", "windscreen"],
+                },
+            ],
+            Balloon => &[
+                PartWords {
+                    slot: Body,
+                    words: &["envelope", "body", "canopy"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["stripe", "band", "stripes"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["ropes", "cables", "lines"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["basket", "gondola"],
+                },
+                PartWords {
+                    slot: Flame,
+                    words: &["flame", "burner", "fire"],
+                },
+            ],
+            Bicycle => &[
+                PartWords {
+                    slot: Body,
+                    words: &["frame", "body"],
+                },
+                PartWords {
+                    slot: Wheels,
+                    words: &["wheels", "wheel", "tires", "tyres"],
+                },
+                PartWords {
+                    slot: Seat,
+                    words: &["saddle", "seat"],
+                },
+                PartWords {
+                    slot: Handle,
+                    words: &["handlebars", "handlebar", "handles"],
+                },
+            ],
+            Crate => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "box", "panels", "planks"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["frame", "edges", "braces", "slats"],
+                },
+            ],
+            Sack => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "burlap"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["neck", "top", "opening"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["tie", "rope", "string", "twine"],
+                },
+            ],
+            Signpost => &[
+                PartWords {
+                    slot: Pole,
+                    words: &["post", "pole"],
+                },
+                PartWords {
+                    slot: Top,
+                    words: &["signs", "sign", "boards", "arrows"],
+                },
+                PartWords {
+                    slot: Cap,
+                    words: &["cap", "finial"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["base", "mound", "stones"],
+                },
+            ],
+            Campfire => &[
+                PartWords {
+                    slot: Flame,
+                    words: &["flames", "flame", "fire"],
+                },
+                PartWords {
+                    slot: Trunk,
+                    words: &["logs", "firewood", "sticks"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["stones", "rocks", "ring"],
+                },
+            ],
+            Anvil => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "face", "waist"],
+                },
+                PartWords {
+                    slot: Head,
+                    words: &["horn", "beak", "point"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["block", "stand", "base"],
+                },
+            ],
+            Cauldron => &[
+                PartWords {
+                    slot: Body,
+                    words: &["pot", "body", "belly"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["rim", "lip", "edge"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["potion", "brew", "liquid", "bubbles"],
+                },
+                PartWords {
+                    slot: Legs,
+                    words: &["legs", "leg", "feet"],
+                },
+                PartWords {
+                    slot: Handle,
+                    words: &["handles", "handle", "ears"],
+                },
+            ],
+            Torch => &[
+                PartWords {
+                    slot: Handle,
+                    words: &["handle", "stick", "shaft"],
+                },
+                PartWords {
+                    slot: Head,
+                    words: &["head", "wrapping", "rags"],
+                },
+                PartWords {
+                    slot: Flame,
+                    words: &["flame", "flames", "fire"],
+                },
+            ],
+            Bell => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "shell"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["lip", "rim", "band"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["clapper", "tongue"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["frame", "posts", "beam", "yoke"],
+                },
+            ],
+            Ladder => &[
+                PartWords {
+                    slot: Pole,
+                    words: &["rails", "sides", "stiles", "rail"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["rungs", "rung", "steps"],
+                },
+            ],
+            Gravestone => &[
+                PartWords {
+                    slot: Body,
+                    words: &["slab", "body", "face"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["base", "plinth"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["cross", "plaque", "inscription", "carving"],
+                },
+                PartWords {
+                    slot: Blanket,
+                    words: &["mound", "earth", "dirt", "grass"],
+                },
+            ],
+            Bow => &[
+                PartWords {
+                    slot: Body,
+                    words: &["limbs", "limb", "body"],
+                },
+                PartWords {
+                    slot: Handle,
+                    words: &["grip", "handle", "riser"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["string", "bowstring"],
+                },
+            ],
+            Spear => &[
+                PartWords {
+                    slot: Head,
+                    words: &["head", "tip", "point", "blade"],
+                },
+                PartWords {
+                    slot: Handle,
+                    words: &["shaft", "haft", "pole", "handle"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["collar", "binding", "butt"],
+                },
+            ],
+            Staff => &[
+                PartWords {
+                    slot: Handle,
+                    words: &["shaft", "pole", "stick", "handle"],
+                },
+                PartWords {
+                    slot: Head,
+                    words: &["head", "crook", "top"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["orb", "gem", "jewel"],
+                },
+            ],
+            Wand => &[
+                PartWords {
+                    slot: Body,
+                    words: &["shaft", "stick", "body"],
+                },
+                PartWords {
+                    slot: Handle,
+                    words: &["handle", "grip"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["star", "tip", "gem"],
+                },
+            ],
+            Shovel => &[
+                PartWords {
+                    slot: Head,
+                    words: &["blade", "scoop", "head"],
+                },
+                PartWords {
+                    slot: Handle,
+                    words: &["handle", "shaft", "grip"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["collar", "socket", "neck"],
+                },
+            ],
+            Pickaxe => &[
+                PartWords {
+                    slot: Head,
+                    words: &["head", "pick", "point", "blade"],
+                },
+                PartWords {
+                    slot: Handle,
+                    words: &["handle", "shaft", "haft"],
+                },
+            ],
+            Scythe => &[
+                PartWords {
+                    slot: Head,
+                    words: &["blade", "edge"],
+                },
+                PartWords {
+                    slot: Handle,
+                    words: &["snath", "handle", "shaft", "pole"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["grips", "grip", "nibs"],
+                },
+            ],
+            Cake => &[
+                PartWords {
+                    slot: Body,
+                    words: &["sponge", "body", "tiers", "layers"],
+                },
+                PartWords {
+                    slot: Top,
+                    words: &["icing", "frosting", "top"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["plate", "stand", "board"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &[
+                        "cherries",
+                        "cherry",
+                        "berries",
+                        "strawberries",
+                        "decorations",
+                    ],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["candles"],
+                },
+                PartWords {
+                    slot: Flame,
+                    words: &["flames", "flame"],
+                },
+            ],
+            Bread => &[
+                PartWords {
+                    slot: Body,
+                    words: &["crust", "body"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["scores", "slashes", "cuts", "flour"],
+                },
+            ],
+            Donut => &[
+                PartWords {
+                    slot: Top,
+                    words: &["icing", "glaze", "frosting"],
+                },
+                PartWords {
+                    slot: Body,
+                    words: &["dough", "body", "ring"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["sprinkles"],
+                },
+            ],
+            Icecream => &[
+                PartWords {
+                    slot: Body,
+                    words: &["scoops", "scoop"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["cone", "wafer"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["cherry", "topping"],
+                },
+            ],
+            Burger => &[
+                PartWords {
+                    slot: Body,
+                    words: &["buns", "bun"],
+                },
+                PartWords {
+                    slot: Base,
+                    words: &["patty", "meat", "beef"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["cheese"],
+                },
+                PartWords {
+                    slot: Leaves,
+                    words: &["lettuce", "salad", "greens"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["seeds", "sesame"],
+                },
+            ],
+            Snowman => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "snow", "snowballs", "balls"],
+                },
+                PartWords {
+                    slot: Cap,
+                    words: &["hat"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["nose", "carrot", "buttons", "eyes", "face"],
+                },
+                PartWords {
+                    slot: Arms,
+                    words: &["arms", "arm", "twigs", "sticks"],
+                },
+                PartWords {
+                    slot: Trim,
+                    words: &["scarf"],
+                },
+            ],
+            Robot => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "torso"],
+                },
+                PartWords {
+                    slot: Head,
+                    words: &["head"],
+                },
+                PartWords {
+                    slot: Arms,
+                    words: &["arms", "arm", "hands"],
+                },
+                PartWords {
+                    slot: Legs,
+                    words: &["legs", "leg", "feet"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["eyes", "antenna", "lights"],
+                },
+            ],
+            Duck => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "feathers"],
+                },
+                PartWords {
+                    slot: Head,
+                    words: &["head", "neck"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["beak", "bill"],
+                },
+                PartWords {
+                    slot: Wings,
+                    words: &["wings", "wing"],
+                },
+            ],
+            Fish => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "scales"],
+                },
+                PartWords {
+                    slot: Tail,
+                    words: &["tail"],
+                },
+                PartWords {
+                    slot: Sail,
+                    words: &["fins", "fin"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["eyes", "eye"],
+                },
+            ],
+            Scarecrow => &[
+                PartWords {
+                    slot: Body,
+                    words: &["clothes", "shirt", "coat", "body", "sleeves"],
+                },
+                PartWords {
+                    slot: Pole,
+                    words: &["pole", "post", "stake"],
+                },
+                PartWords {
+                    slot: Head,
+                    words: &["head", "face"],
+                },
+                PartWords {
+                    slot: Cap,
+                    words: &["hat"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["straw", "hands"],
+                },
+            ],
+            Dog => &[
+                PartWords {
+                    slot: Body,
+                    words: &["body", "fur", "coat"],
+                },
+                PartWords {
+                    slot: Legs,
+                    words: &["legs", "leg", "paws"],
+                },
+                PartWords {
+                    slot: Head,
+                    words: &["head", "snout", "muzzle"],
+                },
+                PartWords {
+                    slot: Tail,
+                    words: &["tail"],
+                },
+                PartWords {
+                    slot: Accents,
+                    words: &["ears", "ear"],
                 },
             ],
         }

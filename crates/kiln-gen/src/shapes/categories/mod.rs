@@ -1,6 +1,20 @@
 //! One parametric builder per category. Every builder draws in metres around the Y axis with
 //! its base on y = 0, scaled by the builder's height and width factor, with proportions varied
 //! per seed within what still reads as that object.
+//!
+//! The first 32 builders live here; the others, by theme, in the modules below. Those draw
+//! every random value first, in a fixed order (so a draw's index always means the same thing),
+//! keep each part's primitives in a fixed order, and stay within what the part decoder
+//! predicts: at most 6 parts, 10 primitives a part, 32 an object and 40 draws.
+
+mod buildings;
+mod figures;
+mod food;
+mod home;
+mod nature;
+mod props;
+mod tools;
+mod vehicles;
 
 use glam::Vec3;
 
@@ -60,7 +74,130 @@ pub(super) fn build(b: &mut Builder) {
         Category::Boat => boat(b),
         Category::Rocket => rocket(b),
         Category::Mailbox => mailbox(b),
+        Category::Sofa => home::sofa(b),
+        Category::Wardrobe => home::wardrobe(b),
+        Category::Bookshelf => home::bookshelf(b),
+        Category::Candle => home::candle(b),
+        Category::Clock => home::clock(b),
+        Category::Mirror => home::mirror(b),
+        Category::Piano => home::piano(b),
+        Category::Fireplace => home::fireplace(b),
+        Category::Bathtub => home::bathtub(b),
+        Category::Palm => nature::palm(b),
+        Category::Bush => nature::bush(b),
+        Category::Log => nature::log(b),
+        Category::Stump => nature::stump(b),
+        Category::Haybale => nature::haybale(b),
+        Category::Pumpkin => nature::pumpkin(b),
+        Category::Apple => nature::apple(b),
+        Category::Sunflower => nature::sunflower(b),
+        Category::Bamboo => nature::bamboo(b),
+        Category::Castle => buildings::castle(b),
+        Category::Windmill => buildings::windmill(b),
+        Category::Well => buildings::well(b),
+        Category::Tent => buildings::tent(b),
+        Category::Fountain => buildings::fountain(b),
+        Category::Statue => buildings::statue(b),
+        Category::Gate => buildings::gate(b),
+        Category::Lighthouse => buildings::lighthouse(b),
+        Category::Obelisk => buildings::obelisk(b),
+        Category::Pyramid => buildings::pyramid(b),
+        Category::Cart => vehicles::cart(b),
+        Category::Car => vehicles::car(b),
+        Category::Truck => vehicles::truck(b),
+        Category::Train => vehicles::train(b),
+        Category::Plane => vehicles::plane(b),
+        Category::Helicopter => vehicles::helicopter(b),
+        Category::Balloon => vehicles::balloon(b),
+        Category::Bicycle => vehicles::bicycle(b),
+        Category::Crate => props::crate_(b),
+        Category::Sack => props::sack(b),
+        Category::Signpost => props::signpost(b),
+        Category::Campfire => props::campfire(b),
+        Category::Anvil => props::anvil(b),
+        Category::Cauldron => props::cauldron(b),
+        Category::Torch => props::torch(b),
+        Category::Bell => props::bell(b),
+        Category::Ladder => props::ladder(b),
+        Category::Gravestone => props::gravestone(b),
+        Category::Bow => tools::bow(b),
+        Category::Spear => tools::spear(b),
+        Category::Staff => tools::staff(b),
+        Category::Wand => tools::wand(b),
+        Category::Shovel => tools::shovel(b),
+        Category::Pickaxe => tools::pickaxe(b),
+        Category::Scythe => tools::scythe(b),
+        Category::Cake => food::cake(b),
+        Category::Bread => food::bread(b),
+        Category::Donut => food::donut(b),
+        Category::Icecream => food::icecream(b),
+        Category::Burger => food::burger(b),
+        Category::Snowman => figures::snowman(b),
+        Category::Robot => figures::robot(b),
+        Category::Duck => figures::duck(b),
+        Category::Fish => figures::fish(b),
+        Category::Scarecrow => figures::scarecrow(b),
+        Category::Dog => figures::dog(b),
     }
+}
+
+/// The least radius of a thin primitive (a rod, a rung, a string) in an object whose largest
+/// extent is about `extent`: a fiftieth of it across, above the 1.5% the part decoder keeps.
+fn thin(radius: f32, extent: f32) -> f32 {
+    radius.max(extent * 0.01)
+}
+
+/// A disc or wheel on its side: a cylinder whose axis runs along X.
+fn disc_x(b: &Builder, center: Vec3, radius: f32, half_width: f32) -> Placed {
+    b.cylinder(center, radius, half_width)
+        .rotated(glam::Quat::from_rotation_z(std::f32::consts::FRAC_PI_2))
+}
+
+/// A disc facing +Z: a cylinder whose axis runs along Z.
+fn disc_z(b: &Builder, center: Vec3, radius: f32, half_depth: f32) -> Placed {
+    b.cylinder(center, radius, half_depth)
+        .rotated(glam::Quat::from_rotation_x(std::f32::consts::FRAC_PI_2))
+}
+
+/// A cone from `from` (radius `bottom`) to `to` (radius `top`), along any direction.
+fn cone_between(b: &Builder, from: Vec3, to: Vec3, bottom: f32, top: f32) -> Placed {
+    let direction = to - from;
+    b.cone((from + to) * 0.5, bottom, top, direction.length() * 0.5)
+        .rotated(glam::Quat::from_rotation_arc(
+            Vec3::Y,
+            direction.normalize_or(Vec3::Y),
+        ))
+}
+
+/// A box whose Y axis runs from `from` to `to`, `half` thick across (x) and deep (z).
+fn slab_between(b: &Builder, from: Vec3, to: Vec3, half_x: f32, half_z: f32) -> Placed {
+    let direction = to - from;
+    b.cuboid(
+        (from + to) * 0.5,
+        Vec3::new(half_x, direction.length() * 0.5, half_z),
+    )
+    .rotated(glam::Quat::from_rotation_arc(
+        Vec3::Y,
+        direction.normalize_or(Vec3::Y),
+    ))
+}
+
+/// `count` positions on a footprint: the corners for four, else around an ellipse; the order
+/// [`legs`] uses.
+fn footprint(count: u32, half_x: f32, half_z: f32) -> Vec<(f32, f32)> {
+    (0..count)
+        .map(|i| {
+            if count == 4 {
+                (
+                    if i % 2 == 0 { -half_x } else { half_x },
+                    if i < 2 { -half_z } else { half_z },
+                )
+            } else {
+                let angle = std::f32::consts::TAU * i as f32 / count as f32;
+                (half_x * angle.cos(), half_z * angle.sin())
+            }
+        })
+        .collect()
 }
 
 /// `count` legs at the corners (4) or around a circle (other counts) of a footprint.
