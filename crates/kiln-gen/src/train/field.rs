@@ -672,17 +672,19 @@ mod tests {
             eprintln!("{name}: {} -> {}", mean(0..20, part), mean(130..150, part));
         }
         // Training is seeded and the CPU backend deterministic, so these numbers are the same on
-        // every run: 150 steps of a tiny network on ever-new objects lower the distance error by
-        // about a tenth, 0.65 to 0.59 (a fixed batch, by contrast, is learned almost perfectly);
-        // a run that does not learn stays within noise of where it began.
+        // every run: 150 steps of a tiny network on ever-new objects of all 96 categories lower
+        // the distance error by a few hundredths, 0.594 to 0.574 (with 32 categories it was about
+        // a tenth, 0.65 to 0.59; a fixed batch, by contrast, is learned almost perfectly); a run
+        // that does not learn stays within noise of where it began (at a learning rate of zero,
+        // 0.568 to 0.565).
         let (first, last) = (mean(0..20, |l| l.loss), mean(130..150, |l| l.loss));
         assert!(last < first * 0.95, "loss went from {first} to {last}");
         let (first, last) = (mean(0..20, |l| l.distance), mean(130..150, |l| l.distance));
         assert!(
-            last < first * 0.93,
+            last < first * 0.98,
             "distance loss went from {first} to {last}"
         );
-        // Which part a point is on is learned too (a part of 19 at chance is ln 19 = 2.9 nats).
+        // Which part a point is on is learned too (a part of 24 at chance is ln 24 = 3.2 nats).
         let (first, last) = (mean(0..20, |l| l.parts), mean(130..150, |l| l.parts));
         assert!(last < first * 0.9, "part loss went from {first} to {last}");
         assert!(Weights::read(&weights).is_ok());
