@@ -74,7 +74,7 @@ fn is_sliver(positions: &[[f32; 3]], [a, b, c]: [u32; 3]) -> bool {
         ab[0] * ac[1] - ab[1] * ac[0],
     ];
     let area = 0.5 * (cross[0] * cross[0] + cross[1] * cross[1] + cross[2] * cross[2]).sqrt();
-    a == b || b == c || a == c || !(area > 1e-12)
+    a == b || b == c || a == c || area.is_nan() || area <= 1e-12
 }
 
 /// Removes triangles of no area from a closed surface by flipping each one's longest edge (the
