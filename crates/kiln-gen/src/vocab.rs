@@ -442,7 +442,7 @@ impl Category {
             Bread => 0.12,
             Donut => 0.04,
             Icecream => 0.2,
-            Burger => 0.12,
+            Burger => 0.1,
             Snowman => 1.6,
             Robot => 1.8,
             Duck => 0.35,

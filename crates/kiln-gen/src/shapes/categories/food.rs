@@ -205,7 +205,7 @@ pub(super) fn icecream(b: &mut Builder) {
 /// a domed top bun with sesame seeds.
 pub(super) fn burger(b: &mut Builder) {
     let h = b.height;
-    let r = h * b.vary(0.85..1.0) * b.width;
+    let r = h * b.vary(0.55..0.65) * b.width;
     let turn = b.vary(0.0..FRAC_PI_2);
 
     let dome = h * 0.48;

@@ -260,7 +260,7 @@ pub(super) fn apple(b: &mut Builder) {
 /// A sunflower: a tall stem with two leaves and a big face turned forward, ringed by petals.
 pub(super) fn sunflower(b: &mut Builder) {
     let h = b.height;
-    let head_r = h * b.vary(0.1..0.13) * b.width;
+    let head_r = h * b.vary(0.075..0.095) * b.width;
     let tilt = b.vary(0.15..0.4);
     let leaf_at = [b.vary(0.3..0.4), b.vary(0.48..0.58)];
 
@@ -288,8 +288,12 @@ pub(super) fn sunflower(b: &mut Builder) {
         .map(|(i, &at)| {
             let side = if i == 0 { 1.0 } else { -1.0 };
             b.ellipsoid(
-                v(side * h * 0.09, h * at, 0.0),
-                v(h * 0.1, thin(h * 0.012, h), h * 0.05),
+                v(side * h * 0.09 * b.width, h * at, 0.0),
+                v(
+                    h * 0.1 * b.width,
+                    thin(h * 0.012, h),
+                    h * 0.05 * b.width.sqrt(),
+                ),
             )
             .rotated(Quat::from_rotation_z(side * -0.4))
         })

@@ -372,7 +372,7 @@ pub(super) fn bell(b: &mut Builder) {
 /// A ladder: two rails, a little wider at the foot, and eight rungs.
 pub(super) fn ladder(b: &mut Builder) {
     let h = b.height;
-    let half_w = h * b.vary(0.13..0.16) * b.width;
+    let half_w = h * b.vary(0.075..0.095) * b.width;
     let flare = b.vary(1.0..1.2);
 
     let rail_r = thin(h * 0.022 * b.width.sqrt(), h);

@@ -339,8 +339,9 @@ pub(super) fn plane(b: &mut Builder) {
         .rotated(Quat::from_rotation_z(spin)),
     ];
     b.part(Accents, [60, 60, 65], Material::Metal, false, propeller);
-    let strut_r = thin(h * 0.025, extent);
-    let wheel_t = thin(h * 0.04, extent);
+    // Wheels and struts thick enough that the object still stands on them in a 48³ field.
+    let strut_r = thin(h * 0.04, extent);
+    let wheel_t = thin(h * 0.07, extent);
     let main_z = half_l * 0.3;
     let mut gear: Vec<_> = [-1.0f32, 1.0]
         .iter()
@@ -389,7 +390,8 @@ pub(super) fn helicopter(b: &mut Builder) {
         b.cuboid(tail + v(0.0, h * 0.1, 0.0), v(fin_t, h * 0.14, h * 0.09)),
     ];
     b.part(Body, [240, 200, 40], Material::Metal, true, body);
-    let blade_t = thin(h * 0.025, extent);
+    // Blades and skids thick enough to show in a 48³ field of the whole rotor's breadth.
+    let blade_t = thin(h * 0.04, extent);
     let rotor_y = h - blade_t;
     let mut rotors = vec![b.cylinder(
         v(0.0, (cy + ry * 0.9 + rotor_y) * 0.5, 0.0),
@@ -398,7 +400,7 @@ pub(super) fn helicopter(b: &mut Builder) {
     )];
     for k in 0..2 {
         rotors.push(
-            b.cuboid(v(0.0, rotor_y, 0.0), v(rotor, blade_t, h * 0.06))
+            b.cuboid(v(0.0, rotor_y, 0.0), v(rotor, blade_t, h * 0.08))
                 .rotated(Quat::from_rotation_y(spin + FRAC_PI_2 * k as f32)),
         );
     }
@@ -409,7 +411,7 @@ pub(super) fn helicopter(b: &mut Builder) {
         fin_t,
     ));
     b.part(Sail, [60, 60, 65], Material::Metal, false, rotors);
-    let skid_r = thin(h * 0.025, extent);
+    let skid_r = thin(h * 0.04, extent);
     let mut skids: Vec<_> = [-1.0f32, 1.0]
         .iter()
         .map(|&x| {
