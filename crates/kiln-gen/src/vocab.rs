@@ -2100,5 +2100,16 @@ mod tests {
             Some(PartSlot::Handle)
         );
         assert_eq!(Category::Sword.part_for_word("roof"), None);
+        // A gate is its own object now, and a bow the weapon, not a key's handle.
+        assert_eq!(Category::from_word("gate"), Some(Category::Gate));
+        assert_eq!(Category::from_word("archway"), Some(Category::Arch));
+        assert_eq!(Category::from_word("bow"), Some(Category::Bow));
+        assert_eq!(Category::Key.part_for_word("bow"), None);
+        assert_eq!(Category::ALL.len(), 96);
+        assert_eq!(
+            Category::Bench.index(),
+            31,
+            "new categories come after the first 32"
+        );
     }
 }

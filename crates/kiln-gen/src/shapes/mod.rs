@@ -785,6 +785,33 @@ mod tests {
     }
 
     #[test]
+    fn every_category_with_legs_has_as_many_as_asked() {
+        for &category in Category::ALL {
+            if !category
+                .parts()
+                .iter()
+                .any(|part| part.slot == PartSlot::Legs)
+            {
+                continue;
+            }
+            for count in 1..=6 {
+                let mut description = Description::plain(category);
+                description.parts.push(crate::prompt::PartDescription {
+                    slot: PartSlot::Legs,
+                    colour: None,
+                    material: None,
+                    count: Some(count),
+                });
+                let shape = sample_shape(&description, 3);
+                let legs = shape
+                    .part(PartSlot::Legs)
+                    .map_or(0, |legs| legs.geometry.len());
+                assert_eq!(legs, usize::from(count), "{category} with {count} legs");
+            }
+        }
+    }
+
+    #[test]
     fn part_counts_are_followed() {
         let legs = |prompt: &str| {
             shape(prompt, 5)
