@@ -67,12 +67,22 @@ impl Description {
 /// Draws random descriptions and captions; the same seed gives the same sequence.
 pub struct Sampler {
     rng: Pcg64Mcg,
+    categories: &'static [Category],
 }
 
 impl Sampler {
+    /// A sampler over every category.
     pub fn new(seed: u64) -> Self {
+        Sampler::within(seed, Category::ALL)
+    }
+
+    /// A sampler over `categories` only (a network trained on an earlier vocabulary learns
+    /// from the categories it has words for, without drawing and dropping the others).
+    pub fn within(seed: u64, categories: &'static [Category]) -> Self {
+        assert!(!categories.is_empty(), "a sampler needs a category to draw");
         Sampler {
             rng: Pcg64Mcg::seed_from_u64(seed),
+            categories,
         }
     }
 
@@ -96,7 +106,7 @@ impl Sampler {
 
     /// A random description, held-out combinations included.
     pub fn any_description(&mut self) -> Description {
-        let category = self.choose(Category::ALL);
+        let category = self.choose(self.categories);
         let mut description = Description::plain(category);
         if self.chance(0.6) {
             description.colour = Some(self.choose(Colour::ALL));

@@ -64,6 +64,11 @@ impl TokenSpace {
         self.part_slots
     }
 
+    /// The categories the space has words for (those of this build, where it has fewer).
+    pub fn categories(self) -> &'static [Category] {
+        &Category::ALL[..self.categories.min(Category::ALL.len())]
+    }
+
     /// Whether this build has a word for every id of the space.
     pub fn fits_this_build(self) -> bool {
         self.categories <= Category::ALL.len() && self.part_slots <= PartSlot::ALL.len()

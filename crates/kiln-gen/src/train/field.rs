@@ -174,7 +174,7 @@ fn draw(config: &TrainConfig, step: usize) -> HostBatch {
 /// One object: a description, its caption parsed back, the shape's field sampled near the
 /// surface, across the cube and on the posterior's coarse grid.
 fn draw_object(config: &TrainConfig, seed: u64) -> (Tokens, Samples, Vec<f32>) {
-    let mut sampler = Sampler::new(seed);
+    let mut sampler = Sampler::within(seed, TokenSpace::FIELD.categories());
     let mut rng = Pcg64Mcg::seed_from_u64(seed.rotate_left(17));
     let grid = config.network.posterior_grid;
     let mut samples = Samples::default();
@@ -672,19 +672,18 @@ mod tests {
             eprintln!("{name}: {} -> {}", mean(0..20, part), mean(130..150, part));
         }
         // Training is seeded and the CPU backend deterministic, so these numbers are the same on
-        // every run: 150 steps of a tiny network on ever-new objects of all 96 categories lower
-        // the distance error by a few hundredths, 0.594 to 0.574 (with 32 categories it was about
-        // a tenth, 0.65 to 0.59; a fixed batch, by contrast, is learned almost perfectly); a run
-        // that does not learn stays within noise of where it began (at a learning rate of zero,
-        // 0.568 to 0.565).
+        // every run: 150 steps of a tiny network on ever-new objects (of the 32 categories it has
+        // words for) lower the distance error by about a tenth, 0.64 to 0.59 (a fixed batch, by
+        // contrast, is learned almost perfectly); a run that does not learn stays within noise of
+        // where it began.
         let (first, last) = (mean(0..20, |l| l.loss), mean(130..150, |l| l.loss));
         assert!(last < first * 0.95, "loss went from {first} to {last}");
         let (first, last) = (mean(0..20, |l| l.distance), mean(130..150, |l| l.distance));
         assert!(
-            last < first * 0.98,
+            last < first * 0.95,
             "distance loss went from {first} to {last}"
         );
-        // Which part a point is on is learned too (a part of 24 at chance is ln 24 = 3.2 nats).
+        // Which part a point is on is learned too (a part of 19 at chance is ln 19 = 2.9 nats).
         let (first, last) = (mean(0..20, |l| l.parts), mean(130..150, |l| l.parts));
         assert!(last < first * 0.9, "part loss went from {first} to {last}");
         assert!(Weights::read(&weights).is_ok());

@@ -80,7 +80,7 @@ impl PartsTrainConfig {
         PartsTrainConfig {
             generator: "parts".into(),
             network: PartsConfig::tiny(),
-            steps: 60,
+            steps: 120,
             batch: 32,
             learning_rate: 3e-3,
             final_learning_rate_fraction: 0.1,
@@ -89,8 +89,8 @@ impl PartsTrainConfig {
             colour_weight: 1.0,
             material_weight: 0.3,
             seed: 7,
-            epoch_steps: 20,
-            checkpoint_every: 20,
+            epoch_steps: 40,
+            checkpoint_every: 40,
         }
     }
 }
@@ -465,7 +465,14 @@ mod tests {
         let mean = |range: std::ops::Range<usize>, pick: fn(&PartsStepReport) -> f32| {
             reports[range.clone()].iter().map(pick).sum::<f32>() / range.len() as f32
         };
-        let (first, last) = (0..10, 50..60);
+        let (first, last) = (0..10, 110..120);
+        for (name, pick) in [
+            ("presence", (|r| r.presence) as fn(&PartsStepReport) -> f32),
+            ("geometry", |r| r.geometry),
+            ("colour", |r| r.colour),
+        ] {
+            eprintln!("{name}: {} -> {}", mean(first.clone(), pick), mean(last.clone(), pick));
+        }
         assert!(mean(last.clone(), |r| r.presence) < 0.6 * mean(first.clone(), |r| r.presence));
         assert!(mean(last.clone(), |r| r.geometry) < 0.8 * mean(first.clone(), |r| r.geometry));
         assert!(mean(last, |r| r.colour) < mean(first, |r| r.colour));
@@ -474,16 +481,16 @@ mod tests {
         let weights = Weights::read(&dir.path().join("kiln-gen.bin")).unwrap();
         assert!(weights.is_parts());
 
-        // Resuming from step 40's checkpoint runs 20 more steps.
+        // Resuming from the last checkpoint runs 20 more steps.
         let mut longer = config.clone();
-        longer.steps = 80;
+        longer.steps = 140;
         let mut resumed = Vec::new();
         train_parts::<TrainBackend>(&longer, dir.path(), &Default::default(), &mut |r| {
             resumed.push(r.step)
         })
         .unwrap();
-        assert_eq!(resumed.first(), Some(&61));
-        assert_eq!(resumed.last(), Some(&80));
+        assert_eq!(resumed.first(), Some(&121));
+        assert_eq!(resumed.last(), Some(&140));
     }
 
     /// The targets are the ground truth's own primitives: rebuilt from them, the object is the
