@@ -44,13 +44,18 @@ enum LinkEvent {
     },
 }
 
+/// An item to mint: the model's output, the recipe that made it, and the weights file the
+/// recipe names (stored in the blockstore beside the item, so that anyone can fetch it).
+struct MintOrder {
+    recipe: Recipe,
+    generated: Box<Generated>,
+    weights: std::sync::Arc<[u8]>,
+}
+
 /// What the world asks of the chain thread.
 enum LinkCommand {
     /// Takes a generated item through the mint outbox to its token.
-    Mint {
-        recipe: Recipe,
-        generated: Box<Generated>,
-    },
+    Mint(MintOrder),
     /// Stands one of this player's tokens on a plot (or moves or turns it).
     Place {
         token: TokenId,
@@ -138,12 +143,14 @@ pub struct ChainLink {
 }
 
 impl ChainLink {
-    /// Mints `generated`, the model's output for `recipe`; [`MintStatus`] follows it.
-    pub fn mint(&self, recipe: Recipe, generated: Generated) {
-        let _ = self.commands.send(LinkCommand::Mint {
+    /// Mints `generated`, the model's output for `recipe` with the weights file `weights`;
+    /// [`MintStatus`] follows it.
+    pub fn mint(&self, recipe: Recipe, generated: Generated, weights: std::sync::Arc<[u8]>) {
+        let _ = self.commands.send(LinkCommand::Mint(MintOrder {
             recipe,
             generated: Box::new(generated),
-        });
+            weights,
+        }));
     }
 
     /// Verifies `token` with `generator` (the model, on its own thread); [`VerifyStatus`]
@@ -481,20 +488,12 @@ impl Link<'_> {
             match command {
                 #[cfg(target_arch = "wasm32")]
                 LinkCommand::ConnectWallet => {}
-                LinkCommand::Mint { recipe, generated } => {
+                LinkCommand::Mint(order) => {
                     let update = if !can_send {
                         MintUpdate::Failed(cannot_send())
                     } else {
-                        match mint(
-                            self.data_dir,
-                            &chain,
-                            network,
-                            self.publish,
-                            &recipe,
-                            &generated,
-                            events,
-                        )
-                        .await
+                        match mint(self.data_dir, &chain, network, self.publish, &order, events)
+                            .await
                         {
                             Ok(token) => MintUpdate::Minted(token),
                             Err(error) => MintUpdate::Failed(error),
@@ -569,10 +568,14 @@ async fn mint<C: Chain>(
     chain: &C,
     network: &str,
     publish: &Publish,
-    recipe: &Recipe,
-    generated: &Generated,
+    order: &MintOrder,
     events: &Sender<LinkEvent>,
 ) -> Result<TokenId, String> {
+    let MintOrder {
+        recipe,
+        generated,
+        weights,
+    } = order;
     let text = |error: &dyn std::fmt::Display| error.to_string();
     let mut progress = |progress: Progress| {
         let _ = events.send(LinkEvent::Mint(MintUpdate::Progress(progress)));
@@ -581,6 +584,7 @@ async fn mint<C: Chain>(
     let files = ItemFiles::make(recipe, generated).map_err(|e| text(&e))?;
     let outbox = data_dir.outbox().map_err(|e| text(&e))?;
     let mut store = data_dir.blockstore().map_err(|e| text(&e))?;
+    kiln_mint::store_weights(&mut store, weights, recipe.profile).map_err(|e| text(&e))?;
     let deployment = chain.deployment().map_err(|e| text(&e))?;
     let dir = data_dir.item_dir(&recipe.prompt, recipe.seed);
     let id = outbox

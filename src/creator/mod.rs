@@ -10,14 +10,14 @@ use std::time::Duration;
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, EguiTextureHandle, egui};
-use kiln_gen::Generated;
 use kiln_gen::vocab::{Category, Colour, Material, Proportion, SizeWord, Style};
+use kiln_gen::{GenerateOptions, Generated};
 use kiln_mint::{Recipe, Step};
 
 use crate::chain::{ChainLink, MintStatus, WorldTokens};
 use crate::placement::Placing;
 use crate::screenshot::SceneReady;
-pub use model::ModelWorker;
+pub use model::{ModelWorker, WeightsFile};
 use model::{Reply, Request};
 pub use preview::{PREVIEW_SIZE, PreviewStage};
 
@@ -115,7 +115,8 @@ pub enum ModelState {
     Loading,
     Ready {
         backend: &'static str,
-        weights_sha256: String,
+        /// The weights the model runs, which new items name and publish.
+        weights: WeightsFile,
     },
     Unavailable(String),
 }
@@ -141,12 +142,17 @@ pub struct Creator {
     pub colour: Option<Colour>,
     pub model: ModelState,
     pub generation: Generation,
+    /// A triangle budget for game use (`None`: the generator's default, 10,000), and flat
+    /// shading: the item records both, so that verification makes the same mesh.
+    pub max_triangles: Option<u64>,
+    pub flat: bool,
     /// The object on the turntable and the recipe that made it.
     pub preview: Option<(Recipe, Generated)>,
     generate_now: bool,
     latest_request: u64,
-    /// The prompt as sent to the model (with the overrides written in).
-    pending_prompt: Option<(String, u64)>,
+    /// The recipe as sent to the model (the prompt with the overrides written in), less its
+    /// weights and time, which the answer fills in.
+    pending: Option<Recipe>,
 }
 
 impl Creator {
@@ -206,14 +212,18 @@ fn request_generation(mut creator: ResMut<Creator>, worker: Res<ModelWorker>) {
     }
     creator.latest_request += 1;
     let id = creator.latest_request;
-    creator.pending_prompt = Some((prompt.clone(), creator.seed));
+    let mut pending = Recipe::new(&prompt, creator.seed, "", 0);
+    pending.max_triangles = creator.max_triangles;
+    pending.flat = creator.flat;
     creator.generation = Generation::Running;
     worker.request(Request {
         id,
         prompt,
         seed: creator.seed,
+        options: pending.options(),
         answer: None,
     });
+    creator.pending = Some(pending);
 }
 
 #[expect(clippy::too_many_arguments, reason = "a Bevy system's parameters")]
@@ -229,14 +239,8 @@ fn receive_generations(
 ) {
     for reply in worker.replies.try_iter() {
         match reply {
-            Reply::Ready {
-                weights_sha256,
-                backend,
-            } => {
-                creator.model = ModelState::Ready {
-                    backend,
-                    weights_sha256,
-                };
+            Reply::Ready { weights, backend } => {
+                creator.model = ModelState::Ready { backend, weights };
             }
             Reply::Unavailable(error) => {
                 warn!("the model cannot run: {error}");
@@ -262,15 +266,17 @@ fn receive_generations(
                     &materials,
                     &tables,
                 );
-                let weights = match &creator.model {
-                    ModelState::Ready { weights_sha256, .. } => weights_sha256.clone(),
-                    _ => String::new(),
+                let Some(mut recipe) = creator.pending.take() else {
+                    continue;
                 };
-                let (prompt, seed) = creator.pending_prompt.take().unwrap_or_default();
-                let created = web_time::SystemTime::now()
+                recipe.created_unix = web_time::SystemTime::now()
                     .duration_since(web_time::UNIX_EPOCH)
                     .map_or(0, |since| since.as_secs() as i64);
-                creator.preview = Some((Recipe::new(&prompt, seed, &weights, created), *generated));
+                if let ModelState::Ready { weights, .. } = &creator.model {
+                    recipe.weights_sha256 = weights.sha256.clone();
+                    recipe.weights_cid = Some(weights.cid.clone());
+                }
+                creator.preview = Some((recipe, *generated));
                 creator.generation = Generation::Done { took };
                 if let Some(ready) = ready.as_mut() {
                     ready.0 = true;
@@ -285,6 +291,33 @@ fn receive_generations(
             Reply::Generated { .. } | Reply::Failed { .. } => {} // superseded
         }
     }
+}
+
+/// The triangle budget (for game use: round parts get fewer sides until the mesh fits) and
+/// flat shading; a change generates again.
+fn mesh_choices(ui: &mut egui::Ui, creator: &mut Creator) {
+    ui.horizontal(|ui| {
+        let mut capped = creator.max_triangles.is_some();
+        let mut budget = creator
+            .max_triangles
+            .unwrap_or(GenerateOptions::DEFAULT_MAX_TRIANGLES as u64);
+        let before = (creator.max_triangles, creator.flat);
+        ui.checkbox(&mut capped, "at most")
+            .on_hover_text("cap the triangle count, for game use");
+        ui.add_enabled(
+            capped,
+            egui::DragValue::new(&mut budget)
+                .range(Recipe::FEWEST_TRIANGLES..=kiln_asset::Limits::default().triangles as u64)
+                .speed(50.0)
+                .suffix(" triangles"),
+        );
+        ui.checkbox(&mut creator.flat, "flat")
+            .on_hover_text("flat-shaded faces, a low-poly look");
+        creator.max_triangles = capped.then_some(budget);
+        if (creator.max_triangles, creator.flat) != before && !creator.prompt.trim().is_empty() {
+            creator.generate();
+        }
+    });
 }
 
 #[expect(clippy::too_many_arguments, reason = "a Bevy system's parameters")]
@@ -358,6 +391,7 @@ fn show_creator_panel(
                         }
                     });
             });
+            mesh_choices(ui, &mut creator);
             ui.horizontal(|ui| {
                 let running = creator.generation == Generation::Running;
                 if ui
@@ -377,14 +411,18 @@ fn show_creator_panel(
                     generated.description,
                     generated.mesh.triangle_count()
                 ));
-                let can_mint = !mint.running && link.is_some();
+                let weights = match &creator.model {
+                    ModelState::Ready { weights, .. } => Some(weights),
+                    _ => None,
+                };
+                let can_mint = !mint.running && link.is_some() && weights.is_some();
                 if ui
                     .add_enabled(can_mint, egui::Button::new("Mint"))
                     .clicked()
-                    && let Some(link) = &link
+                    && let (Some(link), Some(weights)) = (&link, weights)
                 {
                     mint.start();
-                    link.mint(recipe.clone(), generated.clone());
+                    link.mint(recipe.clone(), generated.clone(), weights.bytes.clone());
                 }
             }
             mint_progress(ui, &mint);

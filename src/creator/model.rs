@@ -24,15 +24,52 @@ pub struct Request {
     pub id: u64,
     pub prompt: String,
     pub seed: u64,
+    /// The triangle budget and shading asked for.
+    pub options: GenerateOptions,
     /// Where to answer; `None`: a preview, answered on the worker's replies.
     pub answer: Option<Sender<Result<Generated, String>>>,
+}
+
+/// The weights file the model runs, as new items publish it: its bytes (stored in the
+/// blockstore when an item is minted) and their CID under the recipes' block profile (named in
+/// the item's metadata), so that anyone can fetch the weights and re-run the item.
+#[derive(Clone)]
+pub struct WeightsFile {
+    pub sha256: String,
+    pub cid: String,
+    pub bytes: std::sync::Arc<[u8]>,
+}
+
+impl WeightsFile {
+    fn of(bytes: Vec<u8>) -> Result<Self, String> {
+        let cid = kiln_mint::weights_cid(&bytes, kiln_mint::Recipe::DEFAULT_PROFILE)
+            .map_err(|error| error.to_string())?;
+        Ok(Self {
+            sha256: kiln_asset::Sha256Hex::of(&bytes).to_string(),
+            cid: cid.to_string(),
+            bytes: bytes.into(),
+        })
+    }
+}
+
+/// Names the file; its bytes are megabytes.
+impl std::fmt::Debug for WeightsFile {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(out, "WeightsFile(sha256 {}, {})", self.sha256, self.cid)
+    }
+}
+
+impl PartialEq for WeightsFile {
+    fn eq(&self, other: &Self) -> bool {
+        self.sha256 == other.sha256
+    }
 }
 
 /// What the model thread says.
 pub enum Reply {
     /// The weights are loaded.
     Ready {
-        weights_sha256: String,
+        weights: WeightsFile,
         backend: &'static str,
     },
     /// The model cannot run here (no weights, damaged weights).
@@ -59,8 +96,8 @@ pub struct ModelWorker {
 }
 
 /// The model on the CPU, run where verification runs: in a browser the chain's task cannot
-/// wait for the model's (one thread), and a CPU generation takes half a second.
-#[cfg(target_arch = "wasm32")]
+/// wait for the model's (one thread), and a CPU generation takes half a second; on the
+/// desktop, the earlier weights an older item names (Kiln keeps them in models/ subfolders).
 #[derive(Clone)]
 pub struct CpuVerifier(std::sync::Arc<Generator<NdArray>>);
 
@@ -74,20 +111,29 @@ impl kiln_mint::Generate for ModelLoading {
         self.0.clone()
     }
 
-    fn generate(&self, _prompt: &str, _seed: u64) -> Result<Generated, String> {
+    fn generate(
+        &self,
+        _prompt: &str,
+        _seed: u64,
+        _options: &GenerateOptions,
+    ) -> Result<Generated, String> {
         Err("the model is still loading in this tab: verify again in a moment".into())
     }
 }
 
-#[cfg(target_arch = "wasm32")]
 impl kiln_mint::Generate for CpuVerifier {
     fn weights_sha256(&self) -> String {
         self.0.weights_sha256().to_owned()
     }
 
-    fn generate(&self, prompt: &str, seed: u64) -> Result<Generated, String> {
+    fn generate(
+        &self,
+        prompt: &str,
+        seed: u64,
+        options: &GenerateOptions,
+    ) -> Result<Generated, String> {
         self.0
-            .generate(prompt, seed, &GenerateOptions::default())
+            .generate(prompt, seed, options)
             .map_err(|error| error.to_string())
     }
 }
@@ -106,19 +152,31 @@ impl kiln_mint::Generate for RemoteGenerator {
         self.weights_sha256.clone()
     }
 
-    fn generate(&self, prompt: &str, seed: u64) -> Result<Generated, String> {
+    fn generate(
+        &self,
+        prompt: &str,
+        seed: u64,
+        options: &GenerateOptions,
+    ) -> Result<Generated, String> {
         let (answer, answered) = crossbeam_channel::bounded(1);
         self.requests
             .send(Request {
                 id: 0,
                 prompt: prompt.to_owned(),
                 seed,
+                options: *options,
                 answer: Some(answer),
             })
             .map_err(|_| "the model has stopped".to_owned())?;
         answered
             .recv()
             .map_err(|_| "the model has stopped".to_owned())?
+    }
+
+    fn with_weights(&self, sha256: &str) -> Option<Box<dyn kiln_mint::Generate + '_>> {
+        let weights = Weights::read(&kiln_gen::find_weights(sha256, &[])?).ok()?;
+        let generator = Generator::<NdArray>::new(&weights, Default::default()).ok()?;
+        Some(Box::new(CpuVerifier(std::sync::Arc::new(generator))))
     }
 }
 
@@ -132,8 +190,8 @@ impl ModelWorker {
         #[cfg(target_arch = "wasm32")]
         let verifier_slot = verifier.clone();
         crate::platform::spawn("kiln-gen", move || async move {
-            let weights = match read_weights().await {
-                Ok(weights) => weights,
+            let (weights, file) = match read_weights().await {
+                Ok(read) => read,
                 Err(error) => {
                     let _ = reply_out.send(Reply::Unavailable(error));
                     return;
@@ -146,7 +204,7 @@ impl ModelWorker {
                 }
                 Err(error) => warn!("verification cannot run in this tab: {error}"),
             }
-            run_model(device, &weights, request_in, &reply_out).await;
+            run_model(device, &weights, file, request_in, &reply_out).await;
         });
         Self {
             requests,
@@ -188,32 +246,36 @@ pub enum ModelDevice {
     SharedGpu(WgpuDevice),
 }
 
-/// The shipped weights: from `models/` on the desktop, downloaded by the page in a browser (its
-/// cache keeps them for the next visit).
-async fn read_weights() -> Result<Weights, String> {
+/// The shipped weights and their file: from `models/` on the desktop, downloaded by the page in
+/// a browser (its cache keeps them for the next visit).
+async fn read_weights() -> Result<(Weights, WeightsFile), String> {
     #[cfg(not(target_arch = "wasm32"))]
-    {
-        kiln_gen::shipped_weights_path()
-            .ok_or_else(|| {
-                format!(
-                    "no model weights at models/{} (here, beside Kiln, or in {})",
-                    kiln_gen::SHIPPED_WEIGHTS,
-                    kiln_gen::source_models().display()
-                )
-            })
-            .and_then(|path| Weights::read(&path).map_err(|error| error.to_string()))
-    }
+    let (name, bytes) = {
+        let path = kiln_gen::shipped_weights_path().ok_or_else(|| {
+            format!(
+                "no model weights at models/{} (here, beside Kiln, or in {})",
+                kiln_gen::SHIPPED_WEIGHTS,
+                kiln_gen::source_models().display()
+            )
+        })?;
+        let bytes = std::fs::read(&path)
+            .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+        (path.display().to_string(), bytes)
+    };
     #[cfg(target_arch = "wasm32")]
-    {
+    let (name, bytes) = {
         let url = format!("models/{}", kiln_gen::SHIPPED_WEIGHTS);
         let bytes = crate::web::fetch_cached(&url).await?;
-        Weights::from_bytes(&bytes).map_err(|error| format!("{url}: {error}"))
-    }
+        (url, bytes)
+    };
+    let weights = Weights::from_bytes(&bytes).map_err(|error| format!("{name}: {error}"))?;
+    Ok((weights, WeightsFile::of(bytes)?))
 }
 
 async fn run_model(
     device: ModelDevice,
     weights: &Weights,
+    file: WeightsFile,
     mut requests: UnboundedReceiver<Request>,
     replies: &Sender<Reply>,
 ) {
@@ -222,6 +284,7 @@ async fn run_model(
             Ok(generator) => {
                 serve(
                     &generator,
+                    file,
                     "GPU (wgpu, the renderer's device)",
                     &mut requests,
                     replies,
@@ -233,7 +296,9 @@ async fn run_model(
             }
         },
         ModelDevice::Cpu => match Generator::<NdArray>::new(weights, Default::default()) {
-            Ok(generator) => serve(&generator, "CPU (NdArray)", &mut requests, replies).await,
+            Ok(generator) => {
+                serve(&generator, file, "CPU (NdArray)", &mut requests, replies).await;
+            }
             Err(error) => {
                 let _ = replies.send(Reply::Unavailable(error.to_string()));
             }
@@ -247,32 +312,35 @@ async fn generate<B: Backend>(
     generator: &Generator<B>,
     prompt: &str,
     seed: u64,
+    options: &GenerateOptions,
 ) -> Result<Generated, kiln_gen::GenerateError> {
     #[cfg(not(target_arch = "wasm32"))]
     {
-        generator.generate(prompt, seed, &GenerateOptions::default())
+        generator.generate(prompt, seed, options)
     }
     #[cfg(target_arch = "wasm32")]
     {
-        generator
-            .generate_async(prompt, seed, &GenerateOptions::default())
-            .await
+        generator.generate_async(prompt, seed, options).await
     }
 }
 
 async fn serve<B: Backend>(
     generator: &Generator<B>,
+    weights: WeightsFile,
     backend: &'static str,
     requests: &mut UnboundedReceiver<Request>,
     replies: &Sender<Reply>,
 ) {
     // One generation before the first request: a GPU compiles its kernels on first use (31 s
     // on lavapipe), and the creator's first object should not wait for that.
-    let _ = generate(generator, "a small grey rock", 0).await;
-    let _ = replies.send(Reply::Ready {
-        weights_sha256: generator.weights_sha256().to_owned(),
-        backend,
-    });
+    let _ = generate(
+        generator,
+        "a small grey rock",
+        0,
+        &GenerateOptions::default(),
+    )
+    .await;
+    let _ = replies.send(Reply::Ready { weights, backend });
     while let Some(first) = requests.recv().await {
         let mut batch = vec![first];
         while let Ok(next) = requests.try_recv() {
@@ -284,7 +352,7 @@ async fn serve<B: Backend>(
                 continue; // a preview superseded by a newer one
             }
             let started = Instant::now();
-            let generated = generate(generator, &request.prompt, request.seed)
+            let generated = generate(generator, &request.prompt, request.seed, &request.options)
                 .await
                 .map_err(|error| error.to_string());
             if let Some(answer) = request.answer {

@@ -264,7 +264,7 @@ fn show_inspector(
                     });
                     ui.separator();
                     let weights = match &creator.model {
-                        ModelState::Ready { weights_sha256, .. } => Some(weights_sha256.clone()),
+                        ModelState::Ready { weights, .. } => Some(weights.sha256.clone()),
                         _ => None,
                     };
                     let can_verify =

@@ -241,13 +241,16 @@ fn run_scenario(
                 _ => Progress::Waiting,
             }
         }
-        Action::Mint => match (&link, &creator.preview) {
-            (None, _) => Progress::Failed("mint: there is no chain".into()),
-            (_, None) => Progress::Failed("mint: nothing was generated to mint".into()),
-            (Some(link), Some((recipe, generated))) => {
+        Action::Mint => match (&link, &creator.preview, &creator.model) {
+            (None, ..) => Progress::Failed("mint: there is no chain".into()),
+            (_, None, _) => Progress::Failed("mint: nothing was generated to mint".into()),
+            (.., ModelState::Loading | ModelState::Unavailable(_)) => {
+                Progress::Failed("mint: the model is not ready".into())
+            }
+            (Some(link), Some((recipe, generated)), ModelState::Ready { weights, .. }) => {
                 if first {
                     mint.start();
-                    link.mint(recipe.clone(), generated.clone());
+                    link.mint(recipe.clone(), generated.clone(), weights.bytes.clone());
                 }
                 match &mint.outcome {
                     Some(Ok(token)) => {
@@ -357,7 +360,7 @@ fn run_scenario(
                 .and_then(|entity| placed.get(entity).ok())
                 .map(|(_, item, _)| item.token);
             let weights = match &creator.model {
-                ModelState::Ready { weights_sha256, .. } => Ok(Some(weights_sha256.clone())),
+                ModelState::Ready { weights, .. } => Ok(Some(weights.sha256.clone())),
                 ModelState::Unavailable(error) => Err(format!("verify: {error}")),
                 ModelState::Loading => Ok(None),
             };

@@ -415,10 +415,9 @@ fn show_settings(
             ui.heading("Model");
             ui.label(match &creator.model {
                 ModelState::Loading => "loading…".to_owned(),
-                ModelState::Ready {
-                    backend,
-                    weights_sha256,
-                } => format!("{backend}, weights {}…", &weights_sha256[..12.min(weights_sha256.len())]),
+                ModelState::Ready { backend, weights } => {
+                    format!("{backend}, weights {}…", &weights.sha256[..12.min(weights.sha256.len())])
+                }
                 ModelState::Unavailable(error) => format!("unavailable: {error}"),
             });
             if let Generation::Done { took } = &creator.generation {

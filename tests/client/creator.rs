@@ -203,16 +203,21 @@ fn a_scenario_that_cannot_run_says_why() {
 }
 
 /// The shipped model on the CPU, as a verifier anywhere runs it.
-struct CpuModel(kiln_gen::Generator<burn::backend::NdArray>);
+struct CpuModel(kiln_gen::CpuGenerator);
 
 impl kiln_mint::Generate for CpuModel {
     fn weights_sha256(&self) -> String {
         self.0.weights_sha256().to_owned()
     }
 
-    fn generate(&self, prompt: &str, seed: u64) -> Result<kiln_gen::Generated, String> {
+    fn generate(
+        &self,
+        prompt: &str,
+        seed: u64,
+        options: &kiln_gen::GenerateOptions,
+    ) -> Result<kiln_gen::Generated, String> {
         self.0
-            .generate(prompt, seed, &kiln_gen::GenerateOptions::default())
+            .generate(prompt, seed, options)
             .map_err(|error| error.to_string())
     }
 }

@@ -371,11 +371,17 @@ fn a_json_rpc_node_from_the_settings_shows_its_world_and_a_key_unlocked_in_the_c
         "anvil_setBalance",
         serde_json::json!([address, "0x3635C9ADC5DEA00000"]),
     );
-    let (recipe, barrel) = generated("a wooden barrel", 9);
+    let (mut recipe, barrel) = generated("a wooden barrel", 9);
+    // The weights file the recipe names goes to the node with the item (a stand-in here: the
+    // item's mesh is the procedural one).
+    let weights: std::sync::Arc<[u8]> = b"the weights that made the barrel".as_slice().into();
+    let weights_cid = kiln_mint::weights_cid(&weights, recipe.profile).unwrap();
+    recipe.weights_sha256 = kiln_asset::Sha256Hex::of(&weights).to_string();
+    recipe.weights_cid = Some(weights_cid.to_string());
     app.world_mut().resource_mut::<kiln::MintStatus>().start();
     app.world()
         .resource::<kiln::ChainLink>()
-        .mint(recipe, barrel);
+        .mint(recipe, barrel, weights);
     run_until(&mut app, "the mint on the node", |app| {
         app.world().resource::<kiln::MintStatus>().outcome.is_some()
     });
@@ -410,6 +416,10 @@ fn a_json_rpc_node_from_the_settings_shows_its_world_and_a_key_unlocked_in_the_c
     assert!(
         block_on(node.client().is_pinned(&metadata)).unwrap(),
         "the IPFS node from the settings does not hold the minted metadata"
+    );
+    assert!(
+        block_on(node.client().is_pinned(&weights_cid)).unwrap(),
+        "the IPFS node does not hold the weights the item names"
     );
 
     // A node of another chain is refused, with the reason where the top bar shows it.

@@ -396,7 +396,7 @@ fn mint_bench(model: &crate::generate::ModelArgs, items: usize, json: bool) -> a
         );
         let generate_started = Instant::now();
         let generated = generator
-            .generate(&prompt, n as u64)
+            .generate(&prompt, n as u64, &recipe.options())
             .map_err(anyhow::Error::msg)?;
         spent[0] += generate_started.elapsed();
         let files = ItemFiles::make(&recipe, &generated)?;

@@ -6,13 +6,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use kiln_gen::GenerateOptions;
 use kiln_ipfs::ImportProfile;
 use kiln_mint::{ItemFiles, Recipe};
 use serde::Serialize;
 
 use crate::data_dir::DataDir;
-use crate::generate::{ModelArgs, generate_item};
+use crate::generate::{MeshArgs, ModelArgs, generate_item};
 use crate::output;
 
 #[derive(Debug, clap::Args)]
@@ -43,6 +42,9 @@ pub struct ExportArgs {
     /// A web page for the item (OpenSea's external_url).
     #[arg(long, value_name = "URL")]
     external_url: Option<String>,
+
+    #[command(flatten)]
+    mesh: MeshArgs,
 
     /// Do not add the files to the local blockstore.
     #[arg(long)]
@@ -124,7 +126,7 @@ pub fn run(args: &ExportArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<
         ..Recipe::new(&args.prompt, args.seed, "", created_unix()?)
     };
     // Refused before the model runs.
-    recipe.check()?;
+    args.mesh.apply(&mut recipe)?;
     let bar = ProgressBar::new(STEPS.len() as u64).with_style(
         ProgressStyle::with_template("{bar:20} {pos}/{len} {msg}").expect("the template is valid"),
     );
@@ -133,12 +135,9 @@ pub fn run(args: &ExportArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<
         bar.set_message(STEPS[index]);
     };
     step(0);
-    let item = generate_item(
-        &args.prompt,
-        args.seed,
-        &args.model,
-        &GenerateOptions::default(),
-    )?;
+    let item = generate_item(&args.prompt, args.seed, &args.model, &recipe.options())?;
+    let weights = args.model.weights_file(&item.weights_sha256)?;
+    recipe.weights_cid = Some(kiln_mint::weights_cid(&weights, recipe.profile)?.to_string());
     recipe.weights_sha256 = item.weights_sha256;
     step(1);
     let files = ItemFiles::make(&recipe, &item.generated)?;
@@ -148,7 +147,9 @@ pub fn run(args: &ExportArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<
     files.write(&args.out_dir)?;
     if !args.no_store {
         step(3);
-        files.store(&mut data_dir.blockstore()?)?;
+        let mut store = data_dir.blockstore()?;
+        kiln_mint::store_weights(&mut store, &weights, recipe.profile)?;
+        files.store(&mut store)?;
     }
     bar.finish_and_clear();
     let report = Exported::of(

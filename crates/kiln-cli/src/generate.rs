@@ -30,17 +30,36 @@ pub struct GenerateArgs {
     #[arg(long, default_value_t = 48)]
     resolution: usize,
 
-    /// Triangle budget of the mesh: round parts get fewer sides until it fits.
-    #[arg(long, default_value_t = 10_000)]
-    max_triangles: usize,
-
-    /// Flat-shaded faces and few sides, for a low-poly look (blocky prompts get them anyway).
-    #[arg(long)]
-    flat: bool,
+    #[command(flatten)]
+    mesh: MeshArgs,
 
     /// Also write a 512×512 PNG picture of the object here.
     #[arg(long, value_name = "FILE")]
     thumbnail: Option<PathBuf>,
+}
+
+/// What a creator may choose about the mesh besides prompt and seed; an item records it, so
+/// that verification makes the same mesh.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct MeshArgs {
+    /// Triangle budget of the mesh, for game use: round parts get fewer sides until it fits
+    /// (default 10,000).
+    #[arg(long, value_name = "N")]
+    pub max_triangles: Option<u64>,
+
+    /// Flat-shaded faces and few sides, for a low-poly look (blocky prompts get them anyway).
+    #[arg(long)]
+    pub flat: bool,
+}
+
+impl MeshArgs {
+    /// Sets the recipe's choices and checks them (a clear error before the model runs).
+    pub fn apply(&self, recipe: &mut kiln_mint::Recipe) -> anyhow::Result<()> {
+        recipe.max_triangles = self.max_triangles;
+        recipe.flat = self.flat;
+        recipe.check()?;
+        Ok(())
+    }
 }
 
 /// Which weights, on which device.
@@ -61,17 +80,36 @@ pub struct ModelArgs {
 }
 
 impl ModelArgs {
-    pub fn weights(&self) -> anyhow::Result<Weights> {
-        let path = match &self.weights {
-            Some(path) => path.clone(),
+    fn path(&self) -> anyhow::Result<PathBuf> {
+        match &self.weights {
+            Some(path) => Ok(path.clone()),
             None => kiln_gen::shipped_weights_path().with_context(|| {
                 format!(
                     "no model weights at models/kiln-gen.bin (here or in {}): train them with `kiln-cli train --config models/kiln-gen.toml`, or pass --weights PATH",
                     kiln_gen::source_models().display()
                 )
-            })?,
-        };
-        Ok(Weights::read(&path)?)
+            }),
+        }
+    }
+
+    pub fn weights(&self) -> anyhow::Result<Weights> {
+        Ok(Weights::read(&self.path()?)?)
+    }
+
+    /// The weights file's bytes, checked to be the file whose sha256 is `sha256` (the one an
+    /// item was just made with): what items publish so that anyone can re-run them.
+    pub fn weights_file(&self, sha256: &str) -> anyhow::Result<Vec<u8>> {
+        let path = self.path()?;
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let digest = kiln_asset::Sha256Hex::of(&bytes).to_string();
+        if digest != sha256 {
+            bail!(
+                "{} changed while Kiln ran (sha256 {digest}, not {sha256}): run the command again",
+                path.display()
+            );
+        }
+        Ok(bytes)
     }
 }
 
@@ -202,14 +240,12 @@ struct Report {
 }
 
 pub fn run(args: &GenerateArgs, json: bool) -> anyhow::Result<()> {
-    if args.max_triangles < 100 {
-        bail!("--max-triangles must be at least 100");
-    }
+    // The budget is checked as an item's would be.
+    let mut recipe = kiln_mint::Recipe::new(&args.prompt, args.seed, "", 0);
+    args.mesh.apply(&mut recipe)?;
     let options = GenerateOptions {
         resolution: args.resolution,
-        max_triangles: args.max_triangles,
-        flat: args.flat,
-        ..GenerateOptions::default()
+        ..recipe.options()
     };
     let GeneratedItem {
         generated,

@@ -268,6 +268,8 @@ pub struct CreateArgs {
     #[command(flatten)]
     model: crate::generate::ModelArgs,
     #[command(flatten)]
+    mesh: crate::generate::MeshArgs,
+    #[command(flatten)]
     network: NetworkArgs,
     #[command(flatten)]
     publish: PublishArgs,
@@ -290,16 +292,17 @@ pub fn run_create(args: &CreateArgs, data_dir: &DataDir, json: bool) -> anyhow::
         .clone()
         .unwrap_or_else(|| data_dir.item_dir(&args.prompt, args.seed));
     let mut recipe = Recipe::new(&args.prompt, args.seed, "", crate::export::created_unix()?);
-    recipe.check()?;
+    args.mesh.apply(&mut recipe)?;
     let publish = args.publish.publish()?;
     let bar = step_bar(args.verify);
     on_progress(&bar, Progress::Started(Step::Generated));
-    let item = crate::generate::generate_item(
-        &args.prompt,
-        args.seed,
-        &args.model,
-        &kiln_gen::GenerateOptions::default(),
-    )?;
+    let item =
+        crate::generate::generate_item(&args.prompt, args.seed, &args.model, &recipe.options())?;
+    let weights = args.model.weights_file(&item.weights_sha256)?;
+    recipe.weights_cid = Some(
+        kiln_mint::store_weights(&mut data_dir.blockstore()?, &weights, recipe.profile)?
+            .to_string(),
+    );
     recipe.weights_sha256 = item.weights_sha256;
     let files = ItemFiles::make(&recipe, &item.generated)?;
     let generator = crate::verify::LocalGenerator::new(&args.model)?;

@@ -48,8 +48,13 @@ impl Generate for LocalGenerator {
         self.weights_sha256.clone()
     }
 
-    fn generate(&self, prompt: &str, seed: u64) -> Result<kiln_gen::Generated, String> {
-        generate_item(prompt, seed, &self.model, &GenerateOptions::default())
+    fn generate(
+        &self,
+        prompt: &str,
+        seed: u64,
+        options: &GenerateOptions,
+    ) -> Result<kiln_gen::Generated, String> {
+        generate_item(prompt, seed, &self.model, options)
             .map(|item| item.generated)
             .map_err(|error| format!("{error:#}"))
     }

@@ -40,7 +40,7 @@ pub use assembly::{Assembly, AssemblyMeshError, PieceMeshOptions};
 pub use mesh::{Mesh, MeshHealth, MeshPrimitive};
 pub use mesher::{Field, MeshError, MeshOptions, mesh_field};
 pub use model::{
-    GenerateError, GenerateOptions, Generated, Generator, SHIPPED_WEIGHTS, Timings, Weights,
-    WeightsError, find_weights, shipped_weights_path, source_models,
+    CpuGenerator, GenerateError, GenerateOptions, Generated, Generator, SHIPPED_WEIGHTS, Timings,
+    Weights, WeightsError, find_weights, shipped_weights_path, source_models,
 };
 pub use prompt::{Description, ParsedPrompt, PartDescription, PromptError, parse};

@@ -10,7 +10,7 @@ use web_time::Instant;
 use kiln_asset::metadata::{ItemFacts, MAX_JSON_INTEGER};
 use kiln_asset::{ItemMetadata, ItemUri, Sha256Hex};
 use kiln_chain::B256;
-use kiln_gen::Generated;
+use kiln_gen::{GenerateOptions, Generated};
 use kiln_ipfs::{Blockstore, Cid, ImportProfile, file_cid};
 use serde::{Deserialize, Serialize};
 
@@ -20,8 +20,14 @@ pub trait Generate {
     /// sha256 of the weights it runs, in hex.
     fn weights_sha256(&self) -> String;
 
-    /// Runs the model on `prompt` with `seed`, with the default options exports use.
-    fn generate(&self, prompt: &str, seed: u64) -> Result<Generated, String>;
+    /// Runs the model on `prompt` with `seed` and an item's `options` (its triangle budget and
+    /// shading, [`GenerateOptions::for_item`]).
+    fn generate(
+        &self,
+        prompt: &str,
+        seed: u64,
+        options: &GenerateOptions,
+    ) -> Result<Generated, String>;
 
     /// The generator running the weights whose sha256 is `sha256`, where this one can find
     /// them (an item made with earlier weights names them, and Kiln keeps them): what
@@ -52,6 +58,35 @@ pub struct Recipe {
     pub created_unix: i64,
     /// sha256 of the weights the item is generated with, in hex.
     pub weights_sha256: String,
+    /// The CID of that weights file under `profile`, where the creator stored it
+    /// ([`store_weights`]): the metadata names it, so that a verifier without Kiln's files can
+    /// fetch the exact weights. `None` for recipes written before weights were published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights_cid: Option<String>,
+    /// The triangle budget the creator chose (`None`: the generator's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_triangles: Option<u64>,
+    /// Flat-shaded faces, as the creator chose.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub flat: bool,
+}
+
+/// The CID of a weights file under `profile`: the address new items' metadata names.
+pub fn weights_cid(weights: &[u8], profile: ImportProfile) -> Result<Cid, ExportError> {
+    file_cid(weights, profile)
+        .map(|file| file.root)
+        .map_err(|error| ExportError::Cid(error.to_string()))
+}
+
+/// Adds the weights file to the blockstore, pinned, and returns its CID under `profile` (the
+/// published step puts it on the IPFS node beside the files of the items that name it).
+pub fn store_weights(
+    store: &mut Blockstore,
+    weights: &[u8],
+    profile: ImportProfile,
+) -> Result<Cid, ExportError> {
+    let name = format!("kiln-gen weights {}", Sha256Hex::of(weights));
+    Ok(store.add_file_pinned(weights, profile, &name)?.root)
 }
 
 mod profile_text {
@@ -78,6 +113,12 @@ pub enum ExportError {
     SeedTooLarge(u64),
     #[error("the height must be between 0.01 and 1000 metres, not {0}")]
     Height(f32),
+    #[error(
+        "the triangle budget must be between {fewest} and {most} (what other players' clients draw), not {budget}",
+        fewest = Recipe::FEWEST_TRIANGLES,
+        most = kiln_asset::Limits::default().triangles
+    )]
+    MaxTriangles { budget: u64 },
     #[error("the external URL {url:?} cannot be used: {reason}")]
     ExternalUrl { url: String, reason: String },
     #[error("the item's metadata cannot be made: {0}")]
@@ -103,18 +144,31 @@ pub enum ExportError {
 }
 
 impl Recipe {
+    /// The block profile of [`Recipe::new`].
+    pub const DEFAULT_PROFILE: ImportProfile = ImportProfile::Legacy;
+    /// The smallest triangle budget an item may choose (a few boxes' worth).
+    pub const FEWEST_TRIANGLES: u64 = 100;
+
     /// A recipe with the defaults `kiln-cli create` and the client use: the prompt's height,
-    /// the legacy block profile, no external URL.
+    /// the legacy block profile, no external URL, no published weights.
     pub fn new(prompt: &str, seed: u64, weights_sha256: &str, created_unix: i64) -> Self {
         Self {
             prompt: prompt.to_owned(),
             seed,
             height: None,
-            profile: ImportProfile::Legacy,
+            profile: Self::DEFAULT_PROFILE,
             external_url: None,
             created_unix,
             weights_sha256: weights_sha256.to_owned(),
+            weights_cid: None,
+            max_triangles: None,
+            flat: false,
         }
+    }
+
+    /// What the generator is given for this item beside prompt and seed.
+    pub fn options(&self) -> GenerateOptions {
+        GenerateOptions::for_item(self.max_triangles, self.flat)
     }
 
     /// Refuses what cannot become valid metadata, before anything runs.
@@ -126,6 +180,12 @@ impl Recipe {
             && !(height.is_finite() && (0.01..=1000.0).contains(&height))
         {
             return Err(ExportError::Height(height));
+        }
+        if let Some(budget) = self.max_triangles
+            && !(Self::FEWEST_TRIANGLES..=kiln_asset::Limits::default().triangles as u64)
+                .contains(&budget)
+        {
+            return Err(ExportError::MaxTriangles { budget });
         }
         if let Some(url) = &self.external_url {
             ItemUri::normalise(url).map_err(|error| ExportError::ExternalUrl {
@@ -216,12 +276,23 @@ impl ItemFiles {
                 recipe.weights_sha256
             ))
         })?;
+        let weights_cid = recipe
+            .weights_cid
+            .as_deref()
+            .map(|text| {
+                Cid::try_from(text)
+                    .map_err(|error| ExportError::Cid(format!("weights CID {text:?}: {error}")))
+            })
+            .transpose()?;
         let metadata = ItemMetadata::for_item(&ItemFacts {
             prompt: &recipe.prompt,
             seed: recipe.seed,
             description: &generated.description,
             generator_version: env!("CARGO_PKG_VERSION"),
             weights_sha256,
+            weights_cid,
+            max_triangles: recipe.max_triangles,
+            flat: recipe.flat,
             glb: &glb,
             vertices: mesh.vertex_count(),
             triangles: mesh.triangle_count(),
@@ -267,7 +338,7 @@ impl ItemFiles {
             recorded.as_ref()
         };
         let generated = generator
-            .generate(&recipe.prompt, recipe.seed)
+            .generate(&recipe.prompt, recipe.seed, &recipe.options())
             .map_err(ExportError::Generate)?;
         Self::make(recipe, &generated)
     }
@@ -370,15 +441,16 @@ pub fn write_all_or_none(files: &[(&Path, &[u8])]) -> Result<(), ExportError> {
     }
 }
 
-/// The GLB `generator` makes for `prompt` and `seed`, standing `height` metres tall (how
-/// verification compares a token's mesh with the model's).
+/// The GLB `generator` makes for `prompt`, `seed` and `options`, standing `height` metres tall
+/// (how verification compares a token's mesh with the model's).
 pub fn regenerate_glb(
     generator: &dyn Generate,
     prompt: &str,
     seed: u64,
+    options: &GenerateOptions,
     height: f32,
 ) -> Result<Vec<u8>, String> {
-    let generated = generator.generate(prompt, seed)?;
+    let generated = generator.generate(prompt, seed, options)?;
     let mut mesh = generated.mesh;
     // Items stand at their prompt's height unless exported with another; the metadata records
     // the height to a tenth of a millimetre.
@@ -405,6 +477,8 @@ mod tests {
         assert!(text.contains("\"profile\":\"v1-2025\""), "{text}");
         assert_eq!(serde_json::from_str::<Recipe>(&text).unwrap(), recipe);
         recipe.check().unwrap();
+        // Recipes written before weights were published have no CID, and read back.
+        assert!(!text.contains("weights_cid"), "{text}");
 
         recipe.seed = MAX_JSON_INTEGER + 1;
         assert!(matches!(recipe.check(), Err(ExportError::SeedTooLarge(_))));
@@ -413,6 +487,19 @@ mod tests {
         assert!(matches!(recipe.check(), Err(ExportError::Height(_))));
         recipe.height = Some(f32::NAN);
         assert!(matches!(recipe.check(), Err(ExportError::Height(_))));
+        recipe.height = None;
+        recipe.max_triangles = Some(2000);
+        recipe.flat = true;
+        recipe.check().unwrap();
+        let text = serde_json::to_string(&recipe).unwrap();
+        assert_eq!(serde_json::from_str::<Recipe>(&text).unwrap(), recipe);
+        assert_eq!(recipe.options().max_triangles, 2000);
+        assert!(recipe.options().flat);
+        recipe.max_triangles = Some(10);
+        assert!(matches!(
+            recipe.check(),
+            Err(ExportError::MaxTriangles { budget: 10 })
+        ));
     }
 
     #[test]

@@ -372,7 +372,18 @@ fn item_cids(exported: &ExportedItem) -> [(&'static str, Option<Cid>); 3] {
     ]
 }
 
-/// Puts the three files' DAGs on the configured node and/or pinning service, pinned there.
+/// The CID of the weights file the item's metadata names, where it names one.
+fn weights_cid(exported: &ExportedItem) -> Option<Cid> {
+    let provenance = exported.metadata.kiln.as_ref()?;
+    match &provenance.generator.weights {
+        Some(ItemUri::Ipfs { cid, path }) if path.is_empty() => Some(*cid),
+        _ => None,
+    }
+}
+
+/// Puts the three files' DAGs on the configured node and/or pinning service, pinned there, and
+/// the weights file the metadata names where the local blockstore has it (the creator stored
+/// it; an item exported elsewhere may come without).
 async fn publish_files(
     item: &OutboxItem,
     store: &Blockstore,
@@ -392,6 +403,14 @@ async fn publish_files(
             detail: "the metadata names no IPFS CID for it".into(),
         })?;
         cids.push((file, cid));
+    }
+    let mut unpublished_weights = None;
+    if let Some(cid) = weights_cid(&exported) {
+        if store.has(&cid)? {
+            cids.push(("the weights", cid));
+        } else {
+            unpublished_weights = Some(cid);
+        }
     }
     let mut done = Vec::new();
     let mut origins = Vec::new();
@@ -437,6 +456,11 @@ async fn publish_files(
                 })?;
         }
         done.push("pinned by the pinning service".into());
+    }
+    if let Some(cid) = unpublished_weights {
+        done.push(format!(
+            "the weights it names ({cid}) are not in the local blockstore and were not published"
+        ));
     }
     Ok(done.join("; "))
 }

@@ -5,6 +5,8 @@
 use kiln_asset::{ItemMetadata, ItemUri, Limits, Sha256Hex, glb_positions};
 use kiln_chain::{Chain, TokenId};
 use kiln_ipfs::{Blockstore, Cid, GatewayClient};
+
+use crate::Generate;
 use serde::Serialize;
 
 /// How far a re-generated mesh may lie from the published one: the mean distance between
@@ -207,8 +209,8 @@ pub async fn verify<C: Chain>(
         return report.done();
     }
 
-    // The generator, run again: the one with the weights the item names, the running one or
-    // earlier weights Kiln keeps.
+    // The generator, run again: the one with the weights the item names, the running one,
+    // earlier weights Kiln keeps, or else the weights fetched by the CID the metadata names.
     let local_weights = generator.weights_sha256();
     let recorded = provenance.generator.weights_sha256.to_string();
     let earlier = if recorded == local_weights {
@@ -216,32 +218,100 @@ pub async fn verify<C: Chain>(
     } else {
         generator.with_weights(&recorded)
     };
-    if !report.check(
-        "weights",
-        if recorded == local_weights {
-            Ok(format!(
-                "{} {} with weights {local_weights}",
-                provenance.generator.name, provenance.generator.version
-            ))
-        } else if earlier.is_some() {
-            Ok(format!(
-                "{} {} with earlier weights {recorded}, kept beside the running {local_weights}",
-                provenance.generator.name, provenance.generator.version
-            ))
-        } else {
-            Err(format!(
-                "made with weights {recorded}, this Kiln has {local_weights} and not those: it cannot be re-run here"
-            ))
-        },
-    ) {
+    let named_weights = match &provenance.generator.weights {
+        Some(ItemUri::Ipfs { cid, path }) if path.is_empty() => Some(*cid),
+        _ => None,
+    };
+    let fetched = match named_weights {
+        Some(cid) if recorded != local_weights && earlier.is_none() => {
+            Some(fetch_weights(content, &cid, &recorded).await)
+        }
+        _ => None,
+    };
+    let (name, version) = (&provenance.generator.name, &provenance.generator.version);
+    let weights_check = match (&earlier, &fetched) {
+        _ if recorded == local_weights => Ok(format!("{name} {version} with weights {recorded}")),
+        (Some(_), _) => Ok(format!(
+            "{name} {version} with earlier weights {recorded}, kept beside the running {local_weights}"
+        )),
+        (None, Some(Ok(_))) => Ok(format!(
+            "{name} {version} with weights {recorded}, fetched by the CID the metadata names ({}) and checked by sha256",
+            named_weights.map(|cid| cid.to_string()).unwrap_or_default()
+        )),
+        (None, Some(Err(error))) => Err(format!(
+            "made with weights {recorded}, which this Kiln does not keep, and fetching them by the CID the metadata names failed: {error}"
+        )),
+        (None, None) => Err(format!(
+            "made with weights {recorded}, this Kiln has {local_weights} and not those, and the metadata names no CID to fetch them by: it cannot be re-run here"
+        )),
+    };
+    if !report.check("weights", weights_check) {
         return report.done();
     }
-    let generator = earlier.as_deref().unwrap_or(generator);
+    let generator = match (&earlier, &fetched) {
+        (Some(earlier), _) => earlier.as_ref(),
+        (None, Some(Ok(fetched))) => fetched as &dyn Generate,
+        _ => generator,
+    };
     let height = (provenance.bounding_box.max[1] - provenance.bounding_box.min[1]) as f32;
-    let outcome = crate::regenerate_glb(generator, &provenance.prompt, provenance.seed, height)
-        .and_then(|regenerated| compare(&glb, &regenerated));
+    let options = kiln_gen::GenerateOptions::for_item(provenance.max_triangles, provenance.flat);
+    let outcome = crate::regenerate_glb(
+        generator,
+        &provenance.prompt,
+        provenance.seed,
+        &options,
+        height,
+    )
+    .and_then(|regenerated| compare(&glb, &regenerated));
     report.check("re-generated mesh", outcome);
     report.done()
+}
+
+/// Weights fetched by their CID and checked against the sha256 the item records, loaded on
+/// the CPU: what a verifier without Kiln's files runs.
+struct FetchedWeights {
+    generator: kiln_gen::CpuGenerator,
+    sha256: String,
+}
+
+impl Generate for FetchedWeights {
+    fn weights_sha256(&self) -> String {
+        self.sha256.clone()
+    }
+
+    fn generate(
+        &self,
+        prompt: &str,
+        seed: u64,
+        options: &kiln_gen::GenerateOptions,
+    ) -> Result<kiln_gen::Generated, String> {
+        self.generator
+            .generate(prompt, seed, options)
+            .map_err(|error| error.to_string())
+    }
+}
+
+/// Fetches the weights file at `cid` (every block hashed), checks that it is the file whose
+/// sha256 the item records, and loads it.
+async fn fetch_weights(
+    content: &mut Content<'_>,
+    cid: &Cid,
+    sha256: &str,
+) -> Result<FetchedWeights, String> {
+    let bytes = content.fetch(cid).await?;
+    let digest = Sha256Hex::of(&bytes).to_string();
+    if digest != sha256 {
+        return Err(format!(
+            "the file at {cid} has sha256 {digest}, not the recorded {sha256}"
+        ));
+    }
+    let weights = kiln_gen::Weights::from_bytes(&bytes).map_err(|error| error.to_string())?;
+    let generator = kiln_gen::CpuGenerator::new(&weights, Default::default())
+        .map_err(|error| error.to_string())?;
+    Ok(FetchedWeights {
+        generator,
+        sha256: digest,
+    })
 }
 
 /// Compares a published GLB with a re-generated one: identical bytes, or geometry within

@@ -129,6 +129,13 @@ pub struct Provenance {
     /// How the files were cut into IPFS blocks (`legacy` or `v1-2025`): the same bytes get
     /// other CIDs under another profile, so checking a CID needs it.
     pub ipfs_profile: String,
+    /// The triangle budget the creator chose for the mesh (none: the generator's default), which
+    /// verification gives the generator again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_triangles: Option<u64>,
+    /// Whether the creator chose flat-shaded faces (a low-poly look).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub flat: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,6 +145,11 @@ pub struct GeneratorInfo {
     pub version: String,
     /// sha256 of the weights file the model ran with.
     pub weights_sha256: Sha256Hex,
+    /// The weights file on IPFS (`ipfs://CID`, no path): a verifier without Kiln's files fetches
+    /// the exact weights by it and checks them against `weights_sha256`. Items made before the
+    /// weights were published name none, and their metadata stays byte for byte as it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<ItemUri>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -240,6 +252,11 @@ pub struct ItemFacts<'a> {
     pub description: &'a kiln_gen::Description,
     pub generator_version: &'a str,
     pub weights_sha256: Sha256Hex,
+    /// Where the weights file is on IPFS, where the creator published it.
+    pub weights_cid: Option<kiln_ipfs::Cid>,
+    /// The triangle budget and flat shading the creator chose, if any.
+    pub max_triangles: Option<u64>,
+    pub flat: bool,
     pub glb: &'a [u8],
     pub vertices: usize,
     pub triangles: usize,
@@ -318,6 +335,7 @@ impl ItemMetadata {
                     name: "kiln-gen".to_owned(),
                     version: facts.generator_version.to_owned(),
                     weights_sha256: facts.weights_sha256,
+                    weights: facts.weights_cid.map(ItemUri::ipfs),
                 },
                 glb_sha256: Sha256Hex::of(facts.glb),
                 vertices: facts.vertices as u64,
@@ -325,6 +343,8 @@ impl ItemMetadata {
                 bounding_box,
                 created,
                 ipfs_profile: facts.ipfs_profile.name().to_owned(),
+                max_triangles: facts.max_triangles,
+                flat: facts.flat,
             }),
         })
     }
@@ -443,6 +463,9 @@ mod tests {
             description: &parsed.description,
             generator_version: "0.1.0",
             weights_sha256: Sha256Hex::of(b"weights"),
+            weights_cid: Some(kiln_ipfs::raw_cid(b"weights")),
+            max_triangles: None,
+            flat: false,
             glb: b"glb",
             vertices: 1200,
             triangles: 2396,
@@ -500,6 +523,37 @@ mod tests {
         assert_eq!(
             kiln["generator"]["weights_sha256"].as_str().unwrap().len(),
             64
+        );
+        assert_eq!(
+            kiln["generator"]["weights"],
+            format!("ipfs://{}", kiln_ipfs::raw_cid(b"weights"))
+        );
+    }
+
+    /// Metadata of items made before the weights were published and mesh choices recorded (no
+    /// `weights`, `max_triangles`, `flat`) reads back and writes out byte for byte the same:
+    /// their tokens' metadata digests stay valid. Choices made are written and read back.
+    #[test]
+    fn metadata_without_the_newer_fields_stays_as_it_was() {
+        let mut metadata = item(7).unwrap();
+        metadata.kiln.as_mut().unwrap().generator.weights = None;
+        let bytes = metadata.to_canonical_json();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        for field in ["\"weights\"", "max_triangles", "flat"] {
+            assert!(!text.contains(field), "{field}: {text}");
+        }
+        let read = ItemMetadata::from_canonical_json(&bytes, &Limits::default()).unwrap();
+        assert_eq!(read.to_canonical_json(), bytes);
+
+        let provenance = metadata.kiln.as_mut().unwrap();
+        provenance.max_triangles = Some(2000);
+        provenance.flat = true;
+        let bytes = metadata.to_canonical_json();
+        let read = ItemMetadata::from_canonical_json(&bytes, &Limits::default()).unwrap();
+        let provenance = read.kiln.unwrap();
+        assert_eq!(
+            (provenance.max_triangles, provenance.flat),
+            (Some(2000), true)
         );
     }
 

@@ -19,6 +19,17 @@ fn export(data_dir: &Path, name: &str, seed: u64) -> PathBuf {
 
 /// [`export`] with the weights at `weights`.
 fn export_with(data_dir: &Path, name: &str, seed: u64, weights: &Path) -> PathBuf {
+    export_with_args(data_dir, name, seed, weights, &[])
+}
+
+/// [`export_with`] and `extra` arguments.
+fn export_with_args(
+    data_dir: &Path,
+    name: &str,
+    seed: u64,
+    weights: &Path,
+    extra: &[&str],
+) -> PathBuf {
     let out = data_dir.join(name);
     let output = Command::new(env!("CARGO_BIN_EXE_kiln-cli"))
         .args([
@@ -27,6 +38,7 @@ fn export_with(data_dir: &Path, name: &str, seed: u64, weights: &Path) -> PathBu
             "--seed",
             &seed.to_string(),
         ])
+        .args(extra)
         .arg("--out-dir")
         .arg(&out)
         .arg("--weights")
@@ -218,8 +230,9 @@ fn create_goes_from_prompt_to_a_token_that_verifies() {
 /// The generator changes and old items keep verifying: an item made with other weights (a part
 /// generator trained here for a few steps, standing in for the weights before a change) is
 /// verified while the shipped weights run, by re-running the weights it names, found in a
-/// folder of kept weights; without that folder it cannot be re-run, and an item of the running
-/// weights verifies as before.
+/// folder of kept weights; without that folder, by fetching them by the CID its metadata names
+/// (export stored them in the blockstore); with neither, it cannot be re-run, and says why. An
+/// item of the running weights verifies as before.
 #[test]
 fn an_item_of_earlier_weights_verifies_after_the_weights_change() {
     let data = tempfile::tempdir().unwrap();
@@ -294,10 +307,28 @@ palette_width = 16
     );
 
     let (ok, report) = verify(data_dir, &old_token);
+    assert!(ok, "{report}");
+    let checks = report["checks"].as_array().unwrap();
+    let weights_check = checks.iter().find(|c| c["name"] == "weights").unwrap();
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(old_item.join("metadata.json")).unwrap()).unwrap();
+    let weights_uri = metadata["kiln"]["generator"]["weights"].as_str().unwrap();
+    let weights_cid = weights_uri.strip_prefix("ipfs://").unwrap();
+    assert!(
+        weights_check["detail"].as_str().unwrap().contains(&format!(
+            "fetched by the CID the metadata names ({weights_cid})"
+        )),
+        "{report}"
+    );
+
+    // Without the blocks (unpinned and collected), nothing can fetch them offline.
+    kiln(data_dir, &["store", "unpin", weights_cid]);
+    kiln(data_dir, &["store", "gc"]);
+    let (ok, report) = verify(data_dir, &old_token);
     assert!(!ok, "{report}");
     let (name, detail) = failure(&report);
     assert_eq!(name, "weights", "{report}");
-    assert!(detail.contains("cannot be re-run"), "{detail}");
+    assert!(detail.contains("fetching them by the CID"), "{detail}");
 
     let new_item = export(data_dir, "new", 4);
     let minted = kiln(data_dir, &["mint", new_item.to_str().unwrap()]);
@@ -307,4 +338,71 @@ palette_width = 16
         &[Path::new("--weights-dir"), &weights_dir],
     );
     assert!(ok, "{report}");
+}
+
+/// Items made with the field generator (version 1, the weights Kiln shipped before the part
+/// generator) verify while the part generator runs: Kiln keeps those weights in models/v1 and
+/// finds them by the sha256 the item names, with no option given.
+#[test]
+fn an_item_of_the_field_generator_verifies_while_the_part_generator_runs() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path();
+    let field_weights = shipped_weights().with_file_name("v1").join("kiln-gen.bin");
+    let old_item = export_with(data_dir, "v1", 2, &field_weights);
+    let minted = kiln(data_dir, &["mint", old_item.to_str().unwrap()]);
+    let (ok, report) = verify(data_dir, minted["token_id"].as_str().unwrap());
+    assert!(ok, "{report}");
+    let checks = report["checks"].as_array().unwrap();
+    let weights_check = checks.iter().find(|c| c["name"] == "weights").unwrap();
+    assert!(
+        weights_check["detail"]
+            .as_str()
+            .unwrap()
+            .contains("earlier weights"),
+        "{report}"
+    );
+}
+
+/// A creator's mesh choices (a triangle budget for game use, flat shading) reach the mesh, are
+/// recorded in the metadata, and verification makes the same mesh with them; a budget no client
+/// would draw is refused before the model runs.
+#[test]
+fn an_item_with_a_triangle_budget_records_it_and_verifies() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path();
+    let item = export_with_args(
+        data_dir,
+        "budget",
+        5,
+        &shipped_weights(),
+        &["--max-triangles", "800", "--flat"],
+    );
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(item.join("metadata.json")).unwrap()).unwrap();
+    assert_eq!(metadata["kiln"]["max_triangles"], 800, "{metadata}");
+    assert_eq!(metadata["kiln"]["flat"], true, "{metadata}");
+    let triangles = metadata["kiln"]["triangles"].as_u64().unwrap();
+    assert!((100..=800).contains(&triangles), "{triangles} triangles");
+    let minted = kiln(data_dir, &["mint", item.to_str().unwrap()]);
+    let (ok, report) = verify(data_dir, minted["token_id"].as_str().unwrap());
+    assert!(ok, "{report}");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_kiln-cli"))
+        .args([
+            "export",
+            "a red chair",
+            "--max-triangles",
+            "20",
+            "--out-dir",
+        ])
+        .arg(data_dir.join("too-few"))
+        .env("KILN_DATA_DIR", data_dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("triangle budget must be between 100"),
+        "{}",
+        stderr(&output)
+    );
 }

@@ -55,9 +55,26 @@ impl Default for GenerateOptions {
     fn default() -> Self {
         GenerateOptions {
             resolution: 48,
-            max_triangles: 10_000,
+            max_triangles: Self::DEFAULT_MAX_TRIANGLES,
             dense: false,
             flat: false,
+        }
+    }
+}
+
+impl GenerateOptions {
+    /// The triangle budget where none is chosen.
+    pub const DEFAULT_MAX_TRIANGLES: usize = 10_000;
+
+    /// The options of an item: what its creator chose (a triangle budget, flat shading; `None`
+    /// and `false` where nothing was chosen), the defaults otherwise, as its metadata records.
+    pub fn for_item(max_triangles: Option<u64>, flat: bool) -> Self {
+        GenerateOptions {
+            max_triangles: max_triangles.map_or(Self::DEFAULT_MAX_TRIANGLES, |n| {
+                usize::try_from(n).unwrap_or(usize::MAX)
+            }),
+            flat,
+            ..Self::default()
         }
     }
 }
@@ -121,6 +138,10 @@ enum Loaded<B: Backend> {
         space: TokenSpace,
     },
 }
+
+/// The generator on the CPU (burn's NdArray backend): what verification runs where it loads
+/// weights of its own, with no device to share.
+pub type CpuGenerator = Generator<burn::backend::NdArray>;
 
 impl<B: Backend> Generator<B> {
     pub fn new(weights: &Weights, device: B::Device) -> Result<Self, WeightsError> {
@@ -675,13 +696,13 @@ mod tests {
         assert_ne!(field(&a, "a red chair", 3), field(&a, "a blue chair", 3));
     }
 
-    /// The shipped weights' coarse-to-fine field agrees with the dense one wherever it matters:
+    /// The field generator's weights' (models/v1) coarse-to-fine field agrees with the dense one wherever it matters:
     /// the same sign everywhere and the network's own values near the surface, so the meshes
     /// are identical.
     #[test]
     fn coarse_to_fine_decoding_gives_the_dense_mesh() {
         let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/kiln-gen.bin");
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/v1/kiln-gen.bin");
         let weights = Weights::read(&path).unwrap();
         let generator = generator(&weights);
         for (prompt, seed) in [

@@ -30,7 +30,7 @@ use crate::prompt::parse;
 use crate::shapes::sample_shape;
 use crate::vocab::Material;
 
-/// Everything a training run depends on (models/kiln-gen.toml).
+/// Everything a field-generator training run depends on (models/v1/kiln-gen.toml).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrainConfig {
@@ -789,7 +789,7 @@ mod tests {
 
     #[test]
     fn the_shipped_config_parses() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/kiln-gen.toml");
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/v1/kiln-gen.toml");
         let config = TrainConfig::read(&path).unwrap();
         assert!(config.steps > 0 && config.batch > 0);
     }

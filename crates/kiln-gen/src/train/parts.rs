@@ -471,7 +471,11 @@ mod tests {
             ("geometry", |r| r.geometry),
             ("colour", |r| r.colour),
         ] {
-            eprintln!("{name}: {} -> {}", mean(first.clone(), pick), mean(last.clone(), pick));
+            eprintln!(
+                "{name}: {} -> {}",
+                mean(first.clone(), pick),
+                mean(last.clone(), pick)
+            );
         }
         assert!(mean(last.clone(), |r| r.presence) < 0.6 * mean(first.clone(), |r| r.presence));
         assert!(mean(last.clone(), |r| r.geometry) < 0.8 * mean(first.clone(), |r| r.geometry));
@@ -491,6 +495,22 @@ mod tests {
         .unwrap();
         assert_eq!(resumed.first(), Some(&121));
         assert_eq!(resumed.last(), Some(&140));
+    }
+
+    /// The shipped config is the part generator's, and a network of its size fits the browser's
+    /// download (at most 8 MB of weights: 4 bytes a parameter).
+    #[test]
+    fn the_shipped_config_parses_and_fits_the_browser() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/kiln-gen.toml");
+        assert!(crate::train::is_parts_config(&path).unwrap());
+        let config = PartsTrainConfig::read(&path).unwrap();
+        assert!(config.steps > 0 && config.batch > 0);
+        let network = config
+            .network
+            .init::<burn::backend::NdArray>(TokenSpace::CURRENT, &Default::default());
+        let bytes = burn::module::Module::num_params(&network) * 4;
+        assert!(bytes <= 8_000_000, "{bytes} bytes of weights");
     }
 
     /// The targets are the ground truth's own primitives: rebuilt from them, the object is the

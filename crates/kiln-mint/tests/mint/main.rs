@@ -31,6 +31,9 @@ fn export(dir: &Path, n: u32) {
         description: &parsed.description,
         generator_version: "test",
         weights_sha256: Sha256Hex::of(b"weights"),
+        weights_cid: None,
+        max_triangles: None,
+        flat: false,
         glb: &glb,
         vertices: 8,
         triangles: 12,
@@ -265,7 +268,12 @@ impl Generate for Tetrahedra {
         self.weights_sha256.clone()
     }
 
-    fn generate(&self, prompt: &str, seed: u64) -> Result<kiln_gen::Generated, String> {
+    fn generate(
+        &self,
+        prompt: &str,
+        seed: u64,
+        _options: &kiln_gen::GenerateOptions,
+    ) -> Result<kiln_gen::Generated, String> {
         let parsed = kiln_gen::parse(prompt).map_err(|error| error.to_string())?;
         let size = 1.0 + seed as f32;
         let positions = vec![
