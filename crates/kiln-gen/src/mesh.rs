@@ -98,6 +98,27 @@ impl Mesh {
     /// at the same position count as one: a hard edge or a flat-shaded face splits a vertex to
     /// give each face its own normal, and the surface stays closed.
     pub fn health(&self) -> MeshHealth {
+        let (edges, degenerate_triangles) = self.edge_uses();
+        MeshHealth {
+            bad_edges: edges.values().filter(|&&uses| uses != 2).count(),
+            degenerate_triangles,
+        }
+    }
+
+    /// [`Mesh::health`] of a mesh made of pieces each closed on its own (the part generator's):
+    /// an edge is bad only where an odd number of triangles use it (a hole), since two closed
+    /// pieces that touch share their edges (four uses) and each still encloses its volume.
+    pub fn health_of_pieces(&self) -> MeshHealth {
+        let (edges, degenerate_triangles) = self.edge_uses();
+        MeshHealth {
+            bad_edges: edges.values().filter(|&&uses| uses % 2 == 1).count(),
+            degenerate_triangles,
+        }
+    }
+
+    /// How many triangles use each edge, vertices welded by position; and the triangles without
+    /// area.
+    fn edge_uses(&self) -> (HashMap<(u32, u32), u32>, usize) {
         let mut welded: HashMap<[u32; 3], u32> = HashMap::new();
         let same: Vec<u32> = self
             .positions
@@ -121,10 +142,7 @@ impl Mesh {
                 *edges.entry((from.min(to), from.max(to))).or_default() += 1;
             }
         }
-        MeshHealth {
-            bad_edges: edges.values().filter(|&&uses| uses != 2).count(),
-            degenerate_triangles,
-        }
+        (edges, degenerate_triangles)
     }
 
     pub(crate) fn area(&self, a: u32, b: u32, c: u32) -> f32 {
@@ -215,11 +233,39 @@ mod tests {
         assert!(mesh.health().is_healthy(), "{:?}", mesh.health());
     }
 
+    /// Two closed pieces that touch along an edge: not manifold there, but closed.
+    #[test]
+    fn touching_closed_pieces_are_healthy_as_pieces_and_holes_are_not() {
+        let mut pair = tetrahedron();
+        let mirrored = tetrahedron();
+        let base = pair.positions.len() as u32;
+        // The second tetrahedron turned half a turn about the edge from (0,0,0) to (1,0,0)
+        // (0 − 0 is +0, whose bits are the first one's).
+        pair.positions
+            .extend(mirrored.positions.iter().map(|&[x, y, z]| [x, 0.0 - y, 0.0 - z]));
+        pair.colours.extend(&mirrored.colours);
+        for primitive in &mirrored.primitives {
+            pair.primitives.push(MeshPrimitive {
+                material: primitive.material,
+                indices: primitive.indices.iter().map(|i| i + base).collect(),
+            });
+        }
+        assert_eq!(pair.health().bad_edges, 1, "{:?}", pair.health());
+        assert!(
+            pair.health_of_pieces().is_healthy(),
+            "{:?}",
+            pair.health_of_pieces()
+        );
+        pair.primitives[3].indices.truncate(3);
+        assert!(!pair.health_of_pieces().is_healthy());
+    }
+
     #[test]
     fn holes_and_slivers_are_found() {
         let mut open = tetrahedron();
         open.primitives[1].indices.truncate(3);
         assert_eq!(open.health().bad_edges, 3);
+        assert_eq!(open.health_of_pieces().bad_edges, 3);
         let mut sliver = tetrahedron();
         sliver.positions[3] = [0.5, 0.0, 0.0];
         assert!(sliver.health().degenerate_triangles > 0);

@@ -162,7 +162,10 @@ fn eval_measures_the_shipped_model_above_its_floor() {
         held_out["thin_part_recall"].as_f64().unwrap() >= 0.9,
         "{report:#}"
     );
-    assert!(report["legs"]["exact"].as_f64().unwrap() >= 0.9, "{report:#}");
+    assert!(
+        report["legs"]["exact"].as_f64().unwrap() >= 0.9,
+        "{report:#}"
+    );
     assert!(
         held_out["colour_accuracy"].as_f64().unwrap() >= 0.85,
         "{report:#}"
