@@ -241,8 +241,12 @@ mod tests {
         let base = pair.positions.len() as u32;
         // The second tetrahedron turned half a turn about the edge from (0,0,0) to (1,0,0)
         // (0 − 0 is +0, whose bits are the first one's).
-        pair.positions
-            .extend(mirrored.positions.iter().map(|&[x, y, z]| [x, 0.0 - y, 0.0 - z]));
+        pair.positions.extend(
+            mirrored
+                .positions
+                .iter()
+                .map(|&[x, y, z]| [x, 0.0 - y, 0.0 - z]),
+        );
         pair.colours.extend(&mirrored.colours);
         for primitive in &mirrored.primitives {
             pair.primitives.push(MeshPrimitive {
