@@ -142,13 +142,21 @@ type = "confirm_placing"
         })
     );
     assert!(ghost.is_file());
-    // In the outbox: one item, confirmed, its files pinned.
+    // In the outbox: one item, confirmed, its files pinned, and the weights file its metadata
+    // names pinned beside them.
     let data_dir = DataDir::open(Some(data.clone())).unwrap();
     let items = data_dir.outbox().unwrap().all().unwrap();
     assert_eq!(items.len(), 1, "{items:?}");
     assert_eq!(items[0].state, Step::Confirmed);
     assert_eq!(items[0].token_id, Some(token));
-    assert_eq!(data_dir.blockstore().unwrap().pins().unwrap().len(), 3);
+    let pins = data_dir.blockstore().unwrap().pins().unwrap();
+    assert_eq!(pins.len(), 4, "{pins:?}");
+    let weights = pins
+        .iter()
+        .find(|pin| pin.name.starts_with("kiln-gen weights"))
+        .expect("the weights are pinned");
+    let recipe = items[0].recipe.as_ref().expect("the item has its recipe");
+    assert_eq!(recipe.weights_cid, Some(weights.cid.to_string()));
 
     // In the pictures: red tower pixels on its plot after, none before.
     let plot = kiln::PlotGrid::default().center_of(kiln::PlotCoord { x: 0, z: 1 });
