@@ -86,8 +86,17 @@ fn export_writes_three_files_that_point_at_each_other() {
         assert!(output.status.success(), "{}", stderr(&output));
         assert_eq!(&std::fs::read(&read).unwrap(), bytes, "{file}");
     }
+    // The three files, and the weights file the metadata names (by the CID it gives).
     let pins = json(&kiln_cli(&["store", "pins", "--json"], Some(&data)));
-    assert_eq!(pins.as_array().unwrap().len(), 3, "{pins}");
+    assert_eq!(pins.as_array().unwrap().len(), 4, "{pins}");
+    let weights = kiln.generator.weights.as_ref().unwrap().to_string();
+    assert!(
+        pins.as_array()
+            .unwrap()
+            .iter()
+            .any(|pin| format!("ipfs://{}", pin["cid"].as_str().unwrap()) == weights),
+        "{pins}"
+    );
 
     // The same prompt, seed, weights and time give the same bytes.
     let again = temp.path().join("again");

@@ -125,12 +125,25 @@ fn a_minted_item_verifies_and_each_kind_of_tampering_fails_with_its_reason() {
     assert_eq!(name, "re-generated mesh", "{report}");
     assert!(detail.contains("another mesh"), "{detail}");
 
-    // Another model's weights.
+    // Another model's weights: the file the metadata's CID names is not them, and then no CID
+    // at all.
     let other_model = export(data_dir, "other-model", 9);
     rewrite_metadata(&other_model, |metadata| {
         metadata.kiln.as_mut().unwrap().generator.weights_sha256 = Sha256Hex::of(b"other weights");
     });
     let minted = kiln(data_dir, &["mint", other_model.to_str().unwrap()]);
+    let (ok, report) = verify(data_dir, minted["token_id"].as_str().unwrap());
+    assert!(!ok);
+    let (name, detail) = failure(&report);
+    assert_eq!(name, "weights", "{report}");
+    assert!(detail.contains("not the recorded"), "{detail}");
+    let unnamed = export(data_dir, "unnamed-weights", 11);
+    rewrite_metadata(&unnamed, |metadata| {
+        let generator = &mut metadata.kiln.as_mut().unwrap().generator;
+        generator.weights_sha256 = Sha256Hex::of(b"other weights");
+        generator.weights = None;
+    });
+    let minted = kiln(data_dir, &["mint", unnamed.to_str().unwrap()]);
     let (ok, report) = verify(data_dir, minted["token_id"].as_str().unwrap());
     assert!(!ok);
     let (name, detail) = failure(&report);
