@@ -5,7 +5,7 @@
 //! fast gets the object of what they typed last); a request with its own answer channel
 //! (verification, through [`RemoteGenerator`]) is always answered. In a browser, verification
 //! cannot wait for another task (the tab has one thread), so it runs a CPU copy of the model
-//! where it is ([`CpuVerifier`]).
+//! where it is ([`kiln_mint::CpuModel`]).
 
 use std::time::Duration;
 
@@ -92,14 +92,8 @@ pub struct ModelWorker {
     pub replies: Receiver<Reply>,
     /// The model on the CPU for verification, once the weights are in.
     #[cfg(target_arch = "wasm32")]
-    verifier: std::sync::Arc<std::sync::OnceLock<CpuVerifier>>,
+    verifier: std::sync::Arc<std::sync::OnceLock<kiln_mint::CpuModel>>,
 }
-
-/// The model on the CPU, run where verification runs: in a browser the chain's task cannot
-/// wait for the model's (one thread), and a CPU generation takes half a second; on the
-/// desktop, the earlier weights an older item names (Kiln keeps them in models/ subfolders).
-#[derive(Clone)]
-pub struct CpuVerifier(std::sync::Arc<Generator<NdArray>>);
 
 /// Verification asked for before the weights are in (the page waits for nothing).
 #[cfg(target_arch = "wasm32")]
@@ -118,23 +112,6 @@ impl kiln_mint::Generate for ModelLoading {
         _options: &GenerateOptions,
     ) -> Result<Generated, String> {
         Err("the model is still loading in this tab: verify again in a moment".into())
-    }
-}
-
-impl kiln_mint::Generate for CpuVerifier {
-    fn weights_sha256(&self) -> String {
-        self.0.weights_sha256().to_owned()
-    }
-
-    fn generate(
-        &self,
-        prompt: &str,
-        seed: u64,
-        options: &GenerateOptions,
-    ) -> Result<Generated, String> {
-        self.0
-            .generate(prompt, seed, options)
-            .map_err(|error| error.to_string())
     }
 }
 
@@ -174,9 +151,9 @@ impl kiln_mint::Generate for RemoteGenerator {
     }
 
     fn with_weights(&self, sha256: &str) -> Option<Box<dyn kiln_mint::Generate + '_>> {
+        // Earlier weights Kiln keeps (models/ and its subfolders), on the CPU.
         let weights = Weights::read(&kiln_gen::find_weights(sha256, &[])?).ok()?;
-        let generator = Generator::<NdArray>::new(&weights, Default::default()).ok()?;
-        Some(Box::new(CpuVerifier(std::sync::Arc::new(generator))))
+        Some(Box::new(kiln_mint::CpuModel::new(&weights).ok()?))
     }
 }
 
@@ -198,9 +175,9 @@ impl ModelWorker {
                 }
             };
             #[cfg(target_arch = "wasm32")]
-            match Generator::<NdArray>::new(&weights, Default::default()) {
+            match kiln_mint::CpuModel::new(&weights) {
                 Ok(cpu) => {
-                    let _ = verifier_slot.set(CpuVerifier(std::sync::Arc::new(cpu)));
+                    let _ = verifier_slot.set(cpu);
                 }
                 Err(error) => warn!("verification cannot run in this tab: {error}"),
             }

@@ -210,26 +210,6 @@ fn a_scenario_that_cannot_run_says_why() {
     assert!(stderr.contains("nothing was minted"), "{stderr}");
 }
 
-/// The shipped model on the CPU, as a verifier anywhere runs it.
-struct CpuModel(kiln_gen::CpuGenerator);
-
-impl kiln_mint::Generate for CpuModel {
-    fn weights_sha256(&self) -> String {
-        self.0.weights_sha256().to_owned()
-    }
-
-    fn generate(
-        &self,
-        prompt: &str,
-        seed: u64,
-        options: &kiln_gen::GenerateOptions,
-    ) -> Result<kiln_gen::Generated, String> {
-        self.0
-            .generate(prompt, seed, options)
-            .map_err(|error| error.to_string())
-    }
-}
-
 #[test]
 fn the_model_runs_on_the_renderers_device_and_what_it_makes_verifies_on_the_cpu() {
     let dir = tempfile::tempdir().unwrap();
@@ -267,7 +247,8 @@ fn the_model_runs_on_the_renderers_device_and_what_it_makes_verifies_on_the_cpu(
 
     // Anyone verifies it with the model on a CPU: other bits, the same object.
     let weights = kiln_gen::Weights::read(&kiln_gen::shipped_weights_path().unwrap()).unwrap();
-    let model = CpuModel(kiln_gen::Generator::new(&weights, Default::default()).unwrap());
+    // The shipped model on the CPU, as a verifier anywhere runs it.
+    let model = kiln_mint::CpuModel::new(&weights).unwrap();
     let chain = Sandbox::open(&data).unwrap();
     let data_dir = DataDir::open(Some(data.clone())).unwrap();
     let mut store = data_dir.blockstore().unwrap();

@@ -39,6 +39,36 @@ pub trait Generate {
     }
 }
 
+/// The generator on the CPU holding weights of its own, as [`Generate`]: what verification runs
+/// for weights fetched by their CID, what a browser tab verifies with, and how a client runs
+/// earlier weights it keeps. Clones share the network.
+#[derive(Clone)]
+pub struct CpuModel(std::sync::Arc<kiln_gen::CpuGenerator>);
+
+impl CpuModel {
+    pub fn new(weights: &kiln_gen::Weights) -> Result<Self, kiln_gen::WeightsError> {
+        let generator = kiln_gen::CpuGenerator::new(weights, Default::default())?;
+        Ok(Self(std::sync::Arc::new(generator)))
+    }
+}
+
+impl Generate for CpuModel {
+    fn weights_sha256(&self) -> String {
+        self.0.weights_sha256().to_owned()
+    }
+
+    fn generate(
+        &self,
+        prompt: &str,
+        seed: u64,
+        options: &GenerateOptions,
+    ) -> Result<Generated, String> {
+        self.0
+            .generate(prompt, seed, options)
+            .map_err(|error| error.to_string())
+    }
+}
+
 /// Everything an item's files are made from: with the same weights, the same recipe gives the
 /// same files, which is what lets the outbox write an item down before its files exist.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

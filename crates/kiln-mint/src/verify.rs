@@ -267,37 +267,13 @@ pub async fn verify<C: Chain>(
     report.done()
 }
 
-/// Weights fetched by their CID and checked against the sha256 the item records, loaded on
-/// the CPU: what a verifier without Kiln's files runs.
-struct FetchedWeights {
-    generator: kiln_gen::CpuGenerator,
-    sha256: String,
-}
-
-impl Generate for FetchedWeights {
-    fn weights_sha256(&self) -> String {
-        self.sha256.clone()
-    }
-
-    fn generate(
-        &self,
-        prompt: &str,
-        seed: u64,
-        options: &kiln_gen::GenerateOptions,
-    ) -> Result<kiln_gen::Generated, String> {
-        self.generator
-            .generate(prompt, seed, options)
-            .map_err(|error| error.to_string())
-    }
-}
-
 /// Fetches the weights file at `cid` (every block hashed), checks that it is the file whose
 /// sha256 the item records, and loads it.
 async fn fetch_weights(
     content: &mut Content<'_>,
     cid: &Cid,
     sha256: &str,
-) -> Result<FetchedWeights, String> {
+) -> Result<crate::CpuModel, String> {
     let bytes = content.fetch(cid).await?;
     let digest = Sha256Hex::of(&bytes).to_string();
     if digest != sha256 {
@@ -306,12 +282,7 @@ async fn fetch_weights(
         ));
     }
     let weights = kiln_gen::Weights::from_bytes(&bytes).map_err(|error| error.to_string())?;
-    let generator = kiln_gen::CpuGenerator::new(&weights, Default::default())
-        .map_err(|error| error.to_string())?;
-    Ok(FetchedWeights {
-        generator,
-        sha256: digest,
-    })
+    crate::CpuModel::new(&weights).map_err(|error| error.to_string())
 }
 
 /// Compares a published GLB with a re-generated one: identical bytes, or geometry within
