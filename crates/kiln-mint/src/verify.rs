@@ -5,9 +5,9 @@
 use kiln_asset::{ItemMetadata, ItemUri, Limits, Sha256Hex, glb_positions};
 use kiln_chain::{Chain, TokenId};
 use kiln_ipfs::{Blockstore, Cid, GatewayClient};
+use serde::Serialize;
 
 use crate::Generate;
-use serde::Serialize;
 
 /// How far a re-generated mesh may lie from the published one: the mean distance between
 /// nearest vertices, as a share of the bounding box's diagonal. CPU and GPU runs of the same
