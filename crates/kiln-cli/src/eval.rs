@@ -116,6 +116,10 @@ pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
                 ("colour misses", &metrics.colour_misses),
                 ("thin parts missing", &metrics.thin_misses),
                 ("unhealthy", &metrics.unhealthy),
+                (
+                    "seeds varying less than half the data's",
+                    &metrics.least_varied,
+                ),
             ] {
                 if !list.is_empty() {
                     writeln!(out, "\n{what}, {set}: {}", list.join("; "))?;
