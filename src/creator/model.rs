@@ -41,11 +41,12 @@ pub struct WeightsFile {
 }
 
 impl WeightsFile {
-    fn of(bytes: Vec<u8>) -> Result<Self, String> {
+    /// The file `weights` were read from (their sha256 is the file's).
+    fn of(weights: &Weights, bytes: Vec<u8>) -> Result<Self, String> {
         let cid = kiln_mint::weights_cid(&bytes, kiln_mint::Recipe::DEFAULT_PROFILE)
             .map_err(|error| error.to_string())?;
         Ok(Self {
-            sha256: kiln_asset::Sha256Hex::of(&bytes).to_string(),
+            sha256: weights.sha256.clone(),
             cid: cid.to_string(),
             bytes: bytes.into(),
         })
@@ -246,7 +247,8 @@ async fn read_weights() -> Result<(Weights, WeightsFile), String> {
         (url, bytes)
     };
     let weights = Weights::from_bytes(&bytes).map_err(|error| format!("{name}: {error}"))?;
-    Ok((weights, WeightsFile::of(bytes)?))
+    let file = WeightsFile::of(&weights, bytes)?;
+    Ok((weights, file))
 }
 
 async fn run_model(

@@ -794,6 +794,15 @@ mod tests {
         }
     }
 
+    fn meshed(assembly: &Assembly, flat: bool) -> Mesh {
+        assembly
+            .mesh(&PieceMeshOptions {
+                flat,
+                ..PieceMeshOptions::default()
+            })
+            .unwrap()
+    }
+
     /// Every vertex lies on the primitive's surface, every primitive's mesh is closed, and the
     /// normals point out.
     #[test]
@@ -842,13 +851,7 @@ mod tests {
         ];
         for primitive in primitives {
             for flat in [false, true] {
-                let assembly = piece(primitive);
-                let mesh = assembly
-                    .mesh(&PieceMeshOptions {
-                        flat,
-                        ..PieceMeshOptions::default()
-                    })
-                    .unwrap();
+                let mesh = meshed(&piece(primitive), flat);
                 assert!(
                     mesh.health().is_healthy(),
                     "{primitive:?}: {:?}",
@@ -918,12 +921,7 @@ mod tests {
                 placed.center = Vec3::new(0.3, 0.1, -0.7);
                 placed.rotation = Quat::from_rotation_y(0.3);
                 placed.clip_below = Some(placed.center.y + cut);
-                let mesh = assembly
-                    .mesh(&PieceMeshOptions {
-                        flat,
-                        ..PieceMeshOptions::default()
-                    })
-                    .unwrap();
+                let mesh = meshed(&assembly, flat);
                 assert!(
                     mesh.health().is_healthy(),
                     "{primitive:?} flat {flat}: {:?}",

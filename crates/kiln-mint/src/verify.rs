@@ -275,13 +275,15 @@ async fn fetch_weights(
     sha256: &str,
 ) -> Result<crate::CpuModel, String> {
     let bytes = content.fetch(cid).await?;
-    let digest = Sha256Hex::of(&bytes).to_string();
-    if digest != sha256 {
+    // Read first (a file that is not weights says so); reading hashes the whole file.
+    let weights = kiln_gen::Weights::from_bytes(&bytes)
+        .map_err(|error| format!("the file at {cid}: {error}"))?;
+    if weights.sha256 != sha256 {
         return Err(format!(
-            "the file at {cid} has sha256 {digest}, not the recorded {sha256}"
+            "the file at {cid} has sha256 {}, not the recorded {sha256}",
+            weights.sha256
         ));
     }
-    let weights = kiln_gen::Weights::from_bytes(&bytes).map_err(|error| error.to_string())?;
     crate::CpuModel::new(&weights).map_err(|error| error.to_string())
 }
 

@@ -80,6 +80,14 @@ fn verify_with(data_dir: &Path, token: &str, extra: &[&Path]) -> (bool, serde_js
 }
 
 /// The first failed check's name and detail.
+/// The detail of the check named `name`.
+fn detail_of(report: &serde_json::Value, name: &str) -> String {
+    let checks = report["checks"].as_array().unwrap();
+    let check = checks.iter().find(|check| check["name"] == name);
+    let check = check.unwrap_or_else(|| panic!("no {name} check: {report}"));
+    check["detail"].as_str().unwrap().to_owned()
+}
+
 fn failure(report: &serde_json::Value) -> (String, String) {
     let check = report["checks"]
         .as_array()
@@ -302,17 +310,12 @@ palette_width = 16
         &[Path::new("--weights-dir"), &weights_dir],
     );
     assert!(ok, "{report}");
-    let checks = report["checks"].as_array().unwrap();
-    let weights_check = checks.iter().find(|c| c["name"] == "weights").unwrap();
     assert!(
-        weights_check["detail"]
-            .as_str()
-            .unwrap()
-            .contains("earlier weights"),
+        detail_of(&report, "weights").contains("earlier weights"),
         "{report}"
     );
     assert!(
-        checks.last().unwrap()["detail"]
+        report["checks"].as_array().unwrap().last().unwrap()["detail"]
             .as_str()
             .unwrap()
             .contains("bit-identical"),
@@ -321,14 +324,12 @@ palette_width = 16
 
     let (ok, report) = verify(data_dir, &old_token);
     assert!(ok, "{report}");
-    let checks = report["checks"].as_array().unwrap();
-    let weights_check = checks.iter().find(|c| c["name"] == "weights").unwrap();
     let metadata: serde_json::Value =
         serde_json::from_slice(&std::fs::read(old_item.join("metadata.json")).unwrap()).unwrap();
     let weights_uri = metadata["kiln"]["generator"]["weights"].as_str().unwrap();
     let weights_cid = weights_uri.strip_prefix("ipfs://").unwrap();
     assert!(
-        weights_check["detail"].as_str().unwrap().contains(&format!(
+        detail_of(&report, "weights").contains(&format!(
             "fetched by the CID the metadata names ({weights_cid})"
         )),
         "{report}"
@@ -365,13 +366,8 @@ fn an_item_of_the_field_generator_verifies_while_the_part_generator_runs() {
     let minted = kiln(data_dir, &["mint", old_item.to_str().unwrap()]);
     let (ok, report) = verify(data_dir, minted["token_id"].as_str().unwrap());
     assert!(ok, "{report}");
-    let checks = report["checks"].as_array().unwrap();
-    let weights_check = checks.iter().find(|c| c["name"] == "weights").unwrap();
     assert!(
-        weights_check["detail"]
-            .as_str()
-            .unwrap()
-            .contains("earlier weights"),
+        detail_of(&report, "weights").contains("earlier weights"),
         "{report}"
     );
 }
