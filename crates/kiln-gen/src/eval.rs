@@ -866,28 +866,17 @@ fn proportion_ordering<B: burn::tensor::backend::Backend>(
 /// Grid points inside the object with a neighbour outside, in cube units, thinned evenly to at
 /// most [`CHAMFER_POINTS`].
 fn surface_points(field: &Field) -> Vec<[f32; 3]> {
+    // Every surface passes within half a cell's diagonal of some grid point, however thin it
+    // is; the boundary of the grid points inside does not: a shovel's blade and shaft, thinner
+    // than a cell, can fall between grid points and leave no point at all, and one seed's
+    // empty object against another's whole one read as a jump of the cube's diagonal.
+    let band = field.spacing * 3f32.sqrt() / 2.0;
     let [nx, ny, nz] = field.dims;
-    let inside = |x: usize, y: usize, z: usize| field.distance[x + nx * (y + ny * z)] < 0.0;
     let mut points = Vec::new();
     for z in 0..nz {
         for y in 0..ny {
             for x in 0..nx {
-                if !inside(x, y, z) {
-                    continue;
-                }
-                let boundary = x == 0
-                    || y == 0
-                    || z == 0
-                    || x + 1 == nx
-                    || y + 1 == ny
-                    || z + 1 == nz
-                    || !inside(x - 1, y, z)
-                    || !inside(x + 1, y, z)
-                    || !inside(x, y - 1, z)
-                    || !inside(x, y + 1, z)
-                    || !inside(x, y, z - 1)
-                    || !inside(x, y, z + 1);
-                if boundary {
+                if field.distance[x + nx * (y + ny * z)].abs() <= band {
                     let at = [x, y, z];
                     points.push(std::array::from_fn(|axis| {
                         field.origin[axis] + at[axis] as f32 * field.spacing
@@ -1144,11 +1133,11 @@ mod tests {
         let a = surface_points(&ball(0.5, [0.0; 3]));
         let b = surface_points(&ball(0.5, [0.2, 0.0, 0.0]));
         assert!(!a.is_empty() && a.len() <= CHAMFER_POINTS);
-        // Every surface point lies on the ball's surface to within a grid spacing.
+        // Every surface point lies on the ball's surface to within half a cell's diagonal.
         let spacing = 2.0 / (GRID - 1) as f32;
         for p in &a {
             let r = (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]).sqrt();
-            assert!(r <= 0.5 && r > 0.5 - spacing * 1.8, "{p:?} at {r}");
+            assert!((r - 0.5).abs() <= spacing * 0.87, "{p:?} at {r}");
         }
         assert_eq!(chamfer(&a, &a), 0.0);
         let shifted = chamfer(&a, &b);
@@ -1157,6 +1146,48 @@ mod tests {
         assert!(chamfer(&a, &surface_points(&ball(0.5, [0.6, 0.0, 0.0]))) > shifted);
         assert_eq!(chamfer(&[], &[]), 0.0);
         assert!(chamfer(&a, &[]) > 3.0);
+    }
+
+    /// A slab thinner than a cell, lying between grid points, still has a surface: the old
+    /// boundary-of-inside points found none.
+    #[test]
+    fn a_slab_thinner_than_a_cell_between_grid_points_has_a_surface() {
+        let spacing = 2.0 / (GRID - 1) as f32;
+        let x0 = Field::cube_point(GRID, 10)[0] + spacing * 0.5;
+        let values: Vec<f32> = (0..GRID.pow(3))
+            .map(|index| (Field::cube_point(GRID, index)[0] - x0).abs() - spacing * 0.1)
+            .collect();
+        assert!(values.iter().all(|&d| d > 0.0), "no grid point is inside");
+        let count = values.len();
+        let slab = Field::cube_with(GRID, values, vec![[0.5; 3]; count], vec![0; count]);
+        let points = surface_points(&slab);
+        assert!(!points.is_empty());
+        assert!(points.iter().all(|p| (p[0] - x0).abs() < spacing));
+    }
+
+    /// Every category's ground truth shows a surface on the eval's grid at every seed, and its
+    /// seeds' variations are variations of one object: none lies further from another than a
+    /// fifth of the cube's width on average. (A shovel once read 1.76: seeds whose object
+    /// fell between grid points.)
+    #[test]
+    fn every_categorys_seed_variations_lie_close_on_the_eval_grid() {
+        let mut far = Vec::new();
+        for &category in Category::ALL {
+            let description = Description::plain(category);
+            let surfaces: Vec<Vec<[f32; 3]>> = (0..SEEDS)
+                .map(|seed| surface_points(&truth_field(&description, seed)))
+                .collect();
+            assert!(
+                surfaces.iter().all(|points| !points.is_empty()),
+                "{}: a seed's object leaves no surface point",
+                category.name()
+            );
+            let varied = mean_pairwise_chamfer(&surfaces);
+            if varied > 0.2 {
+                far.push(format!("{}: {varied:.3}", category.name()));
+            }
+        }
+        assert!(far.is_empty(), "{far:?}");
     }
 
     #[test]
@@ -1171,9 +1202,9 @@ mod tests {
         let collapsed = vec![variations[0].clone(); 4];
         let (mmd, coverage) = mmd_and_coverage(&collapsed, &variations);
         assert_eq!(coverage, 0.25);
-        assert!(mmd > 0.1, "{mmd}");
+        assert!(mmd > 0.05, "{mmd}");
         assert_eq!(mean_pairwise_chamfer(&collapsed), 0.0);
-        assert!(mean_pairwise_chamfer(&variations) > 0.1);
+        assert!(mean_pairwise_chamfer(&variations) > 0.05);
     }
 
     #[test]
