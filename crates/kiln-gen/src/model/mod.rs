@@ -950,6 +950,45 @@ mod tests {
         out
     }
 
+    /// The first part generator's weights (models/v2: every colour regressed, no colour
+    /// choice head) load as they are, keep their bytes and sha256 when written back, and
+    /// differ in layout from weights with a colour choice by exactly that head.
+    #[test]
+    fn part_weights_without_a_colour_choice_keep_their_layout() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/v2/kiln-gen.bin");
+        let bytes = std::fs::read(&path).unwrap();
+        let first = Weights::from_bytes(&bytes).unwrap();
+        assert_eq!(first.to_bytes(), bytes);
+        let WeightsModel::Parts(header) = &first.model else {
+            panic!("models/v2 holds a part generator")
+        };
+        assert!(!header.network.colour_choice);
+        let network = first.parts_network::<NdArray>(&Default::default()).unwrap();
+        assert_eq!(
+            Weights::from_parts_network(&network, header.network, header.space).sha256,
+            first.sha256
+        );
+        let item = generator(&first)
+            .generate("a red chair", 1, &GenerateOptions::default())
+            .unwrap();
+        assert!(item.mesh.triangle_count() > 100);
+
+        let config = PartsConfig {
+            colour_choice: false,
+            ..PartsConfig::tiny()
+        };
+        let device = Default::default();
+        let network: PartsNetwork<NdArray> = config.init(TokenSpace::CURRENT, &device);
+        let without = Weights::from_parts_network(&network, config, TokenSpace::CURRENT);
+        let read = Weights::from_bytes(&without.to_bytes()).unwrap();
+        read.parts_network::<NdArray>(&device).unwrap();
+        let with = parts_weights(3, TokenSpace::CURRENT);
+        let head = (PartsConfig::tiny().palette_width + 1) * parts::COLOUR_CHOICES;
+        // Half precision: two bytes a parameter, and the record's tag saying the head is there.
+        assert!(with.to_bytes().len() - without.to_bytes().len() >= head * 2);
+    }
+
     /// The part generator's weights survive their file, name their vocabulary and shapes,
     /// and generate the same object for the same prompt and seed.
     #[test]

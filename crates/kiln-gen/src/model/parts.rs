@@ -12,11 +12,14 @@
 //!    primitive, its centre, turn, size and whether it is cut below a height;
 //! 3. the palette head gives every part slot a colour and material from the palette condition
 //!    and the words said of that part, so "a red hilt" reaches the hilt in every category
-//!    that has one.
+//!    that has one. With [`PartsConfig::colour_choice`] a part's colour is a choice between its
+//!    own (regressed) colour and each named colour word's exact sRGB: a colour the prompt names
+//!    is then picked, not approximated, in combinations training never showed (a regressed
+//!    "blue mushroom" came out sky blue, ΔE00 28 from blue).
 
 use burn::module::Module;
 use burn::nn::{Embedding, EmbeddingConfig, Linear, LinearConfig};
-use burn::tensor::activation::{relu, sigmoid};
+use burn::tensor::activation::{relu, sigmoid, softmax};
 use burn::tensor::backend::Backend;
 use burn::tensor::{Int, Tensor, TensorData};
 use glam::{Quat, Vec3};
@@ -26,7 +29,7 @@ use super::tokens::{MAX_TOKENS, TokenSpace, Tokens};
 use crate::assembly::{Assembly, Piece};
 use crate::shapes::NOISE;
 use crate::shapes::sdf::{Placed, Primitive};
-use crate::vocab::{Category, Material};
+use crate::vocab::{Category, Colour, Material};
 
 /// Parts a category may have, in the order it lists them.
 pub const PART_POSITIONS: usize = 6;
@@ -49,6 +52,8 @@ pub(crate) const CLIP: usize = SIZE + 4;
 pub(crate) const CLIP_HEIGHT: usize = CLIP + 1;
 /// What the palette says of a part slot: three colour channels, one logit per material.
 pub const PALETTE_OUTPUTS: usize = 3 + Material::ALL.len();
+/// A part's colour choices: its own, then each named colour in [`Colour::ALL`]'s order.
+pub const COLOUR_CHOICES: usize = 1 + Colour::ALL.len();
 /// The smallest size the decoder makes of a primitive's dimension (cube units): a predicted
 /// size at or below zero is a sliver, not a hole.
 const MIN_SIZE: f32 = 0.004;
@@ -63,6 +68,11 @@ pub struct PartsConfig {
     /// Hidden layers of the trunk.
     pub trunk_layers: usize,
     pub palette_width: usize,
+    /// Whether a part's colour is chosen among its own and the named colours (see the module
+    /// comment). Absent in weights made before it existed, which regress every colour; left
+    /// out of the header when false so that their files keep their bytes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub colour_choice: bool,
 }
 
 impl Default for PartsConfig {
@@ -73,6 +83,7 @@ impl Default for PartsConfig {
             trunk_width: 512,
             trunk_layers: 3,
             palette_width: 128,
+            colour_choice: true,
         }
     }
 }
@@ -86,6 +97,7 @@ impl PartsConfig {
             trunk_width: 64,
             trunk_layers: 2,
             palette_width: 16,
+            colour_choice: true,
         }
     }
 
@@ -110,6 +122,9 @@ impl PartsConfig {
             palette_slot: EmbeddingConfig::new(space.part_slots(), self.palette_width).init(device),
             palette_hidden: LinearConfig::new(self.palette_width, self.palette_width).init(device),
             palette_out: LinearConfig::new(self.palette_width, PALETTE_OUTPUTS).init(device),
+            colour_choice: self
+                .colour_choice
+                .then(|| LinearConfig::new(self.palette_width, COLOUR_CHOICES).init(device)),
         }
     }
 }
@@ -127,6 +142,8 @@ pub struct PartsNetwork<B: Backend> {
     palette_slot: Embedding<B>,
     palette_hidden: Linear<B>,
     palette_out: Linear<B>,
+    /// Last, so that weights without it keep their record's layout (see the weights module).
+    colour_choice: Option<Linear<B>>,
 }
 
 /// The network's raw outputs for a batch.
@@ -136,6 +153,9 @@ pub struct PartsOutput<B: Backend> {
     pub pieces: Tensor<B, 3>,
     /// [objects, part slots, PALETTE_OUTPUTS]: colour (sRGB 0..1) and material logits.
     pub palette: Tensor<B, 3>,
+    /// [objects, part slots, COLOUR_CHOICES]: the colour choice's logits, where the network
+    /// chooses colours (the palette's colour is then their softmax's mix).
+    pub colour_choice: Option<Tensor<B, 3>>,
 }
 
 impl<B: Backend> PartsNetwork<B> {
@@ -218,13 +238,51 @@ impl<B: Backend> PartsNetwork<B> {
             .reshape([objects, 1, width]);
         let slot_features = self.palette_slot.weight.val().reshape([1, slots, width]);
         let palette_hidden = relu(self.palette_words.forward(relu(parts)) + object + slot_features);
-        let raw = self
-            .palette_out
-            .forward(relu(self.palette_hidden.forward(palette_hidden)));
-        let colour = sigmoid(raw.clone().narrow(2, 0, 3));
+        let looks = relu(self.palette_hidden.forward(palette_hidden));
+        let raw = self.palette_out.forward(looks.clone());
+        let own = sigmoid(raw.clone().narrow(2, 0, 3));
+        let (colour, colour_choice) = match &self.colour_choice {
+            None => (own, None),
+            Some(layer) => {
+                let logits = layer.forward(looks);
+                let chances = softmax(logits.clone(), 2);
+                // The mix is what training sees; a confident choice makes it the named
+                // colour to within rounding.
+                let named: Vec<f32> = Colour::ALL
+                    .iter()
+                    .flat_map(|colour| colour.srgb().map(|c| f32::from(c) / 255.0))
+                    .collect();
+                let named = Tensor::<B, 2>::from_data(
+                    TensorData::new(named, [Colour::ALL.len(), 3]),
+                    device,
+                );
+                let rows = objects * slots;
+                let picked = chances
+                    .clone()
+                    .narrow(2, 1, Colour::ALL.len())
+                    .reshape([rows, Colour::ALL.len()])
+                    .matmul(named)
+                    .reshape([objects, slots, 3]);
+                (chances.narrow(2, 0, 1) * own + picked, Some(logits))
+            }
+        };
         let palette = Tensor::cat(vec![colour, raw.narrow(2, 3, Material::ALL.len())], 2);
-        PartsOutput { pieces, palette }
+        PartsOutput {
+            pieces,
+            palette,
+            colour_choice,
+        }
     }
+}
+
+/// Which colour choice a part's colour is: 1 + its index in [`Colour::ALL`] where it is a
+/// named colour's exact sRGB (so a default that happens to equal one is that one, the same
+/// colour), 0 (its own) otherwise.
+pub fn colour_choice_of(colour: [f32; 3]) -> usize {
+    Colour::ALL
+        .iter()
+        .position(|named| named.srgb().map(|c| f32::from(c) / 255.0) == colour)
+        .map_or(0, |index| index + 1)
 }
 
 /// One object's outputs read back from the device, made into an [`Assembly`].

@@ -5,7 +5,9 @@
 //!   length, that many bytes of JSON ([`PartsHeader`]: the network's shape, the sha256 of the
 //!   vocabulary it reads and every parameter tensor's shape), then burn's binary record of the
 //!   parameters in half precision. Loading checks the vocabulary and every shape, so weights
-//!   of another vocabulary or a damaged file are an error, never wrong output.
+//!   of another vocabulary or a damaged file are an error, never wrong output. The colour
+//!   choice head is the record's last field, an `Option`; weights without one (the first
+//!   part generator's) end where it would begin, as the field generator's palette below.
 //! - **Field generator** (version 1, what items made before 2026-12 name): the magic
 //!   `KILNGEN1`, a u32 length, JSON ([`NetworkConfig`]), then the record. Its palette head is
 //!   the record's last field, an `Option`. Files without one end where it would begin (they
@@ -27,7 +29,7 @@ use super::tokens::{TokenSpace, vocabulary_sha256};
 
 const MAGIC: &[u8; 8] = b"KILNGEN1";
 const PARTS_MAGIC: &[u8; 8] = b"KILNGEN2";
-/// How the record says "no palette head".
+/// How the record says "no palette head" (or "no colour choice head").
 const NO_PALETTE: u8 = 0;
 
 #[derive(Debug, thiserror::Error)]
@@ -252,9 +254,13 @@ impl Weights {
         config: PartsConfig,
         space: TokenSpace,
     ) -> Self {
-        let record = BinBytesRecorder::<HalfPrecisionSettings>::default()
+        let mut record = BinBytesRecorder::<HalfPrecisionSettings>::default()
             .record(network.clone().into_record(), ())
             .expect("serialising parameters to memory does not fail");
+        if !config.colour_choice {
+            debug_assert_eq!(record.last(), Some(&NO_PALETTE));
+            record.pop();
+        }
         let mut weights = Weights {
             model: WeightsModel::Parts(PartsHeader {
                 network: config,
@@ -300,8 +306,12 @@ impl Weights {
                 first_difference(&expected, &header.tensors)
             )));
         }
+        let mut bytes = self.record.clone();
+        if !header.network.colour_choice {
+            bytes.push(NO_PALETTE);
+        }
         let record = BinBytesRecorder::<HalfPrecisionSettings>::default()
-            .load(self.record.clone(), device)
+            .load(bytes, device)
             .map_err(|error| WeightsError::Damaged(error.to_string()))?;
         let network = empty.load_record(record);
         let loaded = tensor_shapes(&network);

@@ -23,8 +23,9 @@ use super::TrainError;
 use crate::assembly::{Assembly, canonical_rotation};
 use crate::data::Sampler;
 use crate::model::parts::{
-    CENTRE, CLIP, CLIP_HEIGHT, KIND, KINDS, PALETTE_OUTPUTS, PIECE_OUTPUTS, PIECES, PRESENCE,
-    PartsConfig, PartsNetwork, ROTATION, SIZE, encode_primitive, piece_slots,
+    CENTRE, CLIP, CLIP_HEIGHT, COLOUR_CHOICES, KIND, KINDS, PALETTE_OUTPUTS, PIECE_OUTPUTS, PIECES,
+    PRESENCE, PartsConfig, PartsNetwork, ROTATION, SIZE, colour_choice_of, encode_primitive,
+    piece_slots,
 };
 use crate::model::tokens::{TokenSpace, Tokens, tokenize};
 use crate::model::weights::Weights;
@@ -108,6 +109,8 @@ pub struct PartsStepReport {
     /// Mean L1 (cube units) of centres, sizes and cut heights of the pieces there.
     pub geometry: f32,
     pub rotation: f32,
+    /// Mean L1 of part colours (sRGB 0..1), plus the colour choice's cross-entropy where the
+    /// network chooses colours.
     pub colour: f32,
     pub material: f32,
     pub learning_rate: f64,
@@ -135,6 +138,9 @@ struct HostBatch {
     /// [objects × SLOTS × 3] and [objects × SLOTS]: each part slot's colour and material.
     colour: Vec<f32>,
     material: Vec<i64>,
+    /// [objects × SLOTS]: which colour choice each part slot's colour is
+    /// ([`colour_choice_of`]).
+    colour_choice: Vec<i64>,
     /// [objects × SLOTS]: 1 where the object has that part.
     has_slot: Vec<f32>,
 }
@@ -192,6 +198,7 @@ fn targets(
         clipped: vec![0.0; PIECES],
         colour: vec![0.5; SLOTS * 3],
         material: vec![0; SLOTS],
+        colour_choice: vec![0; SLOTS],
         has_slot: vec![0.0; SLOTS],
     };
     let slots = piece_slots(description.category, assembly);
@@ -217,6 +224,7 @@ fn targets(
         let part = piece.slot.index();
         out.colour[part * 3..][..3].copy_from_slice(&piece.colour);
         out.material[part] = piece.material.index() as i64;
+        out.colour_choice[part] = colour_choice_of(piece.colour) as i64;
         out.has_slot[part] = 1.0;
     }
     out
@@ -234,6 +242,7 @@ impl HostBatch {
         self.clipped.extend(other.clipped);
         self.colour.extend(other.colour);
         self.material.extend(other.material);
+        self.colour_choice.extend(other.colour_choice);
         self.has_slot.extend(other.has_slot);
     }
 }
@@ -314,12 +323,23 @@ fn loss<B: AutodiffBackend>(
     let palette = out.palette.reshape([slot_rows, PALETTE_OUTPUTS]);
     let has_slot = tensor::<B, 2>(host.has_slot, [slot_rows, 1], device);
     let slot_count = has_slot.clone().sum().clamp_min(1.0);
-    let colour = ((palette.clone().narrow(1, 0, 3)
+    let mut colour = ((palette.clone().narrow(1, 0, 3)
         - tensor::<B, 2>(host.colour, [slot_rows, 3], device))
     .abs()
         * has_slot.clone())
     .sum()
         / (slot_count.clone() * 3.0);
+    if let Some(logits) = out.colour_choice {
+        // The mix alone would settle for a blend of colours that lands near the target; the
+        // choice's cross-entropy makes the network commit to one.
+        let chosen = (log_softmax(logits.reshape([slot_rows, COLOUR_CHOICES]), 1)
+            .gather(1, ints::<B>(host.colour_choice, device))
+            * has_slot.clone())
+        .sum()
+        .neg()
+            / slot_count.clone();
+        colour = colour + chosen;
+    }
     let material = (log_softmax(palette.narrow(1, 3, Material::ALL.len()), 1)
         .gather(1, ints::<B>(host.material, device))
         * has_slot)
