@@ -260,7 +260,7 @@ pub fn glb_positions(bytes: &[u8], limits: &Limits) -> Result<Vec<[f32; 3]>, Glb
         if !read.insert(index) {
             continue;
         }
-        let accessor = &root.accessors[index];
+        let accessor = accessor(&root, index)?;
         let is_float_vec3 = matches!(
             (&accessor.component_type, &accessor.type_),
             (
@@ -378,7 +378,7 @@ pub fn read_glb(bytes: &[u8], limits: &Limits) -> Result<Mesh, GlbError> {
                     base
                 }
             };
-            let vertices = root.accessors[position].count.0;
+            let vertices = accessor(&root, position)?.count.0;
             let indices = match primitive.indices {
                 Some(indices) => read_indices(&root, bin, indices.value())?,
                 None => (0..vertices as u32).collect(),
@@ -451,9 +451,9 @@ fn elements<'a>(
 fn component_kind(
     root: &json::Root,
     index: usize,
-) -> (json::accessor::ComponentType, json::accessor::Type, bool) {
-    let accessor = &root.accessors[index];
-    match (&accessor.component_type, &accessor.type_) {
+) -> Result<(json::accessor::ComponentType, json::accessor::Type, bool), GlbError> {
+    let accessor = accessor(root, index)?;
+    Ok(match (&accessor.component_type, &accessor.type_) {
         (Checked::Valid(component), Checked::Valid(kind)) => {
             (component.0, *kind, accessor.normalized)
         }
@@ -462,7 +462,17 @@ fn component_kind(
             json::accessor::Type::Scalar,
             false,
         ),
-    }
+    })
+}
+
+/// The accessor a primitive names, which a hostile file may name past the end of the list.
+fn accessor(root: &json::Root, index: usize) -> Result<&json::Accessor, GlbError> {
+    root.accessors.get(index).ok_or_else(|| {
+        malformed(format!(
+            "an attribute names accessor {index}, but the file has {}",
+            root.accessors.len()
+        ))
+    })
 }
 
 fn read_floats<const N: usize>(
@@ -470,7 +480,7 @@ fn read_floats<const N: usize>(
     bin: &[u8],
     index: usize,
 ) -> Result<Vec<[f32; N]>, GlbError> {
-    let (component, kind, _) = component_kind(root, index);
+    let (component, kind, _) = component_kind(root, index)?;
     if component != json::accessor::ComponentType::F32 || kind.multiplicity() != N {
         return Err(malformed(format!(
             "accessor {index} is not {N} floats per element"
@@ -496,7 +506,7 @@ fn read_floats<const N: usize>(
 /// COLOR_0 as linear RGB in [0, 1]: float, or normalised unsigned 8- or 16-bit; RGB or RGBA.
 fn read_colours(root: &json::Root, bin: &[u8], index: usize) -> Result<Vec<[f32; 3]>, GlbError> {
     use json::accessor::{ComponentType, Type};
-    let (component, kind, normalized) = component_kind(root, index);
+    let (component, kind, normalized) = component_kind(root, index)?;
     if !matches!(kind, Type::Vec3 | Type::Vec4) {
         return Err(malformed(format!(
             "accessor {index} (COLOR_0) is not RGB or RGBA"
@@ -534,7 +544,7 @@ fn read_colours(root: &json::Root, bin: &[u8], index: usize) -> Result<Vec<[f32;
 /// Triangle indices: unsigned 8-, 16- or 32-bit scalars.
 fn read_indices(root: &json::Root, bin: &[u8], index: usize) -> Result<Vec<u32>, GlbError> {
     use json::accessor::{ComponentType, Type};
-    let (component, kind, _) = component_kind(root, index);
+    let (component, kind, _) = component_kind(root, index)?;
     if kind != Type::Scalar {
         return Err(malformed(format!(
             "accessor {index} (indices) is not scalar"
@@ -622,7 +632,7 @@ fn chunks(bytes: &[u8]) -> Result<(&[u8], Option<&[u8]>), GlbError> {
 
 /// An accessor's bytes lie inside its buffer view.
 fn check_accessor(root: &json::Root, index: usize) -> Result<(), GlbError> {
-    let accessor = &root.accessors[index];
+    let accessor = accessor(root, index)?;
     if accessor.sparse.is_some() {
         return Err(malformed(format!(
             "accessor {index} is sparse; Kiln reads dense accessors only"

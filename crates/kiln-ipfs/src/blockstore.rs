@@ -22,6 +22,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::Cid;
 use crate::block::{Block, BlockError, DAG_PB, RAW};
 use crate::import::{ImportError, ImportedFile, import_file};
+use crate::limits::{ReadBudget, ReadLimitError, ReadLimits};
 use crate::profile::ImportProfile;
 use crate::unixfs::decode_node_data;
 
@@ -41,6 +42,8 @@ CREATE TABLE IF NOT EXISTS pins (
 /// The local store of verified blocks and recursive pins.
 pub struct Blockstore {
     db: Connection,
+    /// What a file read out of the store may take ([`ReadLimits::default`] unless changed).
+    read_limits: ReadLimits,
 }
 
 /// A recursive pin: the root and every block below it survive garbage collection.
@@ -96,6 +99,8 @@ pub enum StoreError {
     Import(#[from] ImportError),
     #[error("cannot write the file: {0}")]
     Write(io::Error),
+    #[error(transparent)]
+    Limit(#[from] ReadLimitError),
 }
 
 impl Blockstore {
@@ -116,7 +121,10 @@ impl Blockstore {
         db.pragma_update(None, "synchronous", "FULL")?;
         db.busy_timeout(Duration::from_secs(30))?;
         db.execute_batch(SCHEMA)?;
-        Ok(Blockstore { db })
+        Ok(Blockstore {
+            db,
+            read_limits: ReadLimits::default(),
+        })
     }
 
     /// Stores `block`; returns whether it was new.
@@ -346,15 +354,28 @@ impl Blockstore {
         BlockReader { db: &self.db }.walk(root, read_leaves, visit)
     }
 
+    /// The limits file reads keep to.
+    pub fn read_limits(&self) -> ReadLimits {
+        self.read_limits
+    }
+
+    /// Reads files under other limits (tests; a tool that reads larger DAGs on purpose).
+    pub fn set_read_limits(&mut self, limits: ReadLimits) {
+        self.read_limits = limits;
+    }
+
     /// Writes the UnixFS file `root` to `out`; returns its size in bytes. Each block is verified
-    /// as it is read, and the total is checked against what the root declares.
+    /// as it is read, the read keeps to [`Self::read_limits`], and the total is checked against
+    /// what the root declares.
     pub fn read_file(&self, root: &Cid, mut out: impl Write) -> Result<u64, StoreError> {
         let store = BlockReader { db: &self.db };
-        let mut pending = vec![*root];
+        let mut budget = ReadBudget::new(self.read_limits, *root);
+        let mut pending = vec![(*root, 0)];
         let mut written = 0u64;
         let mut declared = None;
-        while let Some(cid) = pending.pop() {
+        while let Some((cid, depth)) = pending.pop() {
             let block = store.require(root, &cid)?;
+            budget.visit(depth, block.data().len() as u64)?;
             match cid.codec() {
                 RAW => {
                     out.write_all(block.data()).map_err(StoreError::Write)?;
@@ -379,7 +400,8 @@ impl Blockstore {
                     }
                     out.write_all(unixfs.inline).map_err(StoreError::Write)?;
                     written += unixfs.inline.len() as u64;
-                    pending.extend(node.links.iter().rev().map(|link| link.cid));
+                    budget.links(&cid, node.links.len())?;
+                    pending.extend(node.links.iter().rev().map(|link| (link.cid, depth + 1)));
                 }
                 codec => {
                     return Err(BlockError::UnsupportedCodec {

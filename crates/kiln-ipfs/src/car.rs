@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::Cid;
 use crate::block::{Block, BlockError};
 use crate::blockstore::{Blockstore, StoreError};
+use crate::limits::{ReadBudget, ReadLimitError};
 
 /// The largest header we accept. Real headers hold a few roots: tens of bytes.
 const MAX_HEADER_BYTES: u64 = 64 * 1024;
@@ -44,6 +45,8 @@ pub enum CarError {
     BadBlock { index: u64, source: BlockError },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Limit(#[from] ReadLimitError),
 }
 
 /// Writes the DAG under `root` from `store` as a CAR v1 with that one root, parents before
@@ -96,6 +99,17 @@ pub fn import_car(
     input: impl Read,
     pin_name: Option<&str>,
 ) -> Result<CarImport, CarError> {
+    import_car_within(store, input, pin_name, None)
+}
+
+/// [`import_car`] of a CAR that should hold one DAG, counting its blocks and bytes against
+/// `budget`: a gateway's answer for one root.
+pub(crate) fn import_car_within(
+    store: &mut Blockstore,
+    input: impl Read,
+    pin_name: Option<&str>,
+    mut budget: Option<ReadBudget>,
+) -> Result<CarImport, CarError> {
     let mut reader = CarReader::new(input)?;
     let roots = reader.roots().to_vec();
     let mut blocks = Vec::new();
@@ -104,6 +118,11 @@ pub fn import_car(
     let mut new_blocks = 0;
     // Stored in batches, so a large CAR never sits in memory whole.
     while let Some(block) = reader.next_block()? {
+        if let Some(budget) = &mut budget {
+            // Where in the DAG a CAR's block lies is not known until it is walked: the walk
+            // after the import checks depth and links.
+            budget.visit(0, block.data().len() as u64)?;
+        }
         pending_bytes += block.data().len();
         blocks.push(block);
         count += 1;

@@ -9,8 +9,9 @@ use std::fmt;
 use crate::Cid;
 use crate::block::{Block, BlockError};
 use crate::blockstore::{Blockstore, StoreError};
-use crate::car::{CarError, import_car};
+use crate::car::{CarError, import_car_within};
 use crate::http::{self, Attempt, RetryPolicy};
+use crate::limits::{ReadBudget, ReadLimitError, ReadLimits};
 
 /// A CAR answer larger than this is not held in memory; the fetch goes on block by block.
 const MAX_CAR_IN_MEMORY: usize = 64 * 1024 * 1024;
@@ -37,6 +38,9 @@ pub enum GatewayError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The DAG passes a read limit: the same DAG from any gateway would, so none other is asked.
+    #[error(transparent)]
+    Limit(#[from] ReadLimitError),
 }
 
 /// Why one gateway was passed over.
@@ -101,6 +105,7 @@ pub struct GatewayClient {
     http: reqwest::Client,
     gateways: Vec<reqwest::Url>,
     policy: RetryPolicy,
+    read_limits: ReadLimits,
 }
 
 impl GatewayClient {
@@ -130,7 +135,14 @@ impl GatewayClient {
             http,
             gateways,
             policy,
+            read_limits: ReadLimits::default(),
         })
+    }
+
+    /// Fetches under other limits than [`ReadLimits::default`].
+    pub fn with_read_limits(mut self, limits: ReadLimits) -> Self {
+        self.read_limits = limits;
+        self
     }
 
     /// Makes the whole DAG under `root` present in `store`, fetching what is missing from the
@@ -160,6 +172,7 @@ impl GatewayClient {
                         .await
                 }
                 Err(Skip::Store(error)) => return Err(error.into()),
+                Err(Skip::Limit(error)) => return Err(error.into()),
                 Err(Skip::Because(FailureReason::WrongBytes(detail))) => {
                     Err(Skip::Because(FailureReason::WrongBytes(detail)))
                 }
@@ -177,6 +190,7 @@ impl GatewayClient {
                     });
                 }
                 Err(Skip::Store(error)) => return Err(error.into()),
+                Err(Skip::Limit(error)) => return Err(error.into()),
                 Err(Skip::Because(reason)) => rejected.push(GatewayFailure {
                     gateway: name,
                     reason,
@@ -200,7 +214,8 @@ impl GatewayClient {
         let body = self
             .get(gateway, root, "car", CAR_TYPE, MAX_CAR_IN_MEMORY)
             .await?;
-        match import_car(store, &body[..], None) {
+        let budget = ReadBudget::new(self.read_limits, *root);
+        match import_car_within(store, &body[..], None, Some(budget)) {
             Ok(imported) => {
                 if !imported.roots.contains(root) && !imported.roots.is_empty() {
                     return Err(Skip::Because(FailureReason::WrongBytes(format!(
@@ -219,6 +234,7 @@ impl GatewayClient {
                 FailureReason::WrongBytes(format!("block {index} of the CAR: {source}")),
             )),
             Err(CarError::Store(error)) => Err(Skip::Store(error)),
+            Err(CarError::Limit(error)) => Err(Skip::Limit(error)),
             Err(error) => Err(Skip::Because(FailureReason::NotTrustless(
                 error.to_string(),
             ))),
@@ -226,7 +242,7 @@ impl GatewayClient {
     }
 
     /// Fetches each missing block of the DAG alone, verifying it before storing it and before
-    /// following its links.
+    /// following its links, within the read limits (each block counted once).
     async fn fetch_blocks(
         &self,
         gateway: &reqwest::Url,
@@ -235,9 +251,10 @@ impl GatewayClient {
         progress: &mut (dyn FnMut(u64) + Send),
         fetched: &mut u64,
     ) -> Result<(), Skip> {
-        let mut pending = vec![*root];
+        let mut budget = ReadBudget::new(self.read_limits, *root);
+        let mut pending = vec![(*root, 0)];
         let mut seen = HashSet::new();
-        while let Some(cid) = pending.pop() {
+        while let Some((cid, depth)) = pending.pop() {
             if !seen.insert(cid) {
                 continue;
             }
@@ -262,11 +279,14 @@ impl GatewayClient {
                     block
                 }
             };
-            let mut links = block.links().map_err(|error: BlockError| {
+            budget
+                .visit(depth, block.data().len() as u64)
+                .map_err(Skip::Limit)?;
+            let links = block.links().map_err(|error: BlockError| {
                 Skip::Because(FailureReason::WrongBytes(error.to_string()))
             })?;
-            links.reverse();
-            pending.extend(links);
+            budget.links(&cid, links.len()).map_err(Skip::Limit)?;
+            pending.extend(links.into_iter().rev().map(|link| (link, depth + 1)));
         }
         Ok(())
     }
@@ -377,6 +397,7 @@ async fn read_limited(
 enum Skip {
     Because(FailureReason),
     Store(StoreError),
+    Limit(ReadLimitError),
 }
 
 /// Whether `store` holds every block of the DAG under `root`.

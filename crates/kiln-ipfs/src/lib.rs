@@ -9,6 +9,7 @@
 //! - [`KuboClient`]: the Kubo RPC API of an IPFS node; every CID it returns is checked.
 //! - [`PinningClient`]: the IPFS Pinning Service API of hosted pinning services.
 //! - [`GatewayClient`]: verified reads from trustless HTTP gateways, with fallback across a list.
+//! - [`ReadLimits`]: how much of a DAG from outside any read takes before it refuses.
 
 mod block;
 mod blockstore;
@@ -17,6 +18,7 @@ mod gateway;
 mod http;
 mod import;
 mod kubo;
+mod limits;
 mod pinning;
 mod profile;
 mod unixfs;
@@ -31,5 +33,6 @@ pub use gateway::{
 pub use http::RetryPolicy;
 pub use import::{ImportError, ImportedFile, file_cid, import_file, raw_cid, raw_cid_of_sha256};
 pub use kubo::{KuboClient, KuboError, NodeIdentity};
+pub use limits::{ReadLimitError, ReadLimits};
 pub use pinning::{PinRequest, PinState, PinStatus, PinningClient, PinningError};
 pub use profile::{ImportProfile, UnknownProfile};

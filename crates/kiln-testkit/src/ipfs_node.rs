@@ -171,6 +171,40 @@ impl TrustlessGateway {
         TrustlessGateway { url, lie }
     }
 
+    /// A gateway serving the blocks of `store` (raw, and as a CAR of the DAG under the asked
+    /// root): what a hostile gateway, or the node of a hostile creator, would serve.
+    pub fn serving_store(store: Blockstore) -> TrustlessGateway {
+        let store = std::sync::Mutex::new(store);
+        let url = http_server::start(move |request, _runtime| {
+            let cid: Option<Cid> = request
+                .path
+                .strip_prefix("/ipfs/")
+                .and_then(|cid| cid.parse().ok());
+            let store = store.lock().unwrap();
+            let answer = cid.and_then(|cid| match request.query.as_str() {
+                "format=raw" => store
+                    .get(&cid)
+                    .ok()
+                    .flatten()
+                    .map(|block| ("application/vnd.ipld.raw", block.into_data())),
+                "format=car" => {
+                    let mut car = Vec::new();
+                    export_car(&store, &cid, &mut car).ok()?;
+                    Some(("application/vnd.ipld.car; version=1", car))
+                }
+                _ => None,
+            });
+            match answer {
+                Some((content_type, body)) => Response::new(200, content_type, body),
+                None => Response::new(404, "text/plain", b"not found".to_vec()),
+            }
+        });
+        TrustlessGateway {
+            url,
+            lie: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
     pub fn lie(&self, lie: bool) {
         self.lie.store(lie, Ordering::SeqCst);
     }

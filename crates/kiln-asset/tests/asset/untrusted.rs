@@ -2,7 +2,7 @@
 //! mutated GLBs and metadata never make a reader panic.
 
 use kiln_asset::metadata::ForeignOptions;
-use kiln_asset::{GlbError, ItemMetadata, LimitError, Limits, inspect_glb, write_glb};
+use kiln_asset::{GlbError, ItemMetadata, LimitError, Limits, inspect_glb, read_glb, write_glb};
 use proptest::prelude::*;
 
 use crate::glb::object;
@@ -90,6 +90,76 @@ fn malformed_files_are_clear_errors() {
     assert!(matches!(error, GlbError::External(_)), "{error}");
 }
 
+/// `glb` with its JSON chunk replaced by `edit` of it, the binary chunk kept.
+fn with_json(glb: &[u8], edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+    let json_length = u32::from_le_bytes(glb[12..16].try_into().unwrap()) as usize;
+    let mut json: serde_json::Value = serde_json::from_slice(&glb[20..20 + json_length]).unwrap();
+    edit(&mut json);
+    let mut json = serde_json::to_vec(&json).unwrap();
+    json.resize(json.len().div_ceil(4) * 4, b' ');
+    let bin = &glb[20 + json_length..];
+    let mut out = Vec::new();
+    out.extend_from_slice(b"glTF");
+    out.extend_from_slice(&2u32.to_le_bytes());
+    out.extend_from_slice(&((12 + 8 + json.len() + bin.len()) as u32).to_le_bytes());
+    out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+    out.extend_from_slice(b"JSON");
+    out.extend_from_slice(&json);
+    out.extend_from_slice(bin);
+    out
+}
+
+/// Every attribute and index accessor of every primitive of `json`, to point elsewhere.
+fn accessor_references(json: &mut serde_json::Value) -> Vec<&mut serde_json::Value> {
+    let mut references = Vec::new();
+    for mesh in json["meshes"].as_array_mut().unwrap() {
+        for primitive in mesh["primitives"].as_array_mut().unwrap() {
+            let primitive = primitive.as_object_mut().unwrap();
+            for (key, value) in primitive.iter_mut() {
+                match key.as_str() {
+                    "indices" => references.push(value),
+                    "attributes" => {
+                        references.extend(value.as_object_mut().unwrap().values_mut());
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    references
+}
+
+/// A NORMAL or COLOR_0 (or any) accessor named past the end of the list is a clear error of
+/// both readers, never a panic: every placed item is read, and in the browser a panic ends
+/// the tab for everyone who walks past.
+#[test]
+fn accessors_named_past_the_end_are_clear_errors() {
+    let (mesh, glb) = chair_glb();
+    assert_eq!(
+        read_glb(&glb, &Limits::default()).unwrap().triangle_count(),
+        mesh.triangle_count()
+    );
+    for attribute in ["NORMAL", "COLOR_0", "POSITION"] {
+        let bad = with_json(&glb, |json| {
+            for primitive in json["meshes"][0]["primitives"].as_array_mut().unwrap() {
+                primitive["attributes"][attribute] = serde_json::json!(4000);
+            }
+        });
+        let error = read_glb(&bad, &Limits::default()).unwrap_err();
+        assert!(
+            matches!(error, GlbError::Malformed(_)),
+            "{attribute}: {error}"
+        );
+        assert!(
+            error.to_string().contains("accessor"),
+            "{attribute}: {error}"
+        );
+        // The summary reads positions only: a bad one is its error too.
+        let summary = inspect_glb(&bad, &Limits::default());
+        assert_eq!(summary.is_err(), attribute == "POSITION", "{attribute}");
+    }
+}
+
 fn corpus_document() -> Vec<u8> {
     std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -164,6 +234,30 @@ proptest! {
         if let Ok(summary) = inspect_glb(&glb, &limits) {
             prop_assert!(summary.vertices <= limits.vertices);
             prop_assert!(summary.triangles <= limits.triangles);
+        }
+        if let Ok(mesh) = read_glb(&glb, &limits) {
+            prop_assert!(mesh.triangle_count() <= limits.triangles);
+        }
+    }
+
+    /// Accessor references moved anywhere, in range or not: both readers answer, and what
+    /// they read stays within the limits.
+    #[test]
+    fn accessors_pointed_anywhere_never_panic(
+        moves in prop::collection::vec((any::<prop::sample::Index>(), 0u64..40), 1..6),
+    ) {
+        let (_, glb) = chair_glb();
+        let moved = with_json(&glb, |json| {
+            let mut references = accessor_references(json);
+            for (which, to) in moves {
+                let count = references.len();
+                *references[which.index(count)] = serde_json::json!(to);
+            }
+        });
+        let limits = Limits::default();
+        let _ = inspect_glb(&moved, &limits);
+        if let Ok(mesh) = read_glb(&moved, &limits) {
+            prop_assert!(mesh.triangle_count() <= limits.triangles);
         }
     }
 

@@ -1,0 +1,153 @@
+//! DAGs built to make a reader spin are refused within the read limits: from the blockstore,
+//! and from a gateway serving them, block by block or as a CAR.
+
+use kiln_ipfs::{
+    Block, Blockstore, Cid, DAG_PB, GatewayClient, GatewayError, ImportProfile, ReadLimitError,
+    ReadLimits, StoreError,
+};
+use kiln_testkit::{TrustlessGateway, impatient};
+use multihash_codetable::{Code, MultihashDigest};
+
+/// A dag-pb bomb in `store`: `levels` UnixFS file nodes, each linking `links` times to the one
+/// below, over one raw leaf of one byte. Returns the root.
+fn dag_bomb(store: &Blockstore, levels: usize, links: usize) -> Cid {
+    let leaf = Block::raw(b"x".to_vec());
+    store.put(&leaf).unwrap();
+    let mut below = leaf.cid();
+    for _ in 0..levels {
+        let node = ipld_dagpb::PbNode {
+            links: (0..links)
+                .map(|_| ipld_dagpb::PbLink {
+                    cid: below,
+                    name: Some(String::new()),
+                    size: Some(1),
+                })
+                .collect(),
+            // UnixFS Data { Type: File }.
+            data: Some(vec![0x08, 0x02].into()),
+        };
+        let data = node.into_bytes();
+        let cid = Cid::new_v1(DAG_PB, Code::Sha2_256.digest(&data));
+        store.put(&Block::verified(cid, data).unwrap()).unwrap();
+        below = cid;
+    }
+    below
+}
+
+/// Three levels of 40,000 links to one leaf read out as 64 trillion leaves: refused at the
+/// root, before a link is followed.
+#[test]
+fn a_wide_dag_bomb_is_refused_at_its_root() {
+    let store = Blockstore::in_memory().unwrap();
+    let root = dag_bomb(&store, 3, 40_000);
+    let mut out = Vec::new();
+    match store.read_file(&root, &mut out) {
+        Err(StoreError::Limit(ReadLimitError::Links { cid, links, limit })) => {
+            assert_eq!((*cid, links, limit), (root, 40_000, 4_096));
+        }
+        other => panic!("the bomb was read: {other:?}"),
+    }
+    assert!(out.is_empty());
+}
+
+/// Under the link limit, the same bomb stops at the block limit (a block linked twice is read,
+/// and counted, twice); a deep chain at the depth limit; a large file at the byte limit. A real
+/// file of the largest size Kiln reads is within them all.
+#[test]
+fn bombs_under_the_link_limit_stop_at_the_other_limits() {
+    let mut store = Blockstore::in_memory().unwrap();
+    let root = dag_bomb(&store, 3, 4_000);
+    let error = store.read_file(&root, std::io::sink()).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            StoreError::Limit(ReadLimitError::Blocks { limit: 65_536, .. })
+        ),
+        "{error}"
+    );
+    let chain = dag_bomb(&store, 20, 1);
+    let error = store.read_file(&chain, std::io::sink()).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            StoreError::Limit(ReadLimitError::Depth { limit: 16, .. })
+        ),
+        "{error}"
+    );
+    let bytes = vec![7u8; 64 * 1024 * 1024];
+    for profile in [ImportProfile::Legacy, ImportProfile::V1_2025] {
+        let file = store.add_file(&bytes[..], profile).unwrap();
+        assert_eq!(
+            store.read_file(&file.root, std::io::sink()).unwrap(),
+            bytes.len() as u64
+        );
+    }
+    store.set_read_limits(ReadLimits {
+        bytes: 1_000,
+        ..ReadLimits::default()
+    });
+    let file = store
+        .add_file(&[1u8; 1_001][..], ImportProfile::Legacy)
+        .unwrap();
+    let error = store.read_file(&file.root, std::io::sink()).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            StoreError::Limit(ReadLimitError::Bytes { limit: 1_000, .. })
+        ),
+        "{error}"
+    );
+}
+
+/// A gateway serving the bomb, as a CAR or block by block: the fetch stops at the root's links
+/// with the limit's error (no other gateway is asked: the same CID is the same DAG anywhere),
+/// and a DAG of more distinct blocks than the limit stops at the limit's count.
+#[tokio::test]
+async fn a_gateway_serving_a_dag_bomb_is_refused_within_the_limits() {
+    let hostile = Blockstore::in_memory().unwrap();
+    let root = dag_bomb(&hostile, 3, 40_000);
+    let gateway = TrustlessGateway::serving_store(hostile);
+    let client = GatewayClient::with_policy(&[&gateway.url], impatient()).unwrap();
+    let mut store = Blockstore::in_memory().unwrap();
+    match client.fetch_dag(&root, &mut store, &mut |_| {}).await {
+        Err(GatewayError::Limit(ReadLimitError::Links { links: 40_000, .. })) => {}
+        other => panic!("the bomb was fetched: {other:?}"),
+    }
+    assert!(store.read_file(&root, std::io::sink()).is_err());
+
+    // 300 distinct leaves under one node, fetched under a limit of 100 blocks.
+    let hostile = Blockstore::in_memory().unwrap();
+    let leaves: Vec<Cid> = (0..300u32)
+        .map(|i| {
+            let leaf = Block::raw(i.to_le_bytes().to_vec());
+            hostile.put(&leaf).unwrap();
+            leaf.cid()
+        })
+        .collect();
+    let node = ipld_dagpb::PbNode {
+        links: leaves
+            .iter()
+            .map(|&cid| ipld_dagpb::PbLink {
+                cid,
+                name: Some(String::new()),
+                size: Some(4),
+            })
+            .collect(),
+        data: Some(vec![0x08, 0x02].into()),
+    };
+    let data = node.into_bytes();
+    let wide = Cid::new_v1(DAG_PB, Code::Sha2_256.digest(&data));
+    hostile.put(&Block::verified(wide, data).unwrap()).unwrap();
+    let gateway = TrustlessGateway::serving_store(hostile);
+    let client = GatewayClient::with_policy(&[&gateway.url], impatient())
+        .unwrap()
+        .with_read_limits(ReadLimits {
+            blocks: 100,
+            ..ReadLimits::default()
+        });
+    let mut store = Blockstore::in_memory().unwrap();
+    match client.fetch_dag(&wide, &mut store, &mut |_| {}).await {
+        Err(GatewayError::Limit(ReadLimitError::Blocks { limit: 100, .. })) => {}
+        other => panic!("the fetch went past the limit: {other:?}"),
+    }
+}
