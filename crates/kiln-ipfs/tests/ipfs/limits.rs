@@ -8,30 +8,32 @@ use kiln_ipfs::{
 use kiln_testkit::{TrustlessGateway, impatient};
 use multihash_codetable::{Code, MultihashDigest};
 
-/// A dag-pb bomb in `store`: `levels` UnixFS file nodes, each linking `links` times to the one
-/// below, over one raw leaf of one byte. Returns the root.
+/// A UnixFS file node in `store` linking to `links` (each said to hold one byte).
+fn file_node(store: &Blockstore, links: &[Cid]) -> Cid {
+    let node = ipld_dagpb::PbNode {
+        links: links
+            .iter()
+            .map(|&cid| ipld_dagpb::PbLink {
+                cid,
+                name: Some(String::new()),
+                size: Some(1),
+            })
+            .collect(),
+        // UnixFS Data { Type: File }.
+        data: Some(vec![0x08, 0x02].into()),
+    };
+    let data = node.into_bytes();
+    let cid = Cid::new_v1(DAG_PB, Code::Sha2_256.digest(&data));
+    store.put(&Block::verified(cid, data).unwrap()).unwrap();
+    cid
+}
+
+/// A dag-pb bomb in `store`: `levels` file nodes, each linking `links` times to the one below,
+/// over one raw leaf of one byte. Returns the root.
 fn dag_bomb(store: &Blockstore, levels: usize, links: usize) -> Cid {
     let leaf = Block::raw(b"x".to_vec());
     store.put(&leaf).unwrap();
-    let mut below = leaf.cid();
-    for _ in 0..levels {
-        let node = ipld_dagpb::PbNode {
-            links: (0..links)
-                .map(|_| ipld_dagpb::PbLink {
-                    cid: below,
-                    name: Some(String::new()),
-                    size: Some(1),
-                })
-                .collect(),
-            // UnixFS Data { Type: File }.
-            data: Some(vec![0x08, 0x02].into()),
-        };
-        let data = node.into_bytes();
-        let cid = Cid::new_v1(DAG_PB, Code::Sha2_256.digest(&data));
-        store.put(&Block::verified(cid, data).unwrap()).unwrap();
-        below = cid;
-    }
-    below
+    (0..levels).fold(leaf.cid(), |below, _| file_node(store, &vec![below; links]))
 }
 
 /// Three levels of 40,000 links to one leaf read out as 64 trillion leaves: refused at the
@@ -124,20 +126,7 @@ async fn a_gateway_serving_a_dag_bomb_is_refused_within_the_limits() {
             leaf.cid()
         })
         .collect();
-    let node = ipld_dagpb::PbNode {
-        links: leaves
-            .iter()
-            .map(|&cid| ipld_dagpb::PbLink {
-                cid,
-                name: Some(String::new()),
-                size: Some(4),
-            })
-            .collect(),
-        data: Some(vec![0x08, 0x02].into()),
-    };
-    let data = node.into_bytes();
-    let wide = Cid::new_v1(DAG_PB, Code::Sha2_256.digest(&data));
-    hostile.put(&Block::verified(wide, data).unwrap()).unwrap();
+    let wide = file_node(&hostile, &leaves);
     let gateway = TrustlessGateway::serving_store(hostile);
     let client = GatewayClient::with_policy(&[&gateway.url], impatient())
         .unwrap()
