@@ -12,6 +12,23 @@ use crate::chain::{ChainLog, Sent, TxStatus, decode_return};
 use crate::contract::KilnItems;
 use crate::{BlockRef, Chain, ChainError, TxOutcome};
 
+/// The most gas Kiln lets one of its transactions use, whatever a node estimates: a mint
+/// costs under 200,000 and a deployment a few million; an estimate above this is a broken or
+/// hostile node, and sending on it could spend a wallet's balance.
+pub(crate) const MOST_GAS: u64 = 15_000_000;
+
+/// The gas limit Kiln sends with: the node's estimate and a fifth more for state that changes
+/// between the estimate and the block.
+pub(crate) fn gas_limit(estimate: u64) -> Result<u64, String> {
+    (estimate <= MOST_GAS)
+        .then(|| estimate + estimate / 5)
+        .ok_or_else(|| {
+            format!(
+                "it estimated {estimate} gas for one transaction; Kiln sends at most {MOST_GAS}"
+            )
+        })
+}
+
 /// What a receipt says about the transaction `hash` it was asked for.
 pub(crate) fn receipt_status(
     hash: B256,
@@ -124,5 +141,22 @@ pub(crate) fn clip(text: &str) -> String {
     match text.char_indices().nth(MAX) {
         Some((end, _)) => format!("{:?}…", &text[..end]),
         None => format!("{text:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A node's estimate gets a fifth more; one no Kiln transaction needs (up to u64::MAX, which
+    /// overflowed the addition) is an answer Kiln refuses, not a limit it sends.
+    #[test]
+    fn gas_limits_add_a_fifth_and_refuse_estimates_no_transaction_needs() {
+        assert_eq!(gas_limit(100_000), Ok(120_000));
+        assert_eq!(gas_limit(MOST_GAS), Ok(MOST_GAS + MOST_GAS / 5));
+        for hostile in [MOST_GAS + 1, u64::MAX / 5 * 4 + 1, u64::MAX] {
+            let error = gas_limit(hostile).unwrap_err();
+            assert!(error.contains(&hostile.to_string()), "{error}");
+        }
     }
 }

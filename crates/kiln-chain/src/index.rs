@@ -198,7 +198,7 @@ impl Index {
         let from = match cursor {
             None => self.deployment.block,
             Some(cursor) if chain.block_hash(cursor.number).await? == Some(cursor.hash) => {
-                cursor.number + 1
+                cursor.number.saturating_add(1)
             }
             Some(cursor) => {
                 reorganised = true;

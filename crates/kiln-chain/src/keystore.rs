@@ -11,6 +11,8 @@ use alloy::signers::local::{LocalSignerError, PrivateKeySigner};
 /// The keystore file's name in the data directory's `keystore/` folder.
 pub const KEY_FILE: &str = "kiln-key.json";
 const ADDRESS_FILE: &str = "kiln-key.address";
+/// Where a key is written before it appears under [`KEY_FILE`], whole.
+const STAGING_DIR: &str = ".creating";
 
 /// Why the key could not be made or unlocked.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +59,9 @@ impl Keystore {
 
     /// The key's address, readable without the passphrase; `None` when there is no key.
     pub fn address(&self) -> Result<Option<Address>, KeystoreError> {
+        if !self.exists() {
+            return Ok(None);
+        }
         let path = self.dir.join(ADDRESS_FILE);
         match std::fs::read_to_string(&path) {
             Ok(text) => text
@@ -67,12 +72,20 @@ impl Keystore {
                     path,
                     detail: format!("not an address: {error}"),
                 }),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            // A create stopped between the key and its address: the key is whole.
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                Err(KeystoreError::Corrupt {
+                    path,
+                    detail: "the key's address was not written down; unlock the key once (`kiln-cli key address` asks for its passphrase, or mint) and it is written again".into(),
+                })
+            }
             Err(source) => Err(KeystoreError::Io { path, source }),
         }
     }
 
     /// Makes a new random key protected by `passphrase`; refuses to replace an existing one.
+    /// The key is written in a staging folder and linked into place, so it appears whole or
+    /// not at all, and of two creates at once one makes the key and the other says it exists.
     pub fn create(&self, passphrase: &str) -> Result<PrivateKeySigner, KeystoreError> {
         if passphrase.is_empty() {
             return Err(KeystoreError::EmptyPassphrase);
@@ -87,8 +100,27 @@ impl Keystore {
         };
         std::fs::create_dir_all(&self.dir).map_err(io)?;
         restrict_to_owner(&self.dir, 0o700).map_err(io)?;
+        // Each create stages in a folder of its own; one an interrupted create left is removed.
+        let staging = self
+            .dir
+            .join(format!("{STAGING_DIR}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir(&staging).map_err(io)?;
+        let made = self.stage_and_link(&staging, passphrase);
+        let _ = std::fs::remove_dir_all(&staging);
+        let signer = made?;
+        self.write_address(signer.address())?;
+        Ok(signer)
+    }
+
+    fn stage_and_link(
+        &self,
+        staging: &Path,
+        passphrase: &str,
+    ) -> Result<PrivateKeySigner, KeystoreError> {
+        let path = self.path();
         let (signer, _uuid) = PrivateKeySigner::new_keystore(
-            &self.dir,
+            staging,
             &mut rand::thread_rng(),
             passphrase,
             Some(KEY_FILE),
@@ -97,18 +129,34 @@ impl Keystore {
             path: path.clone(),
             detail: error.to_string(),
         })?;
-        restrict_to_owner(&path, 0o600).map_err(|source| KeystoreError::Io {
-            path: path.clone(),
+        let staged = staging.join(KEY_FILE);
+        let staged_io = |source| KeystoreError::Io {
+            path: staged.clone(),
             source,
-        })?;
-        let address_path = self.dir.join(ADDRESS_FILE);
-        std::fs::write(&address_path, format!("{}\n", signer.address())).map_err(|source| {
-            KeystoreError::Io {
-                path: address_path,
-                source,
+        };
+        restrict_to_owner(&staged, 0o600).map_err(staged_io)?;
+        std::fs::File::open(&staged)
+            .and_then(|file| file.sync_all())
+            .map_err(staged_io)?;
+        // A link never replaces: the key already there wins.
+        match std::fs::hard_link(&staged, &path) {
+            Ok(()) => Ok(signer),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                Err(KeystoreError::Exists { path })
             }
-        })?;
-        Ok(signer)
+            Err(source) => Err(KeystoreError::Io { path, source }),
+        }
+    }
+
+    /// Writes the key's address beside it, whole or not at all.
+    fn write_address(&self, address: Address) -> Result<(), KeystoreError> {
+        let path = self.dir.join(ADDRESS_FILE);
+        let temporary = self
+            .dir
+            .join(format!("{ADDRESS_FILE}.{}.tmp", std::process::id()));
+        std::fs::write(&temporary, format!("{address}\n"))
+            .and_then(|()| std::fs::rename(&temporary, &path))
+            .map_err(|source| KeystoreError::Io { path, source })
     }
 
     /// Decrypts the key with `passphrase`.
@@ -117,15 +165,21 @@ impl Keystore {
         if !path.exists() {
             return Err(KeystoreError::Missing { path });
         }
-        PrivateKeySigner::decrypt_keystore(&path, passphrase).map_err(|error| match error {
-            LocalSignerError::EthKeystoreError(eth_keystore::KeystoreError::MacMismatch) => {
-                KeystoreError::WrongPassphrase { path }
-            }
-            other => KeystoreError::Corrupt {
-                path,
-                detail: other.to_string(),
-            },
-        })
+        let signer =
+            PrivateKeySigner::decrypt_keystore(&path, passphrase).map_err(|error| match error {
+                LocalSignerError::EthKeystoreError(eth_keystore::KeystoreError::MacMismatch) => {
+                    KeystoreError::WrongPassphrase { path }
+                }
+                other => KeystoreError::Corrupt {
+                    path,
+                    detail: other.to_string(),
+                },
+            })?;
+        // Written again where a create stopped before it, or where it was lost.
+        if !matches!(self.address(), Ok(Some(address)) if address == signer.address()) {
+            self.write_address(signer.address())?;
+        }
+        Ok(signer)
     }
 
     /// Unlocks the key, or makes it on first use; says which.
@@ -196,5 +250,37 @@ mod tests {
             keystore.unlock("correct horse").unwrap().address(),
             signer.address()
         );
+    }
+
+    /// A create that stopped anywhere leaves either no key (and the next create makes one) or
+    /// the whole key (whose address unlocking writes again); never a half key that blocks
+    /// every create with "exists".
+    #[test]
+    fn an_interrupted_create_leaves_no_half_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let keystore = Keystore::in_data_dir(dir.path());
+        // Stopped while the key was written: a half file in the staging folder only.
+        let staging = dir
+            .path()
+            .join("keystore")
+            .join(format!("{STAGING_DIR}-{}", std::process::id()));
+        std::fs::create_dir_all(&staging).unwrap();
+        std::fs::write(staging.join(KEY_FILE), b"{\"crypto\": {\"ciph").unwrap();
+        assert!(!keystore.exists());
+        assert_eq!(keystore.address().unwrap(), None);
+        let signer = keystore.create("correct horse").unwrap();
+        assert!(!staging.exists(), "the staging folder was left");
+        assert_eq!(keystore.address().unwrap(), Some(signer.address()));
+
+        // Stopped between the key and its address.
+        std::fs::remove_file(dir.path().join("keystore").join(ADDRESS_FILE)).unwrap();
+        let error = keystore.address().unwrap_err();
+        assert!(error.to_string().contains("unlock the key once"), "{error}");
+        assert!(matches!(
+            keystore.create("correct horse"),
+            Err(KeystoreError::Exists { .. })
+        ));
+        keystore.unlock("correct horse").unwrap();
+        assert_eq!(keystore.address().unwrap(), Some(signer.address()));
     }
 }

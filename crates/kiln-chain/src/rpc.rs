@@ -18,7 +18,7 @@ use alloy::signers::local::PrivateKeySigner;
 use alloy::transports::{RpcError, TransportErrorKind};
 use serde::{Deserialize, Serialize};
 
-use crate::answers::{chain_log, check_kiln, clip, receipt_status};
+use crate::answers::{chain_log, check_kiln, clip, gas_limit, receipt_status};
 use crate::chain::{ChainLog, Sent, SignedTx, TxStatus};
 use crate::{BlockRef, Chain, ChainError, Deployment, Revert};
 
@@ -257,7 +257,7 @@ impl RpcChain {
                         self.provider.get_block_number().into_future(),
                     )
                     .await?;
-                if head + 1 >= number + self.options.confirmations {
+                if head.saturating_add(1) >= number.saturating_add(self.options.confirmations) {
                     return match status {
                         TxStatus::Mined(sent) => Ok(sent),
                         _ => Err(ChainError::Failed {
@@ -346,7 +346,7 @@ impl Chain for RpcChain {
         let fees = self
             .request("eth_feeHistory", self.provider.estimate_eip1559_fees())
             .await?;
-        let gas_limit = estimate + estimate / 5;
+        let gas_limit = gas_limit(estimate).map_err(|detail| self.bad_answer(detail))?;
         let need = U256::from(gas_limit) * U256::from(fees.max_fee_per_gas);
         let have = self
             .request(

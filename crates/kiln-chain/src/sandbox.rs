@@ -306,6 +306,13 @@ fn parse_state(bytes: &[u8], from: &str) -> Result<State, ChainError> {
             state.format
         )));
     }
+    // Every sandbox starts with its genesis block; without one, "the head" has no answer.
+    if state.blocks.is_empty() {
+        return Err(failed(
+            "it holds no blocks, not even the first; it is kept as it is: move it aside to start a new sandbox world"
+                .into(),
+        ));
+    }
     Ok(state)
 }
 

@@ -17,7 +17,7 @@ use alloy::rpc::types::{Block, Log as RpcLog, TransactionReceipt};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::answers::{chain_log, check_kiln, clip, receipt_status};
+use crate::answers::{chain_log, check_kiln, clip, gas_limit, receipt_status};
 use crate::chain::{ChainLog, Sent, SignedTx, TxStatus};
 use crate::{BlockRef, Chain, ChainError, Deployment, Revert};
 
@@ -485,8 +485,8 @@ impl<N: Eip1193, W: Eip1193> Chain for WalletChain<N, W> {
             )
             .await?,
         )?;
-        let estimate = estimate.to::<u64>();
-        transaction["gas"] = json!(format!("{:#x}", estimate + estimate / 5));
+        let gas = gas_limit(estimate.to::<u64>()).map_err(|detail| self.bad_answer(detail))?;
+        transaction["gas"] = json!(format!("{gas:#x}"));
         let hash: B256 = self
             .ask_wallet(
                 "sending the transaction",

@@ -59,7 +59,7 @@ pub enum ChainCommand {
 pub enum KeyCommand {
     /// Make the signing key (asks for a passphrase, or reads KILN_PASSPHRASE).
     Create,
-    /// Print the key's address (no passphrase needed).
+    /// Print the key's address (no passphrase needed, unless its address file was lost).
     Address,
 }
 
@@ -301,7 +301,13 @@ pub fn run_key(command: &KeyCommand, data_dir: &DataDir, json: bool) -> anyhow::
             }
         }
         KeyCommand::Address => KeyReport {
-            address: keystore.address()?,
+            address: match keystore.address() {
+                // The address file is lost or damaged; unlocking writes it again.
+                Err(kiln_chain::KeystoreError::Corrupt { .. }) if keystore.exists() => {
+                    Some(keystore.unlock(&passphrase(false)?)?.address())
+                }
+                address => address?,
+            },
             keystore: keystore.path(),
             created: false,
         },

@@ -34,23 +34,15 @@ pub struct IpfsTargets {
     #[arg(long, value_name = "URL", env = "KILN_IPFS_API")]
     node: Option<String>,
 
-    /// The API base of an IPFS Pinning Service, e.g. https://api.example.com/psa.
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "KILN_PINNING_SERVICE",
-        requires = "token"
-    )]
+    /// The API base of an IPFS Pinning Service, e.g. https://api.example.com/psa; its access
+    /// token comes from --token-file or KILN_PINNING_TOKEN.
+    #[arg(long, value_name = "URL", env = "KILN_PINNING_SERVICE")]
     pinning_service: Option<String>,
 
-    /// The pinning service's access token.
-    #[arg(
-        long,
-        value_name = "TOKEN",
-        env = "KILN_PINNING_TOKEN",
-        hide_env_values = true
-    )]
-    token: Option<String>,
+    /// A file holding the pinning service's access token (a token on the command line would
+    /// show in every user's `ps`).
+    #[arg(long, value_name = "PATH")]
+    token_file: Option<std::path::PathBuf>,
 }
 
 impl IpfsTargets {
@@ -63,10 +55,21 @@ impl IpfsTargets {
     }
 
     pub fn pinning(&self) -> anyhow::Result<Option<PinningClient>> {
-        Ok(match (&self.pinning_service, &self.token) {
-            (Some(endpoint), Some(token)) => Some(PinningClient::new(endpoint, token)?),
-            _ => None,
-        })
+        let Some(endpoint) = &self.pinning_service else {
+            return Ok(None);
+        };
+        let token = match &self.token_file {
+            Some(path) => std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the token file {}", path.display()))?
+                .trim()
+                .to_owned(),
+            None => std::env::var("KILN_PINNING_TOKEN").map_err(|_| {
+                anyhow::anyhow!(
+                    "the pinning service needs its access token: put it in a file and give --token-file PATH, or set KILN_PINNING_TOKEN"
+                )
+            })?,
+        };
+        Ok(Some(PinningClient::new(endpoint, &token)?))
     }
 }
 
@@ -83,7 +86,7 @@ struct Published {
 pub fn run(args: &PublishArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<()> {
     if args.target.is_empty() {
         bail!(
-            "nowhere to publish: give --node URL (an IPFS node's RPC API) and/or --pinning-service URL --token TOKEN"
+            "nowhere to publish: give --node URL (an IPFS node's RPC API) and/or --pinning-service URL --token-file PATH"
         );
     }
     let store = data_dir.blockstore()?;

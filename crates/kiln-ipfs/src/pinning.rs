@@ -105,13 +105,24 @@ struct PinResults {
 }
 
 /// A client of one pinning service, with one access token.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PinningClient {
     http: reqwest::Client,
     /// The API base, ending in `/`.
     base: reqwest::Url,
     token: String,
     policy: RetryPolicy,
+}
+
+/// Without the token: a client is printed in logs and error reports, its token never.
+impl std::fmt::Debug for PinningClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PinningClient")
+            .field("base", &self.base.as_str())
+            .field("token", &"(hidden)")
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
 }
 
 impl PinningClient {
@@ -438,6 +449,15 @@ mod tests {
         ));
         let client = PinningClient::new("https://psa.example/psa/pins/", "t").unwrap();
         assert_eq!(client.base.as_str(), "https://psa.example/psa/");
+    }
+
+    #[test]
+    fn a_client_prints_without_its_token() {
+        let client = PinningClient::new("https://psa.example/psa", "sEcReT-token-42").unwrap();
+        for printed in [format!("{client:?}"), format!("{client:#?}")] {
+            assert!(!printed.contains("sEcReT"), "{printed}");
+            assert!(printed.contains("psa.example"), "{printed}");
+        }
     }
 
     #[test]

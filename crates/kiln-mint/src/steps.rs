@@ -437,8 +437,8 @@ async fn publish_files(
                 .list(Some(cid))
                 .await
                 .map_err(|error| failed(error.to_string()))?;
-            let request_id = match existing.into_iter().next() {
-                Some(status) => status.request_id,
+            let request_id = match reusable_request(existing) {
+                Some(request_id) => request_id,
                 None => {
                     let name = format!("{}: {file}", exported.metadata.name);
                     service
@@ -463,6 +463,21 @@ async fn publish_files(
         ));
     }
     Ok(done.join("; "))
+}
+
+/// The request of an earlier attempt worth waiting for: pinned before queued, and never a
+/// failed one (it stays failed; waiting on it would fail every attempt from then on).
+fn reusable_request(existing: Vec<kiln_ipfs::PinStatus>) -> Option<String> {
+    use kiln_ipfs::PinState;
+    existing
+        .into_iter()
+        .filter(|status| status.status != PinState::Failed)
+        .min_by_key(|status| match status.status {
+            PinState::Pinned => 0,
+            PinState::Pinning => 1,
+            _ => 2,
+        })
+        .map(|status| status.request_id)
 }
 
 /// Mints the item unless the chain has its token already, and never sends a second
@@ -539,4 +554,40 @@ async fn mint<C: Chain>(
         receipt.tx.gas_used,
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(id: &str, state: &str) -> kiln_ipfs::PinStatus {
+        serde_json::from_value(serde_json::json!({
+            "requestid": id,
+            "status": state,
+            "created": "2026-12-03T12:00:00Z",
+            "pin": {"cid": "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"},
+        }))
+        .unwrap()
+    }
+
+    /// A failed pin request is never waited on again (it would fail every later attempt): a
+    /// new one is made; of live ones, the furthest along is waited for.
+    #[test]
+    fn a_failed_pin_request_is_not_reused() {
+        assert_eq!(reusable_request(vec![status("a", "failed")]), None);
+        assert_eq!(reusable_request(Vec::new()), None);
+        assert_eq!(
+            reusable_request(vec![
+                status("a", "failed"),
+                status("b", "queued"),
+                status("c", "pinned"),
+                status("d", "pinning"),
+            ]),
+            Some("c".into())
+        );
+        assert_eq!(
+            reusable_request(vec![status("a", "queued"), status("b", "failed")]),
+            Some("a".into())
+        );
+    }
 }

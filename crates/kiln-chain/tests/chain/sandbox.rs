@@ -125,5 +125,15 @@ fn a_sandbox_kept_as_bytes_comes_back_whole_and_bad_bytes_are_refused() {
         let error = Sandbox::from_bytes(&bytes[..bytes.len() / 2], "IndexedDB").unwrap_err();
         assert!(matches!(error, ChainError::Sandbox { .. }), "{error:?}");
         assert!(error.to_string().contains("IndexedDB"), "{error}");
+
+        // Well-formed, but without a block: refused when read, not a panic when asked for
+        // its head.
+        let mut state: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        state["blocks"] = serde_json::json!([]);
+        let error = Sandbox::from_bytes(&serde_json::to_vec(&state).unwrap(), "IndexedDB")
+            .map(|_| ())
+            .unwrap_err();
+        assert!(error.to_string().contains("no blocks"), "{error}");
+        assert!(error.to_string().contains("move it aside"), "{error}");
     });
 }

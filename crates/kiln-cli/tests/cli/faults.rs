@@ -200,6 +200,8 @@ fn an_ipfs_node_down_during_publish_keeps_the_item_and_resume_publishes_and_pins
     // The node is back, and a pinning service that pins on it is configured as well.
     let node = kiln_testkit::ipfs_node();
     let service = kiln_testkit::PinningService::start(&node.api);
+    let token_file = data.path().join("pinning-token");
+    std::fs::write(&token_file, format!("{}\n", service.token)).unwrap();
     let resumed = kiln(
         data.path(),
         &[
@@ -208,8 +210,8 @@ fn an_ipfs_node_down_during_publish_keeps_the_item_and_resume_publishes_and_pins
             &node.api,
             "--pinning-service",
             &service.url,
-            "--token",
-            &service.token,
+            "--token-file",
+            token_file.to_str().unwrap(),
         ],
     );
     assert_eq!(
