@@ -66,21 +66,55 @@ fn an_empty_mesh_renders_the_background_without_panicking() {
     assert_eq!(image.width(), 64);
 }
 
-/// Writes thumbnails of procedural objects to $KILN_THUMBNAIL_DIR, to look at.
+/// A thumbnail shows its object: framed (it fills a fair share of the picture, and it is not
+/// cut off at an edge) and in its colour. With $KILN_THUMBNAIL_DIR set, they are written there
+/// to look at as well.
 #[test]
-fn write_thumbnails_to_look_at() {
-    let Some(dir) = std::env::var_os("KILN_THUMBNAIL_DIR") else {
-        return;
-    };
-    for prompt in [
-        "a tall red chair with gold legs",
-        "a round white mushroom with red spots",
-        "a stone tower with a blue roof",
-        "a wooden sword with a gold hilt",
-        "a green tree",
-        "a blocky house",
+fn thumbnails_frame_their_object_in_its_colour() {
+    for (prompt, colour) in [
+        ("a tall red chair with gold legs", Some(0)),
+        ("a round white mushroom with red spots", None),
+        ("a stone tower with a blue roof", None),
+        ("a wooden sword with a gold hilt", None),
+        ("a green tree", Some(1)),
+        ("a blue vase", Some(2)),
     ] {
-        let path = std::path::Path::new(&dir).join(format!("{}.png", prompt.replace(' ', "-")));
-        std::fs::write(path, thumbnail_png(&object(prompt))).unwrap();
+        let mesh = object(prompt);
+        let image = render_thumbnail(&mesh, 96);
+        // The background is a vertical gradient: each row's left pixel is its colour.
+        let background = |y: u32| *image.get_pixel(0, y);
+        let object: Vec<[f32; 3]> = image
+            .enumerate_pixels()
+            .filter(|(_, y, pixel)| **pixel != background(*y))
+            .map(|(_, _, pixel)| [0, 1, 2].map(|c| f32::from(pixel[c])))
+            .collect();
+        let share = object.len() as f32 / (96.0 * 96.0);
+        assert!(
+            (0.03..0.9).contains(&share),
+            "{prompt}: the object covers {share}"
+        );
+        let (width, height) = image.dimensions();
+        let edge = (0..width)
+            .flat_map(|x| [(x, 0), (x, height - 1)])
+            .chain((0..height).map(|y| (width - 1, y)));
+        let touching = edge
+            .filter(|&(x, y)| *image.get_pixel(x, y) != background(y))
+            .count();
+        assert!(
+            touching < 8,
+            "{prompt}: {touching} edge pixels show the object"
+        );
+        if let Some(channel) = colour {
+            let mean: [f32; 3] = [0, 1, 2]
+                .map(|c| object.iter().map(|pixel| pixel[c]).sum::<f32>() / object.len() as f32);
+            assert!(
+                (0..3).all(|other| other == channel || mean[channel] > mean[other] * 1.15),
+                "{prompt}: mean colour {mean:?}"
+            );
+        }
+        if let Some(dir) = std::env::var_os("KILN_THUMBNAIL_DIR") {
+            let path = std::path::Path::new(&dir).join(format!("{}.png", prompt.replace(' ', "-")));
+            std::fs::write(path, thumbnail_png(&mesh)).unwrap();
+        }
     }
 }

@@ -228,19 +228,35 @@ fn a_transaction_counts_as_done_only_with_the_confirmations_asked_for() {
         .await
         .unwrap();
         patient.attach(deployment).await.unwrap();
-        // anvil mines the mint at once; two more blocks come a moment later.
-        let port = anvil.port;
-        let miner = std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(700));
-            kiln_testkit::anvil_rpc(port, "anvil_mine", serde_json::json!(["0x2"]));
-        });
-        let minted = patient.mint(Item::new(1).request()).await.unwrap();
-        // Returning before the miner mined would leave the head at the mint's block.
-        let head = chain.head().await.unwrap();
-        miner.join().unwrap();
-        assert!(
-            head.number >= minted.tx.block.number + 2,
-            "returned before 3 confirmations"
-        );
+        // anvil mines the mint at once. The mint must not return while its block is the head:
+        // watched for a second from the moment the block exists (not from the call, whose own
+        // estimate and signing take long on a loaded machine).
+        let before = chain.head().await.unwrap().number;
+        let mint = patient.mint(Item::new(1).request());
+        tokio::pin!(mint);
+        let mut mined_at: Option<std::time::Instant> = None;
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            tokio::select! {
+                biased;
+                result = &mut mint => panic!(
+                    "returned before 3 confirmations (head {:?}): {result:?}",
+                    chain.head().await.unwrap()
+                ),
+                () = tokio::time::sleep(Duration::from_millis(50)) => {
+                    if mined_at.is_none() && chain.head().await.unwrap().number > before {
+                        mined_at = Some(std::time::Instant::now());
+                    }
+                    if mined_at.is_some_and(|at| at.elapsed() > Duration::from_secs(1)) {
+                        break;
+                    }
+                    assert!(std::time::Instant::now() < deadline, "the mint was never mined");
+                }
+            }
+        }
+        kiln_testkit::anvil_rpc(anvil.port, "anvil_mine", serde_json::json!(["0x2"]));
+        let minted = mint.await.unwrap();
+        assert_eq!(minted.tx.block.number, before + 1);
+        assert!(chain.head().await.unwrap().number >= minted.tx.block.number + 2);
     });
 }
