@@ -506,6 +506,12 @@ path = "gallery.png"
 
 // `--only wallet` (or firstFrame, creator) runs one step: for working on it.
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+const steps = [firstFrame, creator, wallet];
+const chosen = steps.filter((step) => only === null || only === step.name);
+if (chosen.length === 0) {
+  console.error(`web/test: --only ${only}: no such step; the steps are ${steps.map((step) => step.name).join(', ')}`);
+  process.exit(2);
+}
 
 try {
   const url = await startServer();
@@ -513,11 +519,8 @@ try {
     .toString().trim();
   browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: chromiumFlags });
   console.log(`web/test: ${await browser.version()} on ${url}`);
-  const steps = [firstFrame, creator, wallet];
-  for (const step of steps) {
-    if (only === null || only === step.name) await step(url);
-  }
-  console.log(`web/test: passed; screenshots in ${shots}`);
+  for (const step of chosen) await step(url);
+  console.log(`web/test: passed ${chosen.map((step) => step.name).join(', ')}; screenshots in ${shots}`);
 } finally {
   await browser?.close().catch(() => {});
   server?.kill();
