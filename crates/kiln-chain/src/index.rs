@@ -71,6 +71,20 @@ pub enum IndexError {
     Chain(#[from] ChainError),
 }
 
+impl IndexError {
+    /// Whether the index file itself is damaged (not busy, not another deployment's).
+    fn is_damage(&self) -> bool {
+        match self {
+            IndexError::Corrupt(_) => true,
+            IndexError::Database(rusqlite::Error::SqliteFailure(failure, _)) => matches!(
+                failure.code,
+                rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
+            ),
+            _ => false,
+        }
+    }
+}
+
 /// A token as the index knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexedToken {
@@ -123,6 +137,49 @@ impl Index {
             })?;
         }
         Self::with_connection(Connection::open(path)?, deployment)
+    }
+
+    /// Opens the index at `path` as [`Index::open`] does; an index that cannot be read
+    /// (damaged, or not an index at all) is moved aside to `<path>.damaged` and a new one made,
+    /// which the next sync fills from the chain: the index only keeps what the chain says, so
+    /// nothing is lost. Returns what was done, for the player to read.
+    pub fn open_or_rebuild(
+        path: &Path,
+        deployment: Deployment,
+    ) -> Result<(Self, Option<String>), IndexError> {
+        match Self::open(path, deployment) {
+            Err(error) if error.is_damage() => {
+                let note = format!("the index {} was damaged ({error})", path.display());
+                #[cfg(not(target_arch = "wasm32"))]
+                {
+                    let aside = path.with_extension("damaged");
+                    std::fs::rename(path, &aside).map_err(|source| IndexError::Folder {
+                        path: aside.clone(),
+                        source,
+                    })?;
+                    for suffix in ["-wal", "-shm"] {
+                        let mut journal = path.as_os_str().to_owned();
+                        journal.push(suffix);
+                        let _ = std::fs::remove_file(journal);
+                    }
+                    let index = Self::open(path, deployment)?;
+                    Ok((
+                        index,
+                        Some(format!(
+                            "{note}; it was moved to {} and is read again from the chain",
+                            aside.display()
+                        )),
+                    ))
+                }
+                // A tab's index file lives in SQLite's memory file system: read again in memory.
+                #[cfg(target_arch = "wasm32")]
+                Ok((
+                    Self::in_memory(deployment)?,
+                    Some(format!("{note}; it is read again from the chain")),
+                ))
+            }
+            opened => opened.map(|index| (index, None)),
+        }
     }
 
     /// An index that lives in memory only.

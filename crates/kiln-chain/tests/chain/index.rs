@@ -171,3 +171,44 @@ fn a_sync_that_fails_halfway_leaves_the_index_as_it_was() {
         assert_eq!((index.cursor().unwrap(), index.all().unwrap()), before);
     });
 }
+
+/// A damaged index file is moved aside, not deleted, and the index is read again from the
+/// chain; an index that is only busy or of another deployment is left alone.
+#[test]
+fn a_damaged_index_is_moved_aside_and_read_again_from_the_chain() {
+    let chain = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index.sqlite");
+    block_on(async {
+        let deployment = chain.deployment().unwrap();
+        let minted = chain.mint(Item::new(1).request()).await.unwrap().token_id;
+        let garbage = b"not an index, whatever it was".repeat(200);
+        std::fs::write(&path, &garbage).unwrap();
+        assert!(Index::open(&path, deployment).is_err());
+
+        let (mut index, note) = Index::open_or_rebuild(&path, deployment).unwrap();
+        let note = note.expect("the rebuild is reported");
+        assert!(
+            note.contains("damaged") && note.contains(".damaged"),
+            "{note}"
+        );
+        assert_eq!(
+            std::fs::read(path.with_extension("damaged")).unwrap(),
+            garbage
+        );
+        index.sync(&chain).await.unwrap();
+        assert!(index.token(minted).unwrap().is_some());
+
+        // Whole now: opened as it is.
+        let (_, note) = Index::open_or_rebuild(&path, deployment).unwrap();
+        assert_eq!(note, None);
+        let other = Deployment {
+            chain_id: deployment.chain_id + 1,
+            ..deployment
+        };
+        assert!(matches!(
+            Index::open_or_rebuild(&path, other),
+            Err(IndexError::OtherDeployment { .. })
+        ));
+    });
+}
