@@ -159,6 +159,30 @@ pub struct PartsOutput<B: Backend> {
 }
 
 impl<B: Backend> PartsNetwork<B> {
+    /// This network with a new colour choice head (`device`'s random draw), for a network
+    /// trained without one.
+    pub fn with_colour_choice(self, palette_width: usize, device: &B::Device) -> Self {
+        PartsNetwork {
+            colour_choice: Some(LinearConfig::new(palette_width, COLOUR_CHOICES).init(device)),
+            ..self
+        }
+    }
+
+    /// This network with everything but the palette held fixed: the text encoder, the trunk
+    /// and the piece head get no gradients, so training changes colours and materials and
+    /// leaves every shape exactly as it was.
+    pub fn palette_only(self) -> Self {
+        PartsNetwork {
+            word: self.word.no_grad(),
+            role: self.role.no_grad(),
+            token_hidden: self.token_hidden.no_grad(),
+            token_out: self.token_out.no_grad(),
+            trunk: self.trunk.into_iter().map(Module::no_grad).collect(),
+            pieces: self.pieces.no_grad(),
+            ..self
+        }
+    }
+
     /// The outputs for `tokens` (of `space`, the network's own) with `noise` (one
     /// [`NOISE`]-long row of uniform values per object).
     pub fn forward(

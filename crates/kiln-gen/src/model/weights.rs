@@ -276,6 +276,14 @@ impl Weights {
         weights
     }
 
+    /// What a part generator's weights say of themselves.
+    pub fn parts_header(&self) -> Option<&PartsHeader> {
+        match &self.model {
+            WeightsModel::Parts(header) => Some(header),
+            WeightsModel::Field(_) => None,
+        }
+    }
+
     /// The word and part ids a part generator's weights read.
     pub fn parts_space(&self) -> Option<TokenSpace> {
         match &self.model {

@@ -57,6 +57,20 @@ pub struct PartsTrainConfig {
     /// Steps per epoch (one line of the training log).
     pub epoch_steps: usize,
     pub checkpoint_every: usize,
+    /// Trains only the palette (a new colour choice head among it) on top of a finished run's
+    /// weights: every other parameter is theirs, so every shape stays bit for bit theirs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub palette_from: Option<PaletteFrom>,
+}
+
+/// The finished run a palette-only run starts from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaletteFrom {
+    /// Its weights file (relative to the folder `kiln-cli train` runs in: the repository).
+    pub weights: PathBuf,
+    /// Their sha256: a run starts from exactly these.
+    pub sha256: String,
 }
 
 impl PartsTrainConfig {
@@ -92,6 +106,7 @@ impl PartsTrainConfig {
             seed: 7,
             epoch_steps: 40,
             checkpoint_every: 40,
+            palette_from: None,
         }
     }
 }
@@ -145,6 +160,8 @@ struct HostBatch {
     has_slot: Vec<f32>,
 }
 
+/// The share of the colour choice's target spread over every choice (label smoothing).
+const CHOICE_SMOOTHING: f32 = 0.01;
 /// Part slots a run colours: every one of this build's (runs train on the whole vocabulary).
 const SLOTS: usize = TokenSpace::CURRENT.part_slots();
 /// Geometry values per piece: centre (3), sizes (4), cut height (1).
@@ -331,14 +348,15 @@ fn loss<B: AutodiffBackend>(
         / (slot_count.clone() * 3.0);
     if let Some(logits) = out.colour_choice {
         // The mix alone would settle for a blend of colours that lands near the target; the
-        // choice's cross-entropy makes the network commit to one.
-        let chosen = (log_softmax(logits.reshape([slot_rows, COLOUR_CHOICES]), 1)
+        // choice's cross-entropy makes the network commit to one. Smoothed: with hard targets
+        // the logits grow without end, and a first run's palette blew up at step 5,000.
+        let log_chances = log_softmax(logits.reshape([slot_rows, COLOUR_CHOICES]), 1);
+        let chosen = log_chances
+            .clone()
             .gather(1, ints::<B>(host.colour_choice, device))
-            * has_slot.clone())
-        .sum()
-        .neg()
-            / slot_count.clone();
-        colour = colour + chosen;
+            * (1.0 - CHOICE_SMOOTHING)
+            + log_chances.mean_dim(1) * CHOICE_SMOOTHING;
+        colour = colour - (chosen * has_slot.clone()).sum() / slot_count.clone();
     }
     let material = (log_softmax(palette.narrow(1, 3, Material::ALL.len()), 1)
         .gather(1, ints::<B>(host.material, device))
@@ -389,7 +407,10 @@ pub fn train_parts<B: AutodiffBackend>(
     };
     std::fs::create_dir_all(out_dir).map_err(output)?;
     B::seed(device, config.seed);
-    let mut network: PartsNetwork<B> = config.network.init(TokenSpace::CURRENT, device);
+    let mut network: PartsNetwork<B> = match &config.palette_from {
+        None => config.network.init(TokenSpace::CURRENT, device),
+        Some(from) => palette_start(from, config.network, device)?,
+    };
     let mut optimizer = AdamConfig::new().init::<B, PartsNetwork<B>>();
     let checkpoint = super::Checkpoint::new(out_dir);
     let mut start = 0;
@@ -397,6 +418,9 @@ pub fn train_parts<B: AutodiffBackend>(
         network = Weights::read(&checkpoint.weights())?.parts_network(device)?;
         optimizer = optimizer.load_record(checkpoint.read_optimizer(device)?);
         start = step;
+    }
+    if config.palette_from.is_some() {
+        network = network.palette_only();
     }
     let mut epoch = super::EpochLog::default();
     let started = Instant::now();
@@ -465,6 +489,45 @@ pub fn train_parts<B: AutodiffBackend>(
     Ok(final_weights)
 }
 
+/// The network a palette-only run starts from: `from`'s weights, checked, with a colour choice
+/// head where `network` asks for one.
+fn palette_start<B: AutodiffBackend>(
+    from: &PaletteFrom,
+    network: PartsConfig,
+    device: &B::Device,
+) -> Result<PartsNetwork<B>, TrainError> {
+    let weights = Weights::read(&from.weights)?;
+    let refuse = |reason: String| TrainError::Config {
+        path: from.weights.display().to_string(),
+        reason,
+    };
+    if weights.sha256 != from.sha256 {
+        return Err(refuse(format!(
+            "its sha256 is {}, not the {} the config names",
+            weights.sha256, from.sha256
+        )));
+    }
+    let Some(header) = weights.parts_header() else {
+        return Err(refuse("not a part generator's weights".into()));
+    };
+    let without_choice = PartsConfig {
+        colour_choice: header.network.colour_choice,
+        ..network
+    };
+    if header.network != without_choice || header.space != TokenSpace::CURRENT {
+        return Err(refuse(format!(
+            "the config's [network] ({network:?}) is not the shape of these weights ({:?}) with a colour choice",
+            header.network
+        )));
+    }
+    let loaded = weights.parts_network::<B>(device)?;
+    Ok(if network.colour_choice && !header.network.colour_choice {
+        loaded.with_colour_choice(network.palette_width, device)
+    } else {
+        loaded
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,6 +578,69 @@ mod tests {
         .unwrap();
         assert_eq!(resumed.first(), Some(&121));
         assert_eq!(resumed.last(), Some(&140));
+    }
+
+    /// A palette-only run on a finished run's weights changes colours and leaves every shape
+    /// exactly as it was; it refuses weights other than the ones it names.
+    #[test]
+    fn a_palette_only_run_keeps_every_shape() {
+        let dir = tempfile::tempdir().unwrap();
+        let _seeded = crate::seeded_backend();
+        let mut first = PartsTrainConfig::tiny();
+        first.steps = 20;
+        first.network.colour_choice = false;
+        let first_weights = train_parts::<TrainBackend>(
+            &first,
+            &dir.path().join("first"),
+            &Default::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+        let before = Weights::read(&first_weights).unwrap();
+        let mut palette = PartsTrainConfig::tiny();
+        palette.steps = 20;
+        palette.palette_from = Some(PaletteFrom {
+            weights: first_weights.clone(),
+            sha256: before.sha256.clone(),
+        });
+        let after = train_parts::<TrainBackend>(
+            &palette,
+            &dir.path().join("palette"),
+            &Default::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+        let after = Weights::read(&after).unwrap();
+        assert!(after.parts_header().unwrap().network.colour_choice);
+        let device = Default::default();
+        let outputs = |weights: &Weights| {
+            let network = weights
+                .parts_network::<burn::backend::NdArray>(&device)
+                .unwrap();
+            let prompts = ["a red chair with gold legs", "a tall blue tower", "a tent"];
+            let tokens: Vec<Tokens> = prompts
+                .iter()
+                .map(|prompt| tokenize(&parse(prompt).unwrap().description))
+                .collect();
+            let noise: Vec<[f32; NOISE]> = (0..3).map(noise_for_seed).collect();
+            let out = network.forward(TokenSpace::CURRENT, &tokens, &noise, &device);
+            let values = |t: burn::tensor::Tensor<_, 3>| t.into_data().into_vec::<f32>().unwrap();
+            (values(out.pieces), values(out.palette))
+        };
+        let (pieces_before, palette_before) = outputs(&before);
+        let (pieces_after, palette_after) = outputs(&after);
+        assert_eq!(pieces_before, pieces_after, "a shape changed");
+        assert_ne!(palette_before, palette_after, "the palette did not learn");
+
+        palette.palette_from.as_mut().unwrap().sha256 = "0".repeat(64);
+        let refused = train_parts::<TrainBackend>(
+            &palette,
+            &dir.path().join("refused"),
+            &Default::default(),
+            &mut |_| {},
+        )
+        .unwrap_err();
+        assert!(refused.to_string().contains("not the"), "{refused}");
     }
 
     /// The shipped config is the part generator's, and a network of its size fits the browser's
