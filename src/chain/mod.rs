@@ -718,14 +718,23 @@ impl ServedChain for RpcChain {
     }
 }
 
+/// The deployment's index; a damaged one is read again from the chain (and the player told).
+fn open_index(data_dir: &DataDir, deployment: Deployment) -> Result<Index, String> {
+    let (index, note) = Index::open_or_rebuild(&data_dir.index_path(deployment), deployment)
+        .map_err(|error| error.to_string())?;
+    if let Some(note) = note {
+        warn!("{note}");
+    }
+    Ok(index)
+}
+
 fn open_sandbox(data_dir: &DataDir) -> Result<(Sandbox, Index), String> {
     #[cfg(not(target_arch = "wasm32"))]
     let chain = Sandbox::open(data_dir.path()).map_err(|error| error.to_string())?;
     #[cfg(target_arch = "wasm32")]
     let chain = browser_sandbox(data_dir)?;
     let deployment = chain.deployment().map_err(|error| error.to_string())?;
-    let index = Index::open(&data_dir.index_path(deployment), deployment)
-        .map_err(|error| error.to_string())?;
+    let index = open_index(data_dir, deployment)?;
     Ok((chain, index))
 }
 
@@ -787,8 +796,7 @@ async fn open_rpc(
         .attach(deployment)
         .await
         .map_err(|error| error.to_string())?;
-    let index = Index::open(&data_dir.index_path(deployment), deployment)
-        .map_err(|error| error.to_string())?;
+    let index = open_index(data_dir, deployment)?;
     Ok((chain, index))
 }
 
@@ -847,7 +855,6 @@ async fn open_wallet(
         }
     };
     chain.attach(deployment).await.map_err(text)?;
-    let index = Index::open(&data_dir.index_path(deployment), deployment)
-        .map_err(|error| error.to_string())?;
+    let index = open_index(data_dir, deployment)?;
     Ok((chain, index))
 }

@@ -45,7 +45,7 @@ pub enum NetworkSetting {
 }
 
 /// Offline by default: nothing leaves the machine until the player adds a gateway.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct IpfsSetting {
     /// Trustless gateways (`https://host/ipfs/`), tried in order for what the blockstore lacks;
@@ -59,6 +59,21 @@ pub struct IpfsSetting {
     pub pinning_service: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pinning_token: Option<String>,
+}
+
+/// Without the access token: settings are printed in logs and error reports.
+impl std::fmt::Debug for IpfsSetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IpfsSetting")
+            .field("gateways", &self.gateways)
+            .field("node", &self.node)
+            .field("pinning_service", &self.pinning_service)
+            .field(
+                "pinning_token",
+                &self.pinning_token.as_ref().map(|_| "(hidden)"),
+            )
+            .finish()
+    }
 }
 
 impl IpfsSetting {
@@ -113,6 +128,18 @@ pub enum SettingsError {
 
 /// The settings file's text; in a browser, the page's local storage under the file's path (the
 /// pinning token stays in this browser).
+/// Where and what the TOML error is, without the line itself: toml's own message quotes it,
+/// and the line can be the pinning service's access token.
+fn parse_error_without_text(text: &str, error: &toml::de::Error) -> String {
+    match error.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].lines().count().max(1);
+            format!("line {line}: {}", error.message())
+        }
+        None => error.message().to_owned(),
+    }
+}
+
 fn read_settings_text(path: &Path) -> std::io::Result<String> {
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -148,7 +175,7 @@ impl Settings {
         };
         let settings: Settings = toml::from_str(&text).map_err(|error| SettingsError::Invalid {
             path: path.clone(),
-            detail: error.to_string(),
+            detail: parse_error_without_text(&text, &error),
         })?;
         settings
             .check()
@@ -206,7 +233,7 @@ impl Settings {
 }
 
 /// Where the settings live and how the last load or save went.
-#[derive(Resource, Debug)]
+#[derive(Resource)]
 struct SettingsFile {
     data_dir: PathBuf,
     message: Option<String>,
@@ -615,5 +642,32 @@ mod tests {
         assert!(bad.save(dir.path()).is_err());
         // The bad save changed nothing on disk.
         assert!(Settings::load(dir.path()).is_err(), "the file was replaced");
+    }
+
+    /// The pinning service's token is in no error, log or debug print of the settings: not
+    /// when the file around it is malformed, and not when they are printed whole.
+    #[test]
+    fn the_access_token_is_never_printed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(SETTINGS_FILE),
+            "[ipfs]\npinning_service = \"https://pins.example/psa\"\npinning_token = \"sEcReT-42\" oops\n",
+        )
+        .unwrap();
+        let error = Settings::load(dir.path()).unwrap_err().to_string();
+        assert!(error.contains("line 3"), "{error}");
+        assert!(!error.contains("sEcReT"), "{error}");
+
+        let settings = Settings {
+            ipfs: IpfsSetting {
+                pinning_service: Some("https://pins.example/psa".into()),
+                pinning_token: Some("sEcReT-42".into()),
+                ..IpfsSetting::default()
+            },
+            ..Settings::default()
+        };
+        let printed = format!("{settings:?} {:?}", settings.ipfs.publish().unwrap());
+        assert!(!printed.contains("sEcReT"), "{printed}");
+        assert!(printed.contains("pins.example"), "{printed}");
     }
 }

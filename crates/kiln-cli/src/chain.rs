@@ -397,7 +397,10 @@ pub fn run_list(args: &ListArgs, data_dir: &DataDir, json: bool) -> anyhow::Resu
                 "index-{}-{}.sqlite",
                 deployment.chain_id, deployment.address
             ));
-            let mut index = Index::open(&path, deployment)?;
+            let (mut index, rebuilt) = Index::open_or_rebuild(&path, deployment)?;
+            if let Some(rebuilt) = rebuilt {
+                eprintln!("{rebuilt}");
+            }
             let spinner = crate::progress::spinner("reading the chain's events");
             let synced = index.sync(chain).await;
             spinner.finish_and_clear();

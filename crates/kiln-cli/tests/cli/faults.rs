@@ -87,8 +87,8 @@ fn kill_and_resume(data_dir: &Path, item_dir: &Path, point: &str, network: &[&st
 }
 
 /// Makes the data directory's key, gives it 1,000 ether on `anvil`, and deploys a Kiln
-/// contract of its own through `network`.
-fn fund_key_and_deploy(anvil: &Anvil, data_dir: &Path, network: &[&str]) {
+/// contract of its own through `network`; returns the key's address.
+fn fund_key_and_deploy(anvil: &Anvil, data_dir: &Path, network: &[&str]) -> serde_json::Value {
     let key = kiln(data_dir, &["key", "create"]);
     anvil.rpc(
         "anvil_setBalance",
@@ -96,6 +96,21 @@ fn fund_key_and_deploy(anvil: &Anvil, data_dir: &Path, network: &[&str]) {
     );
     let deployed = run(data_dir, &[&["chain", "deploy"][..], network].concat());
     assert!(deployed.status.success(), "{}", stderr(&deployed));
+    key["address"].clone()
+}
+
+/// What `address` has sent and spent on `anvil`: its nonce, and the wei it paid.
+fn sent_and_spent(anvil: &Anvil, address: &serde_json::Value) -> (u64, u128) {
+    let quantity = |value: serde_json::Value| {
+        u128::from_str_radix(value.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+    };
+    let nonce = quantity(anvil.rpc(
+        "eth_getTransactionCount",
+        serde_json::json!([address, "latest"]),
+    ));
+    let balance = quantity(anvil.rpc("eth_getBalance", serde_json::json!([address, "latest"])));
+    // 1,000 ether, as fund_key_and_deploy gives.
+    (nonce as u64, 1_000 * 10u128.pow(18) - balance)
 }
 
 #[test]
@@ -120,10 +135,28 @@ fn a_mint_killed_anywhere_on_anvil_ends_in_exactly_one_token() {
         // A data directory, key and contract of its own per point: the same GLB is minted on
         // each contract once.
         let data = tempfile::tempdir().unwrap();
-        fund_key_and_deploy(&anvil, data.path(), &network);
+        let address = fund_key_and_deploy(&anvil, data.path(), &network);
+        let (deployed, deploy_cost) = sent_and_spent(&anvil, &address);
         let item_dir = data.path().join("item");
         copy_item(item.path(), &item_dir);
         kill_and_resume(data.path(), &item_dir, point, &network);
+        // Nothing was paid twice: one transaction after the deployment, and what it cost is
+        // all that was spent (the mint's gas at its price, from its receipt).
+        let (sent, spent) = sent_and_spent(&anvil, &address);
+        assert_eq!(sent, deployed + 1, "{point}: more than one mint was sent");
+        let outbox = kiln(data.path(), &["outbox"]);
+        let receipt = anvil.rpc(
+            "eth_getTransactionReceipt",
+            serde_json::json!([outbox[0]["tx_hash"]]),
+        );
+        let hex = |value: &serde_json::Value| {
+            u128::from_str_radix(value.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+        };
+        assert_eq!(
+            spent - deploy_cost,
+            hex(&receipt["gasUsed"]) * hex(&receipt["effectiveGasPrice"]),
+            "{point}: {receipt}"
+        );
     }
 }
 
