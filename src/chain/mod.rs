@@ -64,7 +64,10 @@ enum LinkCommand {
     /// Unlocks (or creates) the keystore's key, so that this client can send on an RPC
     /// network. The passphrase goes to the chain thread, which holds the key from then on.
     #[cfg(not(target_arch = "wasm32"))]
-    UseKey { passphrase: String, create: bool },
+    UseKey {
+        passphrase: zeroize::Zeroizing<String>,
+        create: bool,
+    },
     /// Asks the player's wallet for an account (in a browser, on a network beyond the sandbox).
     #[cfg(target_arch = "wasm32")]
     ConnectWallet,
@@ -161,7 +164,7 @@ impl ChainLink {
 
     /// Unlocks the keystore's key with `passphrase` (or creates one); [`KeyStatus`] follows it.
     #[cfg(not(target_arch = "wasm32"))]
-    pub fn use_key(&self, passphrase: String, create: bool) {
+    pub fn use_key(&self, passphrase: zeroize::Zeroizing<String>, create: bool) {
         let _ = self
             .commands
             .send(LinkCommand::UseKey { passphrase, create });

@@ -587,7 +587,10 @@ fn key_section(
         {
             key.busy = true;
             key.error = None;
-            link.use_key(std::mem::take(&mut file.passphrase), create);
+            link.use_key(
+                zeroize::Zeroizing::new(std::mem::take(&mut file.passphrase)),
+                create,
+            );
         }
     });
     if key.busy {

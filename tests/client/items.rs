@@ -360,7 +360,7 @@ fn a_json_rpc_node_from_the_settings_shows_its_world_and_a_key_unlocked_in_the_c
     // The player creates a key of their own in the client, funds it, and mints there.
     app.world()
         .resource::<kiln::ChainLink>()
-        .use_key("a passphrase for tests".into(), true);
+        .use_key(String::from("a passphrase for tests").into(), true);
     run_until(&mut app, "the key", |app| {
         let key = app.world().resource::<kiln::KeyStatus>();
         key.unlocked.is_some() || key.error.is_some()

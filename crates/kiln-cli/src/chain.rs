@@ -12,6 +12,7 @@ use kiln_chain::{
     Placement, RpcChain, Sandbox, TokenId,
 };
 use serde::Serialize;
+use zeroize::Zeroizing;
 
 use crate::data_dir::DataDir;
 use crate::output;
@@ -130,14 +131,17 @@ fn deployments_path(data_dir: &DataDir) -> PathBuf {
     data_dir.deployments_path()
 }
 
-fn passphrase(confirm: bool) -> anyhow::Result<String> {
+/// The passphrase, wiped from memory when it is dropped.
+fn passphrase(confirm: bool) -> anyhow::Result<Zeroizing<String>> {
     if let Ok(passphrase) = std::env::var("KILN_PASSPHRASE") {
-        return Ok(passphrase);
+        return Ok(Zeroizing::new(passphrase));
     }
-    let first = rpassword::prompt_password("passphrase of the Kiln key: ")
-        .context("cannot read a passphrase: set KILN_PASSPHRASE when there is no terminal")?;
+    let first = Zeroizing::new(
+        rpassword::prompt_password("passphrase of the Kiln key: ")
+            .context("cannot read a passphrase: set KILN_PASSPHRASE when there is no terminal")?,
+    );
     if confirm {
-        let second = rpassword::prompt_password("the same passphrase again: ")?;
+        let second = Zeroizing::new(rpassword::prompt_password("the same passphrase again: ")?);
         if first != second {
             bail!("the two passphrases differ: nothing was created, try again");
         }

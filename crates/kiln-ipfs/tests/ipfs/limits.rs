@@ -5,8 +5,10 @@ use kiln_ipfs::{
     Block, Blockstore, Cid, DAG_PB, GatewayClient, GatewayError, ImportProfile, ReadLimitError,
     ReadLimits, StoreError,
 };
+use kiln_ipfs::{export_car, import_car};
 use kiln_testkit::{TrustlessGateway, impatient};
 use multihash_codetable::{Code, MultihashDigest};
+use proptest::prelude::*;
 
 /// A UnixFS file node in `store` linking to `links` (each said to hold one byte).
 fn file_node(store: &Blockstore, links: &[Cid]) -> Cid {
@@ -138,5 +140,69 @@ async fn a_gateway_serving_a_dag_bomb_is_refused_within_the_limits() {
     match client.fetch_dag(&wide, &mut store, &mut |_| {}).await {
         Err(GatewayError::Limit(ReadLimitError::Blocks { limit: 100, .. })) => {}
         other => panic!("the fetch went past the limit: {other:?}"),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Any DAG of file nodes over a few leaves, links repeated and nested at random: a read
+    /// answers (the file, or why not) within the limits, and never panics.
+    #[test]
+    fn random_dags_read_within_the_limits(
+        nodes in prop::collection::vec(prop::collection::vec(any::<prop::sample::Index>(), 0..12), 1..24),
+    ) {
+        let mut store = Blockstore::in_memory().unwrap();
+        let limits = ReadLimits { blocks: 300, links_per_node: 8, depth: 5, bytes: 20_000 };
+        store.set_read_limits(limits);
+        let mut made: Vec<Cid> = (0..3u8)
+            .map(|i| {
+                let leaf = Block::raw(vec![i; 100 * (usize::from(i) + 1)]);
+                store.put(&leaf).unwrap();
+                leaf.cid()
+            })
+            .collect();
+        for links in nodes {
+            let links: Vec<Cid> = links.iter().map(|at| made[at.index(made.len())]).collect();
+            made.push(file_node(&store, &links));
+        }
+        let root = *made.last().unwrap();
+        let mut out = Vec::new();
+        match store.read_file(&root, &mut out) {
+            Ok(size) => {
+                prop_assert_eq!(size, out.len() as u64);
+                prop_assert!(size <= limits.bytes);
+            }
+            Err(StoreError::Limit(_)) => prop_assert!(out.len() as u64 <= limits.bytes),
+            Err(_) => {}
+        }
+    }
+
+    /// A CAR with bytes changed or cut short: the import stores only blocks that match their
+    /// CIDs, or stops with why; what reads back is the file or an error, never other bytes.
+    #[test]
+    fn mutated_cars_never_panic_or_store_wrong_blocks(
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
+        cut in any::<prop::sample::Index>(),
+        truncate in any::<bool>(),
+    ) {
+        let mut ours = Blockstore::in_memory().unwrap();
+        let bytes: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let file = ours.add_file(&bytes[..], ImportProfile::Legacy).unwrap();
+        let mut car = Vec::new();
+        export_car(&ours, &file.root, &mut car).unwrap();
+        for (at, byte) in flips {
+            let at = at.index(car.len());
+            car[at] = byte;
+        }
+        if truncate {
+            car.truncate(cut.index(car.len()));
+        }
+        let mut theirs = Blockstore::in_memory().unwrap();
+        let _ = import_car(&mut theirs, &car[..], None);
+        let mut out = Vec::new();
+        if theirs.read_file(&file.root, &mut out).is_ok() {
+            prop_assert!(out == bytes, "other bytes read back");
+        }
     }
 }
