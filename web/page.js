@@ -28,6 +28,9 @@ const page = {
   walletRequest,
   walletName,
   nodeRequest,
+  /** Requests sent to wallets and nodes so far (the browser test checks a link sends none
+   *  before the player agrees). */
+  requestsSent: () => walletRequests + nodeRequests,
   /** Pictures the client took (a scenario's `screenshot` actions), PNG bytes by name. */
   screenshots: {},
   screenshot(name, png) {
@@ -96,7 +99,10 @@ function walletName() {
  * One EIP-1193 request to the chosen wallet for the client: params and result as JSON text; a
  * refusal or failure rejects with `{ code, message, data }` as JSON text.
  */
+let walletRequests = 0;
+
 async function walletRequest(method, paramsJson) {
+  walletRequests += 1;
   const wallet = chosenWallet();
   if (!wallet) {
     throw JSON.stringify({
@@ -290,6 +296,57 @@ function progress(path, received, total) {
   later.style.display = total > 0 && received >= total ? 'none' : 'block';
 }
 
+/**
+ * A link can carry work for the client: `?scenario=` generates, mints and places as the player,
+ * and `?network=&chain=&contract=` points the world and every transaction at another node and
+ * contract. Anyone can send such a link, so before the client reads either, the page says what
+ * it would do and the player chooses. Declined, the parameters leave the address and the client
+ * starts as if they had never been in it.
+ */
+async function confirmAddress() {
+  const params = new URLSearchParams(location.search);
+  const asks = [];
+  const scenario = params.get('scenario');
+  if (scenario !== null) {
+    const actions = [...scenario.matchAll(/type\s*=\s*"([a-z]+)"/g)].map((found) => found[1]);
+    const sends = actions.filter((action) => action === 'mint' || action === 'place');
+    asks.push(
+      '<p>Run the <strong>scenario</strong> in this link, as you: ' +
+      `${actions.length} action(s) (${escapeHtml([...new Set(actions)].join(', ') || 'none')})` +
+      (sends.length ? ', which <strong>mint and place items from your account</strong>' : '') +
+      '.</p>' +
+      `<pre>${escapeHtml(scenario.length > 2000 ? `${scenario.slice(0, 2000)}…` : scenario)}</pre>`);
+  }
+  const network = params.get('network');
+  if (network !== null) {
+    const contract = params.get('contract');
+    asks.push(
+      `<p>Use the network <strong>${escapeHtml(network)}</strong> (chain ` +
+      `${escapeHtml(params.get('chain') ?? 'not given')}` +
+      `${contract ? `, Kiln contract ${escapeHtml(contract)}` : ''}) for this visit: the world is ` +
+      'read from that node, and your wallet is asked to send your transactions there.</p>');
+  }
+  if (asks.length === 0) return;
+  bar.parentElement.style.display = 'none';
+  what.style.display = 'none';
+  confirmBox.querySelector('.asks').innerHTML = asks.join('');
+  confirmBox.style.display = 'block';
+  const agreed = await new Promise((resolve) => {
+    document.getElementById('confirm-yes').onclick = () => resolve(true);
+    document.getElementById('confirm-no').onclick = () => resolve(false);
+  });
+  confirmBox.style.display = 'none';
+  bar.parentElement.style.display = '';
+  what.style.display = '';
+  if (!agreed) {
+    for (const name of ['scenario', 'network', 'chain', 'contract']) params.delete(name);
+    const query = params.toString();
+    history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
+  }
+}
+
+const confirmBox = document.getElementById('confirm');
+
 async function start() {
   if (!('gpu' in navigator)) {
     showProblem(
@@ -312,6 +369,8 @@ async function start() {
   page.software = Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) ||
     /swiftshader|llvmpipe|lavapipe|software/i.test(
       [info.vendor, info.architecture, info.device, info.description].join(' '));
+  // Asked before anything is downloaded or sent, and before the client reads the address.
+  await confirmAddress();
   try {
     manifest = await (await fetch('manifest.json', { cache: 'no-cache' })).json();
   } catch (error) {

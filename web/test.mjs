@@ -1,7 +1,7 @@
 // The browser test of the web build: a real Chromium (Debian's, through puppeteer-core) on
 // WebGPU loads the page from web/serve, and we check what a player would see.
 //
-//   xvfb-run -a node web/test.mjs [--shots DIR] [--only firstFrame|creator|wallet]
+//   xvfb-run -a node web/test.mjs [--shots DIR] [--only firstFrame|creator|wallet|asks]
 //   (web/test does this, after web/build)
 //
 // 1. First frame: the world draws, the screenshot is not blank (sky, ground, panels).
@@ -14,6 +14,9 @@
 //    switch, then mint and place through it; anvil itself must then say who owns the token, and
 //    the IPFS node must hold the files the tab published. Then another player (a fresh browser
 //    profile, no wallet) sees the item, its blocks fetched from a gateway and verified in the tab.
+// 5. Links obey the player: a scenario or a network in the address is asked about in the page
+//    first (the steps above agree), and a declined one does nothing: no scenario runs, no request
+//    is sent.
 // Fails with the reason, the page's error and the browser's console when a step does not.
 
 import { spawn } from 'node:child_process';
@@ -301,7 +304,19 @@ async function openPage(url, prepare = async () => {}, context = browser) {
     if (!error.message.includes('Using exceptions for control flow')) pageErrors.push(error.message);
   });
   await page.goto(url, { waitUntil: 'load' });
+  // A link with a scenario or a network is asked about first; the tests' links are agreed to.
+  const query = new URL(url).searchParams;
+  if (query.has('scenario') || query.has('network')) await answerTheLink(page, true);
   return page;
+}
+
+/** Waits for the page's question about what its link asks, and answers it. */
+async function answerTheLink(page, agree) {
+  await page.waitForSelector('#confirm', { visible: true, timeout: 30000 })
+    .catch(() => fail(`${page.url()}: the page did not ask before acting on its link`));
+  const asked = await page.$eval('#confirm', (box) => box.innerText);
+  await page.click(agree ? '#confirm-yes' : '#confirm-no');
+  return asked;
 }
 
 
@@ -504,9 +519,55 @@ path = "gallery.png"
   gateway.close();
 }
 
-// `--only wallet` (or firstFrame, creator) runs one step: for working on it.
+/**
+ * 5. A link obeys only its player: a scenario or a network in the address is shown in the page
+ *    before the client reads it or anything is sent; declined, the client starts without it.
+ */
+async function asks(url) {
+  // Opened by hand: openPage agrees to what a link asks.
+  const page = await browser.newPage();
+  page.on('console', (message) => consoleLines.push(`[${message.type()}] ${message.text()}`));
+  await page.goto(`${url}?scenario=${encodeURIComponent(CREATOR_SCENARIO)}`, { waitUntil: 'load' });
+  await page.waitForSelector('#confirm', { visible: true, timeout: 30000 })
+    .catch(() => fail('the page did not ask before running the scenario in its link'));
+  const said = await page.$eval('#confirm', (box) => box.innerText);
+  for (const words of ['scenario', 'mint', 'place', 'a huge red mushroom']) {
+    if (!said.includes(words)) fail(`the question about a scenario link does not say "${words}": ${said}`);
+  }
+  await answerTheLink(page, false);
+  const started = await waitForState(page, 'the world without the declined scenario', 300,
+    (state) => state.frames >= 5);
+  if (started.scenario) fail(`a declined scenario ran: ${started.scenario}`);
+  const address = await page.evaluate(() => location.search);
+  if (address.includes('scenario')) fail(`the declined scenario stayed in the address: ${address}`);
+  await page.close();
+
+  // A network: nothing is sent to it, or to a wallet, before the player answers; declined, the
+  // world is the tab's own.
+  const nobody = `http://127.0.0.1:${await freePort()}`;
+  const visit = await browser.newPage();
+  visit.on('console', (message) => consoleLines.push(`[${message.type()}] ${message.text()}`));
+  await visit.goto(`${url}?network=${encodeURIComponent(nobody)}&chain=31337`, { waitUntil: 'load' });
+  await visit.waitForSelector('#confirm', { visible: true, timeout: 30000 })
+    .catch(() => fail('the page did not ask before using the network in its link'));
+  const question = await visit.$eval('#confirm', (box) => box.innerText);
+  if (!question.includes(nobody)) fail(`the question about a network link does not name it: ${question}`);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const sentBefore = await visit.evaluate(() => window.kilnPage.requestsSent());
+  if (sentBefore !== 0) fail(`${sentBefore} request(s) went out before the player answered`);
+  await answerTheLink(visit, false);
+  const own = await waitForState(visit, 'the world without the declined network', 300,
+    (state) => state.frames >= 5);
+  const sent = await visit.evaluate(() => window.kilnPage.requestsSent());
+  if (sent !== 0) fail(`the declined network was sent ${sent} request(s)`);
+  if (own.chain_error) fail(`the declined network still drives the world: ${own.chain_error}`);
+  console.log('web/test: links with a scenario and a network asked first, and were declined');
+  await visit.close();
+}
+
+// `--only wallet` (or firstFrame, creator, asks) runs one step: for working on it.
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
-const steps = [firstFrame, creator, wallet];
+const steps = [firstFrame, creator, wallet, asks];
 const chosen = steps.filter((step) => only === null || only === step.name);
 if (chosen.length === 0) {
   console.error(`web/test: --only ${only}: no such step; the steps are ${steps.map((step) => step.name).join(', ')}`);

@@ -8,11 +8,15 @@ import {IERC4906} from "@openzeppelin/contracts/interfaces/IERC4906.sol";
 
 /// @title Kiln items: one token per generated 3D object, and the world plots they stand on.
 ///
-/// @notice A token's id is the sha256 digest of the item's GLB file, so the chain holds the exact
-/// content that was minted and a second token for the same content cannot exist. The token also
-/// records the sha256 digest of the item's canonical metadata JSON, from which `tokenURI` derives
-/// the metadata's IPFS address (a raw-codec CIDv1): the contract cannot point anywhere else, and a
-/// gateway that serves other bytes is caught by hashing them.
+/// @notice A token's id is `tokenIdOf(creator, glbDigest)`: the keccak256 of the creator's address
+/// and the sha256 digest of the item's GLB file. The id binds the content to the account that
+/// minted it, so a mint copied from the mempool, or made from the published files, gives the
+/// copier a token of its own id: it can neither take the creator's token nor its creator record,
+/// nor stop the creator's own mint. (The item's metadata names its creator, so such a copy is told
+/// from the original by anyone who reads it: `kiln-cli verify` and the client's inspector do.) The
+/// token also records the sha256 digest of the item's canonical metadata JSON, from which
+/// `tokenURI` derives the metadata's IPFS address (a raw-codec CIDv1): the contract cannot point
+/// anywhere else, and a gateway that serves other bytes is caught by hashing them.
 ///
 /// @dev Storage is laid out for a cheap first mint (creators pay for it): besides OpenZeppelin's
 /// owner and balance slots, a mint writes exactly two slots, the metadata digest and one packed
@@ -41,14 +45,14 @@ contract KilnItems is IERC4906, ERC721, IERC2981 {
     mapping(uint256 tokenId => Item) private _items;
     mapping(uint64 plotKey => uint256 tokenId) private _plotItems;
 
-    /// A token was minted: its id is the GLB's sha256 digest.
-    event Minted(uint256 indexed tokenId, address indexed creator, bytes32 metadataDigest);
+    /// A token was minted: its id is `tokenIdOf(creator, glbDigest)`.
+    event Minted(uint256 indexed tokenId, address indexed creator, bytes32 indexed glbDigest, bytes32 metadataDigest);
     /// An item was set on a plot (or turned on its plot).
     event Placed(uint256 indexed tokenId, int32 x, int32 z, uint16 rotation);
     /// An item was taken off its plot.
     event Removed(uint256 indexed tokenId, int32 x, int32 z);
 
-    /// A token for this GLB digest exists already.
+    /// This creator has minted a token for this GLB digest already.
     error AlreadyMinted(uint256 tokenId);
     /// A digest of zero is not the sha256 of anything we publish.
     error ZeroDigest();
@@ -67,17 +71,24 @@ contract KilnItems is IERC4906, ERC721, IERC2981 {
     }
 
     /// Mints the item whose GLB has sha256 `glbDigest` and whose canonical metadata has sha256
-    /// `metadataDigest` to `to`; the caller is recorded as its creator. Returns the token id.
+    /// `metadataDigest` to `to`; the caller is recorded as its creator, and the token's id is
+    /// `tokenIdOf(caller, glbDigest)`. Returns the token id.
     function mint(address to, bytes32 glbDigest, bytes32 metadataDigest) external returns (uint256 tokenId) {
         if (glbDigest == bytes32(0) || metadataDigest == bytes32(0)) revert ZeroDigest();
-        tokenId = uint256(glbDigest);
+        tokenId = tokenIdOf(msg.sender, glbDigest);
         if (_ownerOf(tokenId) != address(0)) revert AlreadyMinted(tokenId);
         Item storage item = _items[tokenId];
         item.metadataDigest = metadataDigest;
         item.creator = msg.sender;
         _mint(to, tokenId);
-        emit Minted(tokenId, msg.sender, metadataDigest);
+        emit Minted(tokenId, msg.sender, glbDigest, metadataDigest);
         emit MetadataUpdate(tokenId);
+    }
+
+    /// The id of the token `creator` mints for the GLB with sha256 `glbDigest`: one creator, one
+    /// token per GLB, and no account can mint under another's id.
+    function tokenIdOf(address creator, bytes32 glbDigest) public pure returns (uint256) {
+        return uint256(keccak256(abi.encode(creator, glbDigest)));
     }
 
     /// Sets the item on plot (`x`, `z`) turned by `rotation` degrees, taking it off the plot it

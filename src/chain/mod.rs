@@ -581,9 +581,20 @@ async fn mint<C: Chain>(
     } = order;
     let text = |error: &dyn std::fmt::Display| error.to_string();
     let mut progress = |progress: Progress| {
+        // In a tab the outbox lives in memory: each step it writes down is handed to IndexedDB
+        // as it is written, before the next request leaves (not only when the mint ends).
+        #[cfg(target_arch = "wasm32")]
+        if matches!(progress, Progress::Recorded(_) | Progress::Finished(_)) {
+            crate::web::storage::keep_database(&data_dir.outbox_path());
+        }
         let _ = events.send(LinkEvent::Mint(MintUpdate::Progress(progress)));
     };
     progress(Progress::Started(Step::Generated));
+    // The metadata names the account that mints: the token id binds it.
+    let recipe = &Recipe {
+        creator: Some(chain.account()),
+        ..recipe.clone()
+    };
     let files = ItemFiles::make(recipe, generated).map_err(|e| text(&e))?;
     let outbox = data_dir.outbox().map_err(|e| text(&e))?;
     let mut store = data_dir.blockstore().map_err(|e| text(&e))?;

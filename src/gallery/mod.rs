@@ -289,6 +289,7 @@ mod tests {
             weights_cid: None,
             max_triangles: None,
             flat: false,
+            creator: None,
             glb,
             vertices: 8,
             triangles: 12,

@@ -132,6 +132,18 @@ pub(crate) async fn check_kiln<C: Chain>(
         .await
         .map_err(|error| not_kiln(format!("it has no plots ({error})")))?;
     decode_return::<KilnItems::itemAtCall>(address, &answer)?;
+    let probe = KilnItems::tokenIdOfCall {
+        creator: Address::ZERO,
+        glbDigest: alloy::primitives::B256::ZERO,
+    };
+    chain
+        .call(address, probe.abi_encode().into())
+        .await
+        .map_err(|_| {
+            not_kiln(
+                "it is a Kiln contract from before v2, whose token ids are GLB digests (a copied mint could take the creator's record there): deploy the current one with `kiln-cli chain deploy` and mint there".into(),
+            )
+        })?;
     Ok(())
 }
 

@@ -29,6 +29,17 @@ pub struct SignedTx {
     pub nonce: u64,
 }
 
+/// What a journal is shown of a transaction on its way out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outgoing {
+    /// Signed and about to leave: a journal that writes its hash down can find it again after a
+    /// crash (with [`Chain::transaction`]) instead of sending another; an error here sends
+    /// nothing. (A wallet signs and sends in one step: it shows this right after sending.)
+    Signed(SignedTx),
+    /// The node took it: from now on it may land whatever becomes of this process.
+    Sent(SignedTx),
+}
+
 /// Where a sent transaction stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TxStatus {
@@ -76,14 +87,13 @@ pub trait Chain: Send + Sync {
 
     /// Signs and sends a transaction (a contract creation when `to` is `None`) and waits until
     /// it is in a block; a revert is [`ChainError::Reverted`] and nothing is sent when the
-    /// revert can be known before sending. `record` sees the signed transaction before it
-    /// leaves: a journal that writes its hash down can find it again after a crash (with
-    /// [`Chain::transaction`]) instead of sending another; an error from `record` sends nothing.
+    /// revert can be known before sending. `record` is shown the transaction when it is signed
+    /// and when the node has taken it ([`Outgoing`]); an error from it stops there.
     fn send_recorded(
         &self,
         to: Option<Address>,
         data: Bytes,
-        record: impl FnOnce(SignedTx) -> Result<(), ChainError> + Send,
+        record: impl FnMut(Outgoing) -> Result<(), ChainError> + Send,
     ) -> impl Future<Output = Result<Sent, ChainError>> + Send;
 
     /// Where a transaction this account sent stands.
@@ -145,7 +155,8 @@ pub trait Chain: Send + Sync {
         }
     }
 
-    /// Mints an item; the signing account is its creator.
+    /// Mints an item; the signing account is its creator, and the token's id is
+    /// [`TokenId::of`] that account and the GLB.
     fn mint(
         &self,
         request: MintRequest,
@@ -153,11 +164,11 @@ pub trait Chain: Send + Sync {
         self.mint_recorded(request, |_| Ok(()))
     }
 
-    /// [`Chain::mint`], showing the signed transaction to `record` before it is sent.
+    /// [`Chain::mint`], showing the transaction to `record` as [`Chain::send_recorded`] does.
     fn mint_recorded(
         &self,
         request: MintRequest,
-        record: impl FnOnce(SignedTx) -> Result<(), ChainError> + Send,
+        record: impl FnMut(Outgoing) -> Result<(), ChainError> + Send,
     ) -> impl Future<Output = Result<MintReceipt, ChainError>> + Send {
         async move {
             let contract = self.deployment()?.address;
@@ -169,7 +180,7 @@ pub trait Chain: Send + Sync {
             let sent = self
                 .send_recorded(Some(contract), call.abi_encode().into(), record)
                 .await?;
-            let token_id = TokenId(request.glb_sha256);
+            let token_id = TokenId::of(self.account(), request.glb_sha256);
             let token_uri = self.token_uri(token_id).await?;
             Ok(MintReceipt {
                 token_id,

@@ -39,6 +39,7 @@ pub fn decode_event(log: &Log) -> Option<KilnEvent> {
         Event::Minted(minted) => KilnEvent::Minted {
             token: TokenId::from(minted.tokenId),
             creator: minted.creator,
+            glb_sha256: minted.glbDigest,
             metadata_sha256: minted.metadataDigest,
         },
         Event::Transfer(transfer) => KilnEvent::Transferred {

@@ -79,7 +79,7 @@ pub enum ChainError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Revert {
     #[error(
-        "an item with this GLB is minted already as token {token}: each content is minted once; nothing was charged twice"
+        "this account has minted this GLB already, as token {token}: a creator mints each file once; nothing was charged twice"
     )]
     AlreadyMinted { token: TokenId },
     #[error("a digest of zero is not a sha256 of anything: export the item again")]

@@ -31,7 +31,7 @@ mod types;
 #[cfg(feature = "wallet")]
 pub mod wallet;
 
-pub use chain::{Chain, ChainLog, Sent, SignedTx, TxStatus};
+pub use chain::{Chain, ChainLog, Outgoing, Sent, SignedTx, TxStatus};
 pub use contract::DEFAULT_ROYALTY_BPS;
 pub use error::{ChainError, Revert};
 #[cfg(feature = "index")]

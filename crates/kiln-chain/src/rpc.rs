@@ -19,7 +19,7 @@ use alloy::transports::{RpcError, TransportErrorKind};
 use serde::{Deserialize, Serialize};
 
 use crate::answers::{chain_log, check_kiln, clip, gas_limit, receipt_status};
-use crate::chain::{ChainLog, Sent, SignedTx, TxStatus};
+use crate::chain::{ChainLog, Outgoing, Sent, SignedTx, TxStatus};
 use crate::{BlockRef, Chain, ChainError, Deployment, Revert};
 
 /// How an [`RpcChain`] talks to its node.
@@ -324,7 +324,7 @@ impl Chain for RpcChain {
         &self,
         to: Option<Address>,
         data: Bytes,
-        record: impl FnOnce(SignedTx) -> Result<(), ChainError> + Send,
+        mut record: impl FnMut(Outgoing) -> Result<(), ChainError> + Send,
     ) -> Result<Sent, ChainError> {
         let mut book = self.sending.lock().await;
         let mut request = TransactionRequest::default()
@@ -379,7 +379,8 @@ impl Chain for RpcChain {
         // Booked before it is sent: after a crash in between, the book names a transaction
         // the node may or may not have, and `next_nonce` asks.
         book.record(self.chain_id, self.account, nonce, hash)?;
-        record(SignedTx { hash, nonce })?;
+        let signed = SignedTx { hash, nonce };
+        record(Outgoing::Signed(signed))?;
         let pending = self
             .request(
                 "eth_sendRawTransaction",
@@ -393,6 +394,7 @@ impl Chain for RpcChain {
             )));
         }
         drop(book);
+        record(Outgoing::Sent(signed))?;
         self.poll_receipt(hash).await
     }
 

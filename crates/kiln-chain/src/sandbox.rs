@@ -11,6 +11,7 @@ use alloy::consensus::{SignableTransaction, TxEip1559};
 use alloy::network::TxSignerSync;
 use alloy::primitives::{Address, B256, Bytes, Log, TxKind, U256, keccak256};
 use alloy::signers::local::PrivateKeySigner;
+use alloy::sol_types::SolCall;
 use revm::context::result::ExecutionResult;
 use revm::context::{BlockEnv, CfgEnv, TxEnv};
 use revm::database::{CacheDB, EmptyDB};
@@ -19,7 +20,7 @@ use revm::state::AccountInfo;
 use revm::{Context, DatabaseCommit, ExecuteEvm, MainBuilder, MainContext};
 use serde::{Deserialize, Serialize};
 
-use crate::chain::{ChainLog, Sent, SignedTx, TxStatus};
+use crate::chain::{ChainLog, Outgoing, Sent, SignedTx, TxStatus};
 use crate::{BlockRef, Chain, ChainError, DEFAULT_ROYALTY_BPS, Deployment, Revert, TxOutcome};
 
 /// The sandbox's chain id ("kiln" in ASCII), which no public network uses.
@@ -110,6 +111,7 @@ impl Sandbox {
             let stamp = file_stamp(&path);
             let sandbox = Self::from_state(read_state(&path)?, Some(path))?;
             sandbox.stamp.store(stamp, Ordering::SeqCst);
+            sandbox.replace_old_contract()?;
             return Ok(sandbox);
         }
         std::fs::create_dir_all(data_dir).map_err(|error| ChainError::Sandbox {
@@ -137,7 +139,33 @@ impl Sandbox {
     /// The sandbox `to_bytes` wrote, in memory; `from` names where the bytes were kept, for
     /// the error when they cannot be used.
     pub fn from_bytes(bytes: &[u8], from: &str) -> Result<Self, ChainError> {
-        Self::from_state(parse_state(bytes, from)?, None)
+        let sandbox = Self::from_state(parse_state(bytes, from)?, None)?;
+        sandbox.replace_old_contract()?;
+        Ok(sandbox)
+    }
+
+    /// A world made with a contract before v2 (whose token ids were GLB digests, so that a
+    /// copied mint could take the creator's record) gets the current contract deployed, and
+    /// the sandbox talks to it from then on. The old contract and its tokens stay in the file;
+    /// the world on the new one starts empty, as the sandbox holds nothing of value.
+    fn replace_old_contract(&self) -> Result<(), ChainError> {
+        let Some(deployment) = *self
+            .deployment
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        else {
+            return Ok(());
+        };
+        let probe = crate::contract::KilnItems::tokenIdOfCall {
+            creator: Address::ZERO,
+            glbDigest: B256::ZERO,
+        };
+        let answer = tokio_free_block_on(self.call(deployment.address, probe.abi_encode().into()));
+        if answer.is_ok() {
+            return Ok(());
+        }
+        tokio_free_block_on(self.deploy(DEFAULT_ROYALTY_BPS))?;
+        Ok(())
     }
 
     fn genesis(path: Option<PathBuf>) -> Result<Self, ChainError> {
@@ -413,7 +441,7 @@ impl Chain for Sandbox {
         &self,
         to: Option<Address>,
         data: Bytes,
-        record: impl FnOnce(SignedTx) -> Result<(), ChainError> + Send,
+        mut record: impl FnMut(Outgoing) -> Result<(), ChainError> + Send,
     ) -> Result<Sent, ChainError> {
         let _writer = self.writer_lock()?;
         let mut state = self.fresh()?;
@@ -463,7 +491,8 @@ impl Chain for Sandbox {
         if let Some(error) = reverted(&result) {
             return Err(error);
         }
-        record(SignedTx { hash, nonce })?;
+        let signed = SignedTx { hash, nonce };
+        record(Outgoing::Signed(signed))?;
         let created = result.created_address();
         let gas_used = result.tx_gas_used();
         let logs = result.into_logs();
@@ -492,6 +521,8 @@ impl Chain for Sandbox {
             }
             return Err(error);
         }
+        // On disk, in its block: the sandbox's node has taken it.
+        record(Outgoing::Sent(signed))?;
         Ok(Sent {
             outcome: TxOutcome {
                 hash,

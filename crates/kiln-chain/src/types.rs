@@ -3,19 +3,24 @@
 use std::fmt;
 use std::str::FromStr;
 
-use alloy::primitives::{Address, B256, U256};
+use alloy::primitives::{Address, B256, U256, keccak256};
 use serde::{Deserialize, Serialize};
 
-/// A token's id, which is the sha256 digest of the item's GLB: the id names the content, and
-/// the contract refuses a second token for it.
+/// A token's id: the keccak256 of the creator's address and the item's GLB sha256 (the
+/// contract's `tokenIdOf`). It names the content and who made it, so no account can mint under
+/// another's id, and a creator cannot mint the same GLB twice.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct TokenId(pub B256);
 
 impl TokenId {
-    /// The id of the item whose GLB has this sha256 digest.
-    pub fn from_glb_sha256(digest: [u8; 32]) -> Self {
-        Self(B256::from(digest))
+    /// The id of the token `creator` mints for the GLB whose sha256 is `glb_sha256`:
+    /// `keccak256(abi.encode(creator, glbDigest))`, as the contract computes it.
+    pub fn of(creator: Address, glb_sha256: B256) -> Self {
+        let mut encoded = [0u8; 64];
+        encoded[12..32].copy_from_slice(creator.as_slice());
+        encoded[32..].copy_from_slice(glb_sha256.as_slice());
+        Self(keccak256(encoded))
     }
 
     /// The id as the contract's `uint256`.
@@ -44,16 +49,14 @@ impl fmt::Debug for TokenId {
 
 /// A token id a person typed is not one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{0:?} is not a token id: give the item's GLB sha256 as 64 hex digits (0x optional) or the id as a decimal number"
-)]
+#[error("{0:?} is not a token id: give it as 64 hex digits (0x optional) or as a decimal number")]
 pub struct BadTokenId(pub String);
 
 impl FromStr for TokenId {
     type Err = BadTokenId;
 
     /// Reads the id as explorers and marketplaces print it (a decimal `uint256`) or as we do
-    /// (the GLB digest in hex).
+    /// (64 hex digits).
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let trimmed = text.trim();
         let hex = trimmed.strip_prefix("0x").unwrap_or(trimmed);
@@ -99,7 +102,7 @@ pub struct TokenRecord {
 /// What one mint records: the content, its description, and who receives the token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MintRequest {
-    /// sha256 of the GLB; becomes the token id.
+    /// sha256 of the GLB; with the creator's address it makes the token id.
     pub glb_sha256: B256,
     /// sha256 of the canonical metadata JSON; becomes the token URI.
     pub metadata_sha256: B256,
@@ -145,6 +148,10 @@ pub enum KilnEvent {
     Minted {
         token: TokenId,
         creator: Address,
+        /// sha256 of the item's GLB: other creators' tokens of the same file share it. (Zero in
+        /// events an index wrote down before contract v2 recorded it.)
+        #[serde(default)]
+        glb_sha256: B256,
         metadata_sha256: B256,
     },
     /// Ownership changed (a mint also emits one, from the zero address).
@@ -190,8 +197,7 @@ mod tests {
 
     #[test]
     fn token_ids_read_as_hex_digest_or_decimal_and_print_as_the_digest() {
-        let digest = [0xab; 32];
-        let id = TokenId::from_glb_sha256(digest);
+        let id = TokenId(B256::repeat_byte(0xab));
         let hex = id.to_string();
         assert_eq!(hex, format!("0x{}", "ab".repeat(32)));
         assert_eq!(hex.parse::<TokenId>(), Ok(id));
@@ -204,5 +210,18 @@ mod tests {
         }
         let message = "nope".parse::<TokenId>().unwrap_err().to_string();
         assert!(message.contains("64 hex digits"), "{message}");
+    }
+
+    /// The contract's `tokenIdOf` is checked against the compiled contract in the chain tests;
+    /// here: ids differ by creator and by file, and are neither of the two inputs.
+    #[test]
+    fn token_ids_bind_the_creator_to_the_file() {
+        let (alice, bob) = (Address::repeat_byte(1), Address::repeat_byte(2));
+        let (glb, other) = (B256::repeat_byte(3), B256::repeat_byte(4));
+        let id = TokenId::of(alice, glb);
+        assert_eq!(id, TokenId::of(alice, glb));
+        assert_ne!(id, TokenId::of(bob, glb));
+        assert_ne!(id, TokenId::of(alice, other));
+        assert_ne!(id.0, glb);
     }
 }

@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::answers::{chain_log, check_kiln, clip, gas_limit, receipt_status};
-use crate::chain::{ChainLog, Sent, SignedTx, TxStatus};
+use crate::chain::{ChainLog, Outgoing, Sent, SignedTx, TxStatus};
 use crate::{BlockRef, Chain, ChainError, Deployment, Revert};
 
 /// A wallet as EIP-1193 defines it: `request({ method, params })`, answered by the wallet
@@ -464,7 +464,7 @@ impl<N: Eip1193, W: Eip1193> Chain for WalletChain<N, W> {
         &self,
         to: Option<Address>,
         data: Bytes,
-        record: impl FnOnce(SignedTx) -> Result<(), ChainError> + Send,
+        mut record: impl FnMut(Outgoing) -> Result<(), ChainError> + Send,
     ) -> Result<Sent, ChainError> {
         // The account as the wallet has it now: the player may have switched or disconnected.
         let wallet = self.state().await?;
@@ -507,7 +507,9 @@ impl<N: Eip1193, W: Eip1193> Chain for WalletChain<N, W> {
             .get("nonce")
             .and_then(|nonce| serde_json::from_value::<U64>(nonce.clone()).ok())
             .map_or(0, |nonce| nonce.to::<u64>());
-        record(SignedTx { hash, nonce })?;
+        let signed = SignedTx { hash, nonce };
+        record(Outgoing::Signed(signed))?;
+        record(Outgoing::Sent(signed))?;
         self.poll_receipt(hash).await
     }
 

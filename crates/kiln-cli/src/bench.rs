@@ -388,12 +388,15 @@ fn mint_bench(model: &crate::generate::ModelArgs, items: usize, json: bool) -> a
     for n in 0..items {
         let description = sampler.any_description();
         let prompt = sampler.caption(&description);
-        let recipe = Recipe::new(
-            &prompt,
-            n as u64,
-            &generator.weights_sha256(),
-            1_795_000_000,
-        );
+        let recipe = Recipe {
+            creator: Some(chain.account()),
+            ..Recipe::new(
+                &prompt,
+                n as u64,
+                &generator.weights_sha256(),
+                1_795_000_000,
+            )
+        };
         let generate_started = Instant::now();
         let generated = generator
             .generate(&prompt, n as u64, &recipe.options())
@@ -428,6 +431,7 @@ fn mint_bench(model: &crate::generate::ModelArgs, items: usize, json: bool) -> a
                 Progress::Finished(Step::Published) => lap(8),
                 Progress::Recorded(_) => lap(9),
                 Progress::Landed => lap(10),
+                Progress::FilePublished(_) => {}
                 Progress::Finished(Step::Confirmed) => lap(11),
                 Progress::Finished(_) => {}
             },

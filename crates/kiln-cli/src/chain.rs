@@ -66,7 +66,7 @@ pub enum KeyCommand {
 
 #[derive(Debug, clap::Args)]
 pub struct TokenArgs {
-    /// The token id: the GLB's sha256 in hex, or the decimal id explorers show.
+    /// The token id: 64 hex digits (as `kiln-cli mint` prints it), or the decimal id explorers show.
     id: TokenId,
     #[command(flatten)]
     network: NetworkArgs,
@@ -118,11 +118,36 @@ macro_rules! on_chain {
 pub(crate) use on_chain;
 
 impl Connected {
+    /// The account that signs here: the creator an item minted here names.
+    pub(crate) fn account(&self) -> Address {
+        on_chain!(self, |chain| chain.account())
+    }
+
     pub(crate) fn network_name(&self) -> String {
         match self {
             Connected::Sandbox(_) => "sandbox".into(),
             Connected::Rpc(chain) => chain.url().to_owned(),
         }
+    }
+}
+
+/// The account that mints on `network`, read without unlocking anything: the sandbox's dev
+/// account, or the address of this data directory's key. What `kiln-cli export` names as the
+/// creator unless told otherwise.
+pub(crate) fn minting_account(network: &str, data_dir: &DataDir) -> anyhow::Result<Address> {
+    if network == "sandbox" {
+        return Ok(Sandbox::open(data_dir.path())?.account());
+    }
+    let keystore = Keystore::in_data_dir(data_dir.path());
+    match keystore.address() {
+        Ok(Some(address)) => Ok(address),
+        Ok(None) => anyhow::bail!(
+            "there is no Kiln key in {} yet, so the item's creator is unknown: run `kiln-cli key create` first, or give --creator ADDRESS",
+            data_dir.path().display()
+        ),
+        Err(error) => Err(anyhow::anyhow!(error).context(
+            "the key's address cannot be read: run `kiln-cli key address` to write it again, or give --creator ADDRESS",
+        )),
     }
 }
 

@@ -49,6 +49,22 @@ pub struct ExportArgs {
     /// Do not add the files to the local blockstore.
     #[arg(long)]
     no_store: bool,
+
+    /// The account that will mint the item, named in its metadata: the token id binds it, and
+    /// a token minted by any other account is told apart as a copy. Default: the account
+    /// `kiln-cli mint` signs with on --network.
+    #[arg(long, value_name = "ADDRESS")]
+    creator: Option<kiln_chain::Address>,
+
+    /// The network whose minting account is the default creator: `sandbox` (its dev account)
+    /// or a JSON-RPC URL (this data directory's key).
+    #[arg(
+        long,
+        default_value = "sandbox",
+        env = "KILN_NETWORK",
+        value_name = "sandbox|URL"
+    )]
+    network: String,
 }
 
 #[derive(Serialize)]
@@ -127,6 +143,10 @@ pub fn run(args: &ExportArgs, data_dir: &DataDir, json: bool) -> anyhow::Result<
     };
     // Refused before the model runs.
     args.mesh.apply(&mut recipe)?;
+    recipe.creator = Some(match args.creator {
+        Some(creator) => creator,
+        None => crate::chain::minting_account(&args.network, data_dir)?,
+    });
     let bar = ProgressBar::new(STEPS.len() as u64).with_style(
         ProgressStyle::with_template("{bar:20} {pos}/{len} {msg}").expect("the template is valid"),
     );

@@ -128,6 +128,10 @@ fn on_progress(bar: &ProgressBar, event: Progress) {
             "submitted:recorded".into()
         }
         Progress::Landed => "submitted:landed".into(),
+        Progress::FilePublished(file) => {
+            bar.set_message(format!("published {file}"));
+            format!("published:{file}")
+        }
     };
     stop_here_if_asked(&label);
 }
@@ -294,6 +298,11 @@ pub fn run_create(args: &CreateArgs, data_dir: &DataDir, json: bool) -> anyhow::
     let mut recipe = Recipe::new(&args.prompt, args.seed, "", crate::export::created_unix()?);
     args.mesh.apply(&mut recipe)?;
     let publish = args.publish.publish()?;
+    let runtime = crate::runtime()?;
+    // Connected (and the key unlocked) before the model runs: the metadata names the account
+    // that mints, and a wrong passphrase should not cost a generation.
+    let connected = runtime.block_on(connect(&args.network, data_dir, Access::Send))?;
+    recipe.creator = Some(connected.account());
     let bar = step_bar(args.verify);
     on_progress(&bar, Progress::Started(Step::Generated));
     let item =
@@ -316,8 +325,7 @@ pub fn run_create(args: &CreateArgs, data_dir: &DataDir, json: bool) -> anyhow::
     let out_dir = std::fs::canonicalize(&out_dir)
         .with_context(|| format!("cannot resolve {}", out_dir.display()))?;
     let outbox = outbox(data_dir)?;
-    let minted = crate::runtime()?.block_on(async {
-        let connected = connect(&args.network, data_dir, Access::Send).await?;
+    let minted = runtime.block_on(async {
         let deployment = on_chain!(&connected, |chain| chain.deployment())?;
         // Written down before the files exist: if the process stops now, `resume` makes them
         // again from the recipe.

@@ -13,7 +13,7 @@ use crate::output;
 
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {
-    /// The token id: the GLB's sha256 in hex, or the decimal id explorers show.
+    /// The token id: 64 hex digits (as `kiln-cli mint` prints it), or the decimal id explorers show.
     id: TokenId,
     #[command(flatten)]
     network: NetworkArgs,

@@ -9,7 +9,7 @@ use web_time::Instant;
 
 use kiln_asset::metadata::{ItemFacts, MAX_JSON_INTEGER};
 use kiln_asset::{ItemMetadata, ItemUri, Sha256Hex};
-use kiln_chain::B256;
+use kiln_chain::{Address, B256};
 use kiln_gen::{GenerateOptions, Generated};
 use kiln_ipfs::{Blockstore, Cid, ImportProfile, file_cid};
 use serde::{Deserialize, Serialize};
@@ -99,6 +99,10 @@ pub struct Recipe {
     /// Flat-shaded faces, as the creator chose.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub flat: bool,
+    /// The account that will mint the item: the metadata names it, and a token minted by any
+    /// other account is told apart as a copy. `None` for recipes written before contract v2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator: Option<Address>,
 }
 
 /// The CID of a weights file under `profile`: the address new items' metadata names.
@@ -193,6 +197,7 @@ impl Recipe {
             weights_cid: None,
             max_triangles: None,
             flat: false,
+            creator: None,
         }
     }
 
@@ -314,6 +319,7 @@ impl ItemFiles {
                     .map_err(|error| ExportError::Cid(format!("weights CID {text:?}: {error}")))
             })
             .transpose()?;
+        let creator = recipe.creator.map(|creator| creator.to_checksum(None));
         let metadata = ItemMetadata::for_item(&ItemFacts {
             prompt: &recipe.prompt,
             seed: recipe.seed,
@@ -323,6 +329,7 @@ impl ItemFiles {
             weights_cid,
             max_triangles: recipe.max_triangles,
             flat: recipe.flat,
+            creator: creator.as_deref(),
             glb: &glb,
             vertices: mesh.vertex_count(),
             triangles: mesh.triangle_count(),

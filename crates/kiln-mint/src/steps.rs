@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use kiln_asset::{ItemMetadata, ItemUri, Limits, Sha256Hex};
-use kiln_chain::{B256, Chain, ChainError, MintRequest, SignedTx, TokenId, TxStatus};
+use kiln_chain::{
+    Address, B256, Chain, ChainError, MintRequest, Outgoing, SignedTx, TokenId, TxStatus,
+};
 use kiln_ipfs::{Blockstore, Cid, ImportProfile, KuboClient, PinningClient, StoreError, raw_cid};
 
 use crate::{Generate, ItemFiles, ItemId, Outbox, OutboxError, OutboxItem, Step};
@@ -36,9 +38,21 @@ pub enum MintError {
     #[error("{file} could not be published: {detail}; the item is kept, `kiln-cli resume` retries")]
     Publish { file: &'static str, detail: String },
     #[error(
-        "token {token} (this GLB) was minted with other metadata (sha256 {theirs}): this item cannot be minted again"
+        "this account minted this GLB before, as token {token}, with other metadata (sha256 {theirs}): a creator mints each GLB once, so this item cannot be minted again"
     )]
-    TakenByOther { token: TokenId, theirs: B256 },
+    MintedWithOtherMetadata { token: TokenId, theirs: B256 },
+    #[error(
+        "the chain says token {token}, this account's id for this GLB, was minted by {creator}: that is not this item's token, and nothing is sent; check that --network and --contract name a Kiln v2 contract on the node you trust"
+    )]
+    MintedBySomeoneElse { token: TokenId, creator: Address },
+    #[error(
+        "metadata.json names {named} as the item's creator, but this network's account is {account}: mint it with {named}'s key, or export it again naming {account} (`kiln-cli export --creator {account}`)"
+    )]
+    NotTheCreator { named: String, account: Address },
+    #[error(
+        "metadata.json names no creator, so a copy of its token could not be told from it: export the item again (`kiln-cli export` names the account that mints it)"
+    )]
+    NoCreator,
     #[error("item {id}'s files could not be made: {source}")]
     Export {
         id: ItemId,
@@ -169,6 +183,9 @@ pub enum Progress {
     Recorded(SignedTx),
     /// The mint transaction is in a block; the token is not written down yet.
     Landed,
+    /// One of the item's files is published (on the node, or pinned by the service when there is
+    /// no node) and the next is not yet.
+    FilePublished(&'static str),
 }
 
 /// Runs the item's remaining steps until it has its token; the item as it ends up.
@@ -203,13 +220,21 @@ pub async fn advance<C: Chain>(
         outbox.started(id, step)?;
         let outcome = match step {
             Step::Generated | Step::Exported => unreachable!("handled before"),
-            Step::Stored => store_files(&item, store).map(|()| None),
-            Step::Published => publish_files(&item, store, steps.publish).await.map(Some),
+            Step::Stored => check_creator(&item, chain)
+                .and_then(|()| store_files(&item, store))
+                .map(|()| None),
+            Step::Published => publish_files(&item, store, steps.publish, &mut progress)
+                .await
+                .map(Some),
             // Submitting writes itself down (before the transaction leaves) and goes on to
             // confirm in the same breath.
-            Step::Submitted | Step::Confirmed => mint(outbox, &item, chain, &mut progress)
-                .await
-                .map(|()| None),
+            Step::Submitted | Step::Confirmed => {
+                let minted = match check_creator(&item, chain) {
+                    Ok(()) => mint(outbox, &item, chain, &mut progress).await,
+                    Err(error) => Err(error),
+                };
+                minted.map(|()| None)
+            }
             Step::Verified => verify_item(&item, store, chain, steps).await.map(Some),
         };
         match outcome {
@@ -286,6 +311,26 @@ fn digests(item: &OutboxItem) -> Result<(B256, B256), MintError> {
     }
 }
 
+/// Checks that the item's metadata names the account that mints it: the token id binds that
+/// account, and verification tells a token whose creator is not the one named for a copy.
+fn check_creator<C: Chain>(item: &OutboxItem, chain: &C) -> Result<(), MintError> {
+    let exported = read_exported(&item.item_dir)?;
+    let account = chain.account();
+    match exported
+        .metadata
+        .kiln
+        .as_ref()
+        .and_then(|kiln| kiln.creator.as_deref())
+    {
+        None => Err(MintError::NoCreator),
+        Some(named) if named.parse::<Address>().ok() == Some(account) => Ok(()),
+        Some(named) => Err(MintError::NotTheCreator {
+            named: named.to_owned(),
+            account,
+        }),
+    }
+}
+
 /// Runs [`crate::verify`] on the item's token; every check must pass.
 async fn verify_item<C: Chain>(
     item: &OutboxItem,
@@ -299,7 +344,7 @@ async fn verify_item<C: Chain>(
     ))?;
     let token = match item.token_id {
         Some(token) => token,
-        None => TokenId(digests(item)?.0),
+        None => TokenId::of(chain.account(), digests(item)?.0),
     };
     let mut content = crate::Content {
         store,
@@ -388,6 +433,7 @@ async fn publish_files(
     item: &OutboxItem,
     store: &Blockstore,
     publish: &Publish,
+    progress: &mut (impl FnMut(Progress) + Send),
 ) -> Result<String, MintError> {
     if publish.node.is_none() && publish.pinning.is_none() {
         return Ok(
@@ -422,6 +468,7 @@ async fn publish_files(
                     file,
                     detail: error.to_string(),
                 })?;
+            progress(Progress::FilePublished(file));
         }
         // The node serves the DAGs to the pinning service.
         if let Ok(identity) = node.id().await {
@@ -454,6 +501,9 @@ async fn publish_files(
                 .map_err(|error| {
                     failed(format!("the pinning service has not pinned it: {error}"))
                 })?;
+            if publish.node.is_none() {
+                progress(Progress::FilePublished(file));
+            }
         }
         done.push("pinned by the pinning service".into());
     }
@@ -489,11 +539,19 @@ async fn mint<C: Chain>(
     progress: &mut (impl FnMut(Progress) + Send),
 ) -> Result<(), MintError> {
     let (glb_sha256, metadata_sha256) = digests(item)?;
-    let token = TokenId(glb_sha256);
+    // The id binds this account: no other account's token can stand in for it.
+    let token = TokenId::of(chain.account(), glb_sha256);
     // A token minted by an earlier run whose confirmation was never written down.
     if let Some(record) = chain.token(token).await? {
+        // The contract makes this impossible; a node that claims it is not believed.
+        if record.creator != chain.account() {
+            return Err(MintError::MintedBySomeoneElse {
+                token,
+                creator: record.creator,
+            });
+        }
         if record.metadata_sha256 != metadata_sha256 {
-            return Err(MintError::TakenByOther {
+            return Err(MintError::MintedWithOtherMetadata {
                 token,
                 theirs: record.metadata_sha256,
             });
@@ -501,7 +559,13 @@ async fn mint<C: Chain>(
         let (hash, block, gas) = match item.tx_hash {
             Some(hash) => match chain.transaction(hash).await? {
                 TxStatus::Mined(sent) => (hash, sent.outcome.block.number, sent.outcome.gas_used),
-                _ => (hash, 0, 0),
+                // A node may answer calls from the block it is building (anvil between blocks):
+                // the token shows before its transaction is mined, which is waited for.
+                TxStatus::Pending => {
+                    let sent = chain.wait_for(hash).await?;
+                    (hash, sent.outcome.block.number, sent.outcome.gas_used)
+                }
+                TxStatus::Unknown | TxStatus::Failed(_) => (hash, 0, 0),
             },
             None => (B256::ZERO, 0, 0),
         };
@@ -532,16 +596,22 @@ async fn mint<C: Chain>(
         to: None,
     };
     let receipt = chain
-        .mint_recorded(request, |signed| {
-            outbox
-                .submitted(item.id, signed)
-                .map_err(|error| ChainError::Aborted {
-                    reason: format!(
-                        "the mint outbox could not write the transaction down: {error}"
-                    ),
-                })?;
-            progress(Progress::Finished(Step::Submitted));
-            progress(Progress::Recorded(signed));
+        .mint_recorded(request, |outgoing| {
+            match outgoing {
+                Outgoing::Signed(signed) => {
+                    outbox
+                        .submitted(item.id, signed)
+                        .map_err(|error| ChainError::Aborted {
+                            reason: format!(
+                                "the mint outbox could not write the transaction down: {error}"
+                            ),
+                        })?;
+                    progress(Progress::Recorded(signed));
+                }
+                // In the node's pool (or, on the sandbox, in its block): it may land now
+                // whatever becomes of this process.
+                Outgoing::Sent(_) => progress(Progress::Finished(Step::Submitted)),
+            }
             Ok(())
         })
         .await?;

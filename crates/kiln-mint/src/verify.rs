@@ -163,14 +163,36 @@ pub async fn verify<C: Chain>(
             provenance.prompt, provenance.seed
         )),
     );
+    // The token is the creator's own only if the account the chain records is the one the
+    // metadata names: anyone can mint a copy of published files, under their own id.
+    let named = provenance.creator.as_deref();
+    report.check(
+        "creator",
+        match named.map(|named| (named, named.parse::<kiln_chain::Address>())) {
+            Some((_, Ok(named))) if named == record.creator => Ok(format!(
+                "{named} minted it, as the metadata says"
+            )),
+            Some((named, _)) => Err(format!(
+                "the metadata names {named} as creator, but {} minted this token: it is a copy, not the creator's item",
+                record.creator
+            )),
+            None => Err(
+                "the metadata names no creator (exported before contract v2), so a copy could not be told from the original".into(),
+            ),
+        },
+    );
+    let expected = TokenId::of(
+        record.creator,
+        kiln_chain::B256::from(provenance.glb_sha256.0),
+    );
     report.check(
         "metadata names this GLB",
-        if provenance.glb_sha256.0 == token.0.0 {
-            Ok("its GLB sha256 is the token id".into())
+        if expected == token {
+            Ok("the token id is the creator's id for its GLB sha256".into())
         } else {
             Err(format!(
-                "it names GLB {}, the token is {token}",
-                provenance.glb_sha256
+                "it names GLB {}, whose id for creator {} is {expected}, not {token}",
+                provenance.glb_sha256, record.creator
             ))
         },
     );
@@ -198,11 +220,12 @@ pub async fn verify<C: Chain>(
     let glb_digest = Sha256Hex::of(&glb);
     if !report.check(
         "GLB digest",
-        if glb_digest.0 == token.0.0 {
-            Ok(format!("sha256 {glb_digest} is the token id"))
+        if glb_digest == provenance.glb_sha256 {
+            Ok(format!("sha256 {glb_digest}, the one the token id binds"))
         } else {
             Err(format!(
-                "the file the metadata names has sha256 {glb_digest}, not the token's {token}"
+                "the file the metadata names has sha256 {glb_digest}, not the {} its token id binds",
+                provenance.glb_sha256
             ))
         },
     ) {

@@ -136,6 +136,11 @@ pub struct Provenance {
     /// Whether the creator chose flat-shaded faces (a low-poly look).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub flat: bool,
+    /// The account that mints the item (`0x` and 40 hex digits): the token's id binds it, and a
+    /// token whose chain record names another creator is a copy, not this item. Items exported
+    /// before contract v2 name none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -257,6 +262,8 @@ pub struct ItemFacts<'a> {
     /// The triangle budget and flat shading the creator chose, if any.
     pub max_triangles: Option<u64>,
     pub flat: bool,
+    /// The account that will mint the item, as `0x` and 40 hex digits.
+    pub creator: Option<&'a str>,
     pub glb: &'a [u8],
     pub vertices: usize,
     pub triangles: usize,
@@ -281,6 +288,9 @@ impl ItemMetadata {
                     facts.seed
                 ),
             });
+        }
+        if let Some(creator) = facts.creator {
+            check_creator(creator)?;
         }
         let description = facts.description;
         let caption = description.to_string();
@@ -345,6 +355,7 @@ impl ItemMetadata {
                 ipfs_profile: facts.ipfs_profile.name().to_owned(),
                 max_triangles: facts.max_triangles,
                 flat: facts.flat,
+                creator: facts.creator.map(str::to_owned),
             }),
         })
     }
@@ -367,6 +378,13 @@ impl ItemMetadata {
             .map_err(|error| MetadataError::Json(error.to_string()))?;
         if metadata.to_canonical_json() != bytes {
             return Err(MetadataError::NotCanonical);
+        }
+        if let Some(creator) = metadata
+            .kiln
+            .as_ref()
+            .and_then(|kiln| kiln.creator.as_deref())
+        {
+            check_creator(creator)?;
         }
         Ok(metadata)
     }
@@ -392,6 +410,21 @@ impl ItemMetadata {
             })
             .map(|attribute| &attribute.value)
     }
+}
+
+/// An account address as the provenance names it: `0x` and 40 hex digits.
+fn check_creator(creator: &str) -> Result<(), MetadataError> {
+    let digits = creator.strip_prefix("0x").unwrap_or("");
+    if digits.len() == 40 && digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(());
+    }
+    Err(MetadataError::Invalid {
+        field: "kiln.creator".into(),
+        reason: format!(
+            "{:?} is not an account address: give 0x and 40 hex digits",
+            creator.chars().take(64).collect::<String>()
+        ),
+    })
 }
 
 /// Traits marketplaces filter by: what the prompt said, the height, the generator.
@@ -466,6 +499,7 @@ mod tests {
             weights_cid: Some(kiln_ipfs::raw_cid(b"weights")),
             max_triangles: None,
             flat: false,
+            creator: Some("0x5FbDB2315678afecb367f032d93F642f64180aa3"),
             glb: b"glb",
             vertices: 1200,
             triangles: 2396,
@@ -521,6 +555,10 @@ mod tests {
         assert_eq!(kiln["bounding_box"]["max"][1], 1.33);
         assert_eq!(kiln["glb_sha256"], Sha256Hex::of(b"glb").to_string());
         assert_eq!(
+            kiln["creator"],
+            "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+        );
+        assert_eq!(
             kiln["generator"]["weights_sha256"].as_str().unwrap().len(),
             64
         );
@@ -537,9 +575,10 @@ mod tests {
     fn metadata_without_the_newer_fields_stays_as_it_was() {
         let mut metadata = item(7).unwrap();
         metadata.kiln.as_mut().unwrap().generator.weights = None;
+        metadata.kiln.as_mut().unwrap().creator = None;
         let bytes = metadata.to_canonical_json();
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        for field in ["\"weights\"", "max_triangles", "flat"] {
+        for field in ["\"weights\"", "max_triangles", "flat", "creator"] {
             assert!(!text.contains(field), "{field}: {text}");
         }
         let read = ItemMetadata::from_canonical_json(&bytes, &Limits::default()).unwrap();
@@ -583,6 +622,30 @@ mod tests {
             ItemMetadata::from_canonical_json(unknown.as_bytes(), &limits),
             Err(MetadataError::Json(_))
         ));
+    }
+
+    /// The creator is the one field a copy cannot keep and still verify, so a document naming
+    /// something that is not an address is refused, written or read.
+    #[test]
+    fn creators_that_are_not_addresses_are_refused() {
+        let mut metadata = item(7).unwrap();
+        for bad in [
+            "",
+            "0x",
+            "5FbDB2315678afecb367f032d93F642f64180aa3",
+            "0x5FbDB2315678afecb367f032d93F642f64180aa",
+            "0x5FbDB2315678afecb367f032d93F642f64180aaz3",
+            "vitalik.eth",
+        ] {
+            metadata.kiln.as_mut().unwrap().creator = Some(bad.to_owned());
+            let bytes = metadata.to_canonical_json();
+            let error = ItemMetadata::from_canonical_json(&bytes, &Limits::default()).unwrap_err();
+            assert!(
+                error.to_string().contains("kiln.creator")
+                    && error.to_string().contains("40 hex digits"),
+                "{bad:?}: {error}"
+            );
+        }
     }
 
     #[test]

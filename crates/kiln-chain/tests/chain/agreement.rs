@@ -40,7 +40,7 @@ pub(crate) async fn scenario<C: Chain>(chain: &C) -> Observed {
     let mut refusals = Vec::new();
 
     let minted = chain.mint(a.request()).await.unwrap();
-    assert_eq!(minted.token_id, TokenId(a.request().glb_sha256));
+    assert_eq!(minted.token_id, TokenId::of(me, a.request().glb_sha256));
     assert_eq!(
         minted.token_uri,
         a.token_uri(),
@@ -148,7 +148,7 @@ pub(crate) async fn scenario<C: Chain>(chain: &C) -> Observed {
     refusals.push(refusal(chain.transfer(id_a, friend).await));
 
     assert_eq!(chain.item_at(2, -3).await.unwrap(), Some(id_a));
-    let unknown = TokenId(Item::new(99).request().glb_sha256);
+    let unknown = TokenId::of(me, Item::new(99).request().glb_sha256);
     assert_eq!(chain.token(unknown).await.unwrap(), None);
     refusals.push(refusal(chain.place(unknown, plot).await));
 
@@ -174,7 +174,7 @@ pub(crate) async fn scenario<C: Chain>(chain: &C) -> Observed {
 
     let deployment = chain.deployment().unwrap();
     let head = chain.head().await.unwrap();
-    let events = chain
+    let events: Vec<String> = chain
         .events(deployment.block, head.number)
         .await
         .unwrap()
@@ -191,16 +191,23 @@ pub(crate) async fn scenario<C: Chain>(chain: &C) -> Observed {
         })
         .collect();
 
+    // Token ids bind the signing account, which differs between the chains: tokens are named
+    // by their part in the scenario.
     let me_in_text = format!("{me:?}");
+    let names = [(id_a, "A"), (id_b, "B"), (id_c, "C"), (unknown, "unknown")];
+    let named = |text: &String| {
+        names
+            .iter()
+            .fold(text.replace(&me_in_text, "me"), |text, (id, name)| {
+                text.replace(&id.to_string(), name)
+            })
+    };
     Observed {
         gas,
         token_uris: vec![minted.token_uri, minted_b.token_uri, minted_c.token_uri],
-        refusals: refusals
-            .iter()
-            .map(|r| r.replace(&me_in_text, "me"))
-            .collect(),
-        events,
-        records,
+        refusals: refusals.iter().map(named).collect(),
+        events: events.iter().map(named).collect(),
+        records: records.iter().map(named).collect(),
     }
 }
 

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use kiln_chain::{Chain, ChainError, SignedTx, TokenId, TxStatus};
+use kiln_chain::{Chain, ChainError, Outgoing, SignedTx, TokenId, TxStatus};
 
 use crate::support::{Item, anvil_chain, block_on, sandbox};
 
@@ -22,26 +22,28 @@ async fn record_then_find<C: Chain>(chain: &C) {
     assert!(refused.is_err());
     assert_eq!(
         chain
-            .token(TokenId(item.request().glb_sha256))
+            .token(TokenId::of(chain.account(), item.request().glb_sha256))
             .await
             .unwrap(),
         None
     );
 
-    // A journal that writes it down finds the transaction again, mined, by its hash.
-    let recorded = Arc::new(Mutex::new(None));
+    // A journal that writes it down finds the transaction again, mined, by its hash. It is
+    // shown the transaction signed, then taken by the node: two moments, in that order.
+    let recorded = Arc::new(Mutex::new(Vec::new()));
     let journal = Arc::clone(&recorded);
     let minted = chain
-        .mint_recorded(item.request(), move |signed: SignedTx| {
-            *journal.lock().unwrap() = Some(signed);
+        .mint_recorded(item.request(), move |outgoing| {
+            journal.lock().unwrap().push(outgoing);
             Ok(())
         })
         .await
         .unwrap();
-    let signed = recorded
-        .lock()
-        .unwrap()
-        .expect("the signed transaction was shown");
+    let shown = recorded.lock().unwrap().clone();
+    let [Outgoing::Signed(signed), Outgoing::Sent(sent)] = shown[..] else {
+        panic!("the journal was shown {shown:?}");
+    };
+    assert_eq!(signed, sent);
     assert_eq!(signed.hash, minted.tx.hash);
     match chain.transaction(signed.hash).await.unwrap() {
         TxStatus::Mined(sent) => assert_eq!(sent.outcome, minted.tx),
@@ -74,8 +76,10 @@ fn a_transaction_sent_but_not_yet_mined_is_pending_and_can_be_waited_for() {
         anvil.rpc("evm_setAutomine", serde_json::json!([false]));
         let recorded = Arc::new(Mutex::new(None::<SignedTx>));
         let journal = Arc::clone(&recorded);
-        let mint = chain.mint_recorded(Item::new(1).request(), move |signed| {
-            *journal.lock().unwrap() = Some(signed);
+        let mint = chain.mint_recorded(Item::new(1).request(), move |outgoing| {
+            if let Outgoing::Signed(signed) = outgoing {
+                *journal.lock().unwrap() = Some(signed);
+            }
             Ok(())
         });
         let watch = async {

@@ -4,6 +4,7 @@
 
 mod agreement;
 mod artifact;
+mod copies;
 mod crash_window;
 mod index;
 mod nodes;

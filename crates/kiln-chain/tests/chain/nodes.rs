@@ -90,7 +90,10 @@ fn an_account_without_ether_is_told_to_fund_it_and_nothing_is_sent() {
         assert!(error.to_string().contains("fund the account"), "{error}");
         assert_eq!(
             chain
-                .token(kiln_chain::TokenId(item.request().glb_sha256))
+                .token(kiln_chain::TokenId::of(
+                    poor.account(),
+                    item.request().glb_sha256
+                ))
                 .await
                 .unwrap(),
             None

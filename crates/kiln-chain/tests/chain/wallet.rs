@@ -241,7 +241,7 @@ fn a_refusal_another_chain_and_a_disconnect_are_errors_that_say_what_to_do() {
             refused.to_string().contains("nothing was sent"),
             "{refused}"
         );
-        let token = kiln_chain::TokenId(item.request().glb_sha256);
+        let token = kiln_chain::TokenId::of(chain.account(), item.request().glb_sha256);
         assert_eq!(
             chain.token(token).await.unwrap(),
             None,

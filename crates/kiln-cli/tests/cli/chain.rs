@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use kiln_asset::Sha256Hex;
+use kiln_chain::B256;
 use kiln_testkit::Anvil;
 
 use crate::items::export;
@@ -33,12 +34,23 @@ pub fn run(data_dir: &Path, args: &[&str]) -> Output {
         .expect("kiln-cli runs")
 }
 
-pub fn exported_item(data_dir: &Path) -> (tempfile::TempDir, serde_json::Value) {
+/// Exports an item naming as its creator the account that mints it as `creator` says
+/// (`--network URL`: this data directory's key; `--creator ADDRESS`; nothing: the sandbox's).
+pub fn exported_item(data_dir: &Path, creator: &[&str]) -> (tempfile::TempDir, serde_json::Value) {
     let out = tempfile::tempdir().unwrap();
-    let output = export(data_dir, out.path(), &[]);
+    let output = export(data_dir, out.path(), creator);
     assert!(output.status.success(), "{}", stderr(&output));
     let exported = serde_json::from_str(&stdout(&output)).unwrap();
     (out, exported)
+}
+
+/// The creator an exported item's metadata names.
+pub fn exported_creator(item_dir: &Path) -> Option<kiln_chain::Address> {
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(item_dir.join("metadata.json")).unwrap()).unwrap();
+    metadata["kiln"]["creator"]
+        .as_str()
+        .map(|text| text.parse().unwrap())
 }
 
 /// Mints the item in `item_dir` on `network`, then reads, places and lists it there.
@@ -51,12 +63,6 @@ fn mint_place_and_list(
     let item = item_dir.to_str().unwrap();
     let minted = kiln(data_dir, &[&["mint", item][..], network].concat());
     let token = minted["token_id"].as_str().unwrap().to_owned();
-    let glb = std::fs::read(item_dir.join("model.glb")).unwrap();
-    assert_eq!(
-        token,
-        format!("0x{}", Sha256Hex::of(&glb)),
-        "the token id is not the GLB's sha256"
-    );
     let metadata_cid = exported["metadata"]["cid"].as_str().unwrap();
     assert_eq!(
         minted["token_uri"],
@@ -78,6 +84,19 @@ fn mint_place_and_list(
     let record = kiln(data_dir, &[&["token", &token][..], network].concat());
     assert_eq!(record["token_uri"], minted["token_uri"]);
     assert_eq!(record["owner"], record["creator"]);
+    // The id binds the creator the metadata names to the GLB.
+    let creator: kiln_chain::Address = record["creator"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        exported_creator(item_dir),
+        Some(creator),
+        "the metadata does not name the account that minted it"
+    );
+    let glb = std::fs::read(item_dir.join("model.glb")).unwrap();
+    assert_eq!(
+        token,
+        kiln_chain::TokenId::of(creator, B256::from(Sha256Hex::of(&glb).0)).to_string(),
+        "the token id is not the creator's id for the GLB's sha256"
+    );
     assert!(record["placement"].is_null());
 
     kiln(
@@ -108,7 +127,7 @@ fn mint_place_and_list(
 #[test]
 fn an_exported_item_is_minted_read_placed_and_listed_on_the_sandbox() {
     let data = tempfile::tempdir().unwrap();
-    let (item_dir, exported) = exported_item(data.path());
+    let (item_dir, exported) = exported_item(data.path(), &[]);
     mint_place_and_list(data.path(), item_dir.path(), &exported, &[]);
     // The sandbox world is still there for the next command.
     let deployment = kiln(data.path(), &["chain", "deploy"]);
@@ -150,14 +169,14 @@ fn an_exported_item_is_minted_on_a_real_node_with_the_encrypted_key() {
     let deployed = kiln(data.path(), &[&["chain", "deploy"][..], &network].concat());
     assert_eq!(deployed["chain_id"], 31337);
 
-    let (item_dir, exported) = exported_item(data.path());
+    let (item_dir, exported) = exported_item(data.path(), &network[..2]);
     mint_place_and_list(data.path(), item_dir.path(), &exported, &network);
 
     // Reading signs nothing, so it asks for no passphrase.
-    let token = format!(
-        "0x{}",
-        Sha256Hex::of(&std::fs::read(item_dir.path().join("model.glb")).unwrap())
-    );
+    let glb = std::fs::read(item_dir.path().join("model.glb")).unwrap();
+    let token =
+        kiln_chain::TokenId::of(address.parse().unwrap(), B256::from(Sha256Hex::of(&glb).0))
+            .to_string();
     let read = Command::new(env!("CARGO_BIN_EXE_kiln-cli"))
         .args(["token", &token, "--json"])
         .args(network)

@@ -1,6 +1,7 @@
-//! Fault injection: `kiln-cli mint` is killed (SIGKILL) at every step boundary and inside the
-//! window between writing the transaction down and sending it; `kiln-cli resume` then finishes
-//! the item. In the end there is exactly one token, its files are pinned, and nothing was paid
+//! Fault injection: `kiln-cli mint` is killed (SIGKILL) at every step boundary, between the
+//! files it publishes, between writing the transaction down and sending it, while it is pending
+//! in the node's pool, while it waits again on resume, and while it verifies; `kiln-cli resume`
+//! then finishes the item. In the end there is exactly one token, its files are pinned, and nothing was paid
 //! twice — on the sandbox and on anvil.
 
 use std::os::unix::process::ExitStatusExt;
@@ -11,15 +12,18 @@ use kiln_testkit::Anvil;
 use crate::chain::{exported_item, kiln, run};
 use crate::stderr;
 
-/// Every point `kiln-cli mint` can be killed at (see `KILN_FAULT` in src/mint.rs).
+/// Every point `kiln-cli mint` can be killed at (see `KILN_FAULT` in src/mint.rs), in the
+/// order they come: `submitted:recorded` is the transaction written down and not yet sent,
+/// `submitted:finished` sent and not yet in a block, `submitted:landed` in a block and the token
+/// not yet written down.
 const POINTS: [&str; 9] = [
     "stored:started",
     "stored:finished",
     "published:started",
     "published:finished",
     "submitted:started",
-    "submitted:finished",
     "submitted:recorded",
+    "submitted:finished",
     "submitted:landed",
     "confirmed:finished",
 ];
@@ -49,14 +53,21 @@ fn killed_at(point: &str, data_dir: &Path, args: &[&str]) {
     );
 }
 
-/// Kills a mint at `point`, resumes, and checks the outcome on `network`.
-fn kill_and_resume(data_dir: &Path, item_dir: &Path, point: &str, network: &[&str]) {
+/// Kills a mint at `point`, runs `between`, resumes, and checks the outcome on `network`.
+fn kill_and_resume(
+    data_dir: &Path,
+    item_dir: &Path,
+    point: &str,
+    network: &[&str],
+    between: impl FnOnce(),
+) {
     let item = item_dir.to_str().unwrap();
     killed_at(
         point,
         data_dir,
         &[&["mint", item, "--json"][..], network].concat(),
     );
+    between();
 
     let resumed = kiln(data_dir, &["resume"]);
     let outbox = kiln(data_dir, &["outbox"]);
@@ -116,19 +127,23 @@ fn sent_and_spent(anvil: &Anvil, address: &serde_json::Value) -> (u64, u128) {
 #[test]
 fn a_mint_killed_anywhere_on_the_sandbox_ends_in_exactly_one_token() {
     let source = tempfile::tempdir().unwrap();
-    let (item, _) = exported_item(source.path());
+    let (item, _) = exported_item(source.path(), &[]);
     for point in POINTS {
+        // The source's fresh sandbox, copied: its account is the creator the item names.
         let data = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            source.path().join(kiln_chain::sandbox::SANDBOX_FILE),
+            data.path().join(kiln_chain::sandbox::SANDBOX_FILE),
+        )
+        .unwrap();
         let item_dir = data.path().join("item");
         copy_item(item.path(), &item_dir);
-        kill_and_resume(data.path(), &item_dir, point, &[]);
+        kill_and_resume(data.path(), &item_dir, point, &[], || {});
     }
 }
 
 #[test]
 fn a_mint_killed_anywhere_on_anvil_ends_in_exactly_one_token() {
-    let source = tempfile::tempdir().unwrap();
-    let (item, _) = exported_item(source.path());
     let anvil = Anvil::start();
     let network = ["--network", anvil.url.as_str(), "--chain-id", "31337"];
     for point in POINTS {
@@ -137,9 +152,26 @@ fn a_mint_killed_anywhere_on_anvil_ends_in_exactly_one_token() {
         let data = tempfile::tempdir().unwrap();
         let address = fund_key_and_deploy(&anvil, data.path(), &network);
         let (deployed, deploy_cost) = sent_and_spent(&anvil, &address);
+        let source = tempfile::tempdir().unwrap();
+        let (item, _) = exported_item(source.path(), &["--creator", address.as_str().unwrap()]);
         let item_dir = data.path().join("item");
         copy_item(item.path(), &item_dir);
-        kill_and_resume(data.path(), &item_dir, point, &network);
+        // Killed once the node has the transaction, it is still in the pool: anvil mines only
+        // when told, so resuming meets a pending transaction, waits for it and sends nothing.
+        let pending = point == "submitted:finished";
+        if pending {
+            anvil.rpc("evm_setAutomine", serde_json::json!([false]));
+        }
+        kill_and_resume(data.path(), &item_dir, point, &network, || {
+            if pending {
+                assert_pending(&anvil, data.path(), point);
+                anvil.rpc("evm_setIntervalMining", serde_json::json!([1]));
+            }
+        });
+        if pending {
+            anvil.rpc("evm_setIntervalMining", serde_json::json!([0]));
+            anvil.rpc("evm_setAutomine", serde_json::json!([true]));
+        }
         // Nothing was paid twice: one transaction after the deployment, and what it cost is
         // all that was spent (the mint's gas at its price, from its receipt).
         let (sent, spent) = sent_and_spent(&anvil, &address);
@@ -157,6 +189,100 @@ fn a_mint_killed_anywhere_on_anvil_ends_in_exactly_one_token() {
             hex(&receipt["gasUsed"]) * hex(&receipt["effectiveGasPrice"]),
             "{point}: {receipt}"
         );
+    }
+}
+
+/// The outbox's one item has a transaction written down that anvil holds in its pool, unmined.
+fn assert_pending(anvil: &Anvil, data_dir: &Path, point: &str) {
+    let outbox = kiln(data_dir, &["outbox"]);
+    assert_eq!(outbox[0]["state"], "submitted", "{point}: {outbox}");
+    let pooled = anvil.rpc(
+        "eth_getTransactionByHash",
+        serde_json::json!([outbox[0]["tx_hash"]]),
+    );
+    assert!(
+        !pooled.is_null() && pooled["blockNumber"].is_null(),
+        "{point}: the transaction is not pending: {pooled}"
+    );
+}
+
+/// A resume killed as it starts waiting for a pending transaction (`confirmed:started`), and
+/// then resumed again, still sends one transaction and ends in one token.
+#[test]
+fn a_resume_killed_while_its_transaction_is_pending_sends_nothing_more() {
+    let anvil = Anvil::start();
+    let network = ["--network", anvil.url.as_str(), "--chain-id", "31337"];
+    let data = tempfile::tempdir().unwrap();
+    let address = fund_key_and_deploy(&anvil, data.path(), &network);
+    let (deployed, _) = sent_and_spent(&anvil, &address);
+    let source = tempfile::tempdir().unwrap();
+    let (item, _) = exported_item(source.path(), &["--creator", address.as_str().unwrap()]);
+    let item = item.path().to_str().unwrap();
+
+    anvil.rpc("evm_setAutomine", serde_json::json!([false]));
+    killed_at(
+        "submitted:finished",
+        data.path(),
+        &[&["mint", item][..], &network].concat(),
+    );
+    assert_pending(&anvil, data.path(), "submitted:finished");
+    killed_at("confirmed:started", data.path(), &["resume"]);
+    assert_pending(&anvil, data.path(), "confirmed:started");
+    anvil.rpc("evm_setIntervalMining", serde_json::json!([1]));
+    let resumed = kiln(data.path(), &["resume"]);
+    assert_eq!(
+        resumed["finished"].as_array().unwrap().len(),
+        1,
+        "{resumed}"
+    );
+    let outbox = kiln(data.path(), &["outbox"]);
+    assert_eq!(outbox[0]["state"], "confirmed", "{outbox}");
+    assert_eq!(sent_and_spent(&anvil, &address).0, deployed + 1);
+    let listed = kiln(data.path(), &[&["list"][..], &network].concat());
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+}
+
+/// Verification killed as it starts or as it ends: `resume --verify` verifies the token the
+/// mint made, and mints nothing more.
+#[test]
+fn a_mint_killed_while_verifying_is_verified_by_resume_without_a_second_token() {
+    for point in ["verified:started", "verified:finished"] {
+        let data = tempfile::tempdir().unwrap();
+        let (item, _) = exported_item(data.path(), &[]);
+        let item = item.path().to_str().unwrap();
+        let weights = crate::generator::shipped_weights();
+        killed_at(
+            point,
+            data.path(),
+            &[
+                "mint",
+                item,
+                "--verify",
+                "--weights",
+                weights.to_str().unwrap(),
+            ],
+        );
+        let outbox = kiln(data.path(), &["outbox"]);
+        let expected = if point == "verified:finished" {
+            "verified"
+        } else {
+            "confirmed"
+        };
+        assert_eq!(outbox[0]["state"], expected, "{point}: {outbox}");
+        let token = outbox[0]["token_id"].clone();
+        let resumed = kiln(
+            data.path(),
+            &["resume", "--verify", "--weights", weights.to_str().unwrap()],
+        );
+        let outbox = kiln(data.path(), &["outbox"]);
+        assert_eq!(outbox.as_array().unwrap().len(), 1, "{point}: {outbox}");
+        assert_eq!(
+            outbox[0]["state"], "verified",
+            "{point}: {outbox} {resumed}"
+        );
+        assert_eq!(outbox[0]["token_id"], token, "{point}");
+        let listed = kiln(data.path(), &["list"]);
+        assert_eq!(listed.as_array().unwrap().len(), 1, "{point}: {listed}");
     }
 }
 
@@ -199,9 +325,15 @@ fn a_create_killed_before_its_files_exist_is_made_again_from_its_recipe_by_resum
         assert_eq!(outbox.as_array().unwrap().len(), 1, "{point}: {outbox}");
         assert_eq!(outbox[0]["state"], "verified", "{point}: {outbox}");
         let glb = std::fs::read(item_dir.join("model.glb")).unwrap();
+        let creator =
+            crate::chain::exported_creator(&item_dir).expect("the item names its creator");
         assert_eq!(
             outbox[0]["token_id"],
-            format!("0x{}", kiln_asset::Sha256Hex::of(&glb)),
+            kiln_chain::TokenId::of(
+                creator,
+                kiln_chain::B256::from(kiln_asset::Sha256Hex::of(&glb).0)
+            )
+            .to_string(),
             "{point}: the token is not the GLB in the item's folder"
         );
         // The three files and the weights file their metadata names.
@@ -213,7 +345,7 @@ fn a_create_killed_before_its_files_exist_is_made_again_from_its_recipe_by_resum
 #[test]
 fn an_ipfs_node_down_during_publish_keeps_the_item_and_resume_publishes_and_pins_it() {
     let data = tempfile::tempdir().unwrap();
-    let (item, _) = exported_item(data.path());
+    let (item, _) = exported_item(data.path(), &[]);
     let nobody = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let down = format!("http://{}", nobody.local_addr().unwrap());
     drop(nobody);
@@ -281,6 +413,42 @@ fn an_ipfs_node_down_during_publish_keeps_the_item_and_resume_publishes_and_pins
     assert_eq!(pins[0].status, kiln_ipfs::PinState::Pinned);
 }
 
+/// Killed inside the publish step, after two of the three files reached the IPFS node: resume
+/// publishes the rest and mints once, and the node holds what the token names.
+#[test]
+fn a_mint_killed_between_the_files_it_publishes_is_published_and_minted_by_resume() {
+    let data = tempfile::tempdir().unwrap();
+    let (item, _) = exported_item(data.path(), &[]);
+    let node = kiln_testkit::ipfs_node();
+    killed_at(
+        "published:thumbnail.png",
+        data.path(),
+        &["mint", item.path().to_str().unwrap(), "--node", &node.api],
+    );
+    let outbox = kiln(data.path(), &["outbox"]);
+    assert_eq!(outbox[0]["state"], "stored", "{outbox}");
+    let resumed = kiln(data.path(), &["resume", "--node", &node.api]);
+    assert_eq!(
+        resumed["finished"].as_array().unwrap().len(),
+        1,
+        "{resumed}"
+    );
+    let token_uri = resumed["finished"][0]["token_uri"].as_str().unwrap();
+    let metadata: kiln_ipfs::Cid = token_uri.trim_start_matches("ipfs://").parse().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    assert!(
+        runtime
+            .block_on(node.client().is_pinned(&metadata))
+            .unwrap(),
+        "the node does not hold the metadata the token names"
+    );
+    let listed = kiln(data.path(), &["list"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+}
+
 #[test]
 fn an_rpc_node_down_during_submit_keeps_the_item_and_resume_sends_it_once() {
     use std::sync::Arc;
@@ -305,7 +473,7 @@ fn an_rpc_node_down_during_submit_keeps_the_item_and_resume_sends_it_once() {
     let network = ["--network", proxy.as_str(), "--chain-id", "31337"];
     let data = tempfile::tempdir().unwrap();
     fund_key_and_deploy(&anvil, data.path(), &network);
-    let (item, _) = exported_item(data.path());
+    let (item, _) = exported_item(data.path(), &network[..2]);
 
     refusing.store(true, Ordering::SeqCst);
     let failed = run(

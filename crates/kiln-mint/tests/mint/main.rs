@@ -7,16 +7,17 @@ use kiln_testkit::block_on;
 
 use kiln_asset::metadata::ItemFacts;
 use kiln_asset::{ItemMetadata, ItemUri, Sha256Hex};
-use kiln_chain::{Chain, Sandbox, SignedTx, TokenId};
+use kiln_chain::{Address, Chain, Sandbox, SignedTx, TokenId};
 use kiln_ipfs::{Blockstore, ImportProfile, file_cid, raw_cid};
 use kiln_mint::{
     Generate, ItemFiles, ItemId, MintError, Outbox, Progress, Publish, Recipe, Step, Steps,
     advance, export_generated, read_exported,
 };
 
-/// Writes an item's three files as `kiln-cli export` does (the GLB's bytes made up: the mint
-/// path hashes files, it does not read meshes).
-fn export(dir: &Path, n: u32) {
+/// Writes an item's three files as `kiln-cli export` does, naming `creator` (the GLB's bytes
+/// made up: the mint path hashes files, it does not read meshes).
+fn export(dir: &Path, n: u32, creator: Option<Address>) {
+    let creator = creator.map(|creator| creator.to_checksum(None));
     let profile = ImportProfile::Legacy;
     let glb = format!("glTF item {n}").into_bytes();
     let thumbnail = format!("PNG thumbnail {n}").into_bytes();
@@ -34,6 +35,7 @@ fn export(dir: &Path, n: u32) {
         weights_cid: None,
         max_triangles: None,
         flat: false,
+        creator: creator.as_deref(),
         glb: &glb,
         vertices: 8,
         triangles: 12,
@@ -72,8 +74,12 @@ fn world() -> World {
 
 impl World {
     fn queue(&self, n: u32) -> ItemId {
+        self.queue_naming(n, Some(self.chain.account()))
+    }
+
+    fn queue_naming(&self, n: u32, creator: Option<Address>) -> ItemId {
         let dir = self.items.join(n.to_string());
-        export(&dir, n);
+        export(&dir, n, creator);
         let item = read_exported(&dir).unwrap();
         let deployment = self.chain.deployment().unwrap();
         self.outbox
@@ -119,7 +125,10 @@ fn an_exported_item_becomes_a_token_with_its_files_pinned_first() {
     .unwrap();
     assert_eq!(item.state, Step::Confirmed);
     let token = item.token_id.unwrap();
-    assert_eq!(token, TokenId(item.glb_sha256.unwrap()));
+    assert_eq!(
+        token,
+        TokenId::of(world.chain.account(), item.glb_sha256.unwrap())
+    );
     let record = block_on(world.chain.token(token)).unwrap().unwrap();
     let exported = read_exported(&item.item_dir).unwrap();
     assert_eq!(
@@ -143,6 +152,7 @@ fn an_exported_item_becomes_a_token_with_its_files_pinned_first() {
                 "recorded".into()
             }
             Progress::Landed => "landed".into(),
+            Progress::FilePublished(file) => format!("published {file}"),
         })
         .collect();
     assert_eq!(
@@ -153,8 +163,8 @@ fn an_exported_item_becomes_a_token_with_its_files_pinned_first() {
             "published started",
             "published finished",
             "submitted started",
-            "submitted finished",
             "recorded",
+            "submitted finished",
             "landed",
             "confirmed finished",
         ]
@@ -218,8 +228,10 @@ fn a_mint_that_landed_before_the_crash_is_found_not_sent_again() {
         .unwrap()
         .mint_request();
     let outbox = &world.outbox;
-    let receipt = block_on(world.chain.mint_recorded(request, |signed| {
-        outbox.submitted(id, signed).unwrap();
+    let receipt = block_on(world.chain.mint_recorded(request, |outgoing| {
+        if let kiln_chain::Outgoing::Signed(signed) = outgoing {
+            outbox.submitted(id, signed).unwrap();
+        }
         Ok(())
     }))
     .unwrap();
@@ -254,8 +266,36 @@ fn changed_files_and_a_glb_minted_with_other_metadata_stop_the_item_where_it_is(
     request.metadata_sha256 = kiln_chain::B256::repeat_byte(7);
     block_on(world.chain.mint(request)).unwrap();
     let error = world.advance(id).unwrap_err();
-    assert!(matches!(error, MintError::TakenByOther { .. }), "{error:?}");
+    assert!(
+        matches!(error, MintError::MintedWithOtherMetadata { .. }),
+        "{error:?}"
+    );
     assert_eq!(world.outbox.get(id).unwrap().state, Step::Published);
+}
+
+/// The token id binds the minting account, so an item must name it: one naming another account
+/// or none stops before its files are stored, and says how to go on.
+#[test]
+fn an_item_naming_another_creator_or_none_stops_before_anything_is_stored() {
+    let mut world = world();
+    let stranger = Address::repeat_byte(0x42);
+    for (n, creator, says) in [
+        (6, Some(stranger), "names 0x4242"),
+        (7, None, "names no creator"),
+    ] {
+        let id = world.queue_naming(n, creator);
+        let head = world.head();
+        let error = world.advance(id).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.contains(says) && message.contains("export"),
+            "{message}"
+        );
+        let item = world.outbox.get(id).unwrap();
+        assert_eq!(item.state, Step::Exported);
+        assert_eq!(world.head(), head, "a transaction was sent");
+        assert!(world.store.pins().unwrap().is_empty(), "files were stored");
+    }
 }
 
 /// A stand-in for the model: a tetrahedron whose size follows the seed, named after the prompt.
@@ -307,7 +347,10 @@ fn a_generated_item_gets_its_files_from_its_recipe_after_a_crash_and_a_second_or
     let generator = Tetrahedra {
         weights_sha256: "ab".repeat(32),
     };
-    let recipe = Recipe::new("a red chair", 2, &generator.weights_sha256, 1_795_000_000);
+    let recipe = Recipe {
+        creator: Some(world.chain.account()),
+        ..Recipe::new("a red chair", 2, &generator.weights_sha256, 1_795_000_000)
+    };
     let dir = world.items.join("ordered");
     let deployment = world.chain.deployment().unwrap();
     // The process stops after writing the order down and before making the files.
@@ -346,7 +389,10 @@ fn a_generated_item_gets_its_files_from_its_recipe_after_a_crash_and_a_second_or
     let expected = ItemFiles::regenerate(&recipe, &generator).unwrap();
     assert_eq!(exported.glb, expected.glb, "the files made again differ");
     assert_eq!(exported.metadata_json, expected.metadata_json);
-    assert_eq!(item.token_id, Some(TokenId(expected.glb_sha256())));
+    assert_eq!(
+        item.token_id,
+        Some(TokenId::of(world.chain.account(), expected.glb_sha256()))
+    );
     let phases: Vec<String> = world
         .outbox
         .events(id)
