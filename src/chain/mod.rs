@@ -405,6 +405,34 @@ impl Link<'_> {
         });
     }
 
+    /// Mints whose transaction left before the client stopped (a closed tab, a crash) are
+    /// finished from the chain, so the outbox does not wait for a `resume` a browser cannot run.
+    /// Nothing is sent.
+    async fn finish_sent_mints<C: ServedChain>(&self, chain: &C) {
+        let finished = match self.data_dir.outbox() {
+            Ok(outbox) => kiln_mint::finish_sent(&outbox, chain)
+                .await
+                .map_err(|error| error.to_string()),
+            Err(error) => Err(error.to_string()),
+        };
+        match finished {
+            Ok(finished) if finished.is_empty() => {}
+            Ok(finished) => {
+                for item in finished {
+                    info!(
+                        "the mint of {} landed while Kiln was closed: token {}",
+                        item.item_dir.display(),
+                        item.token_id
+                            .map_or_else(String::new, |token| token.to_string())
+                    );
+                }
+                #[cfg(target_arch = "wasm32")]
+                chain.keep_in_browser(self.data_dir);
+            }
+            Err(error) => warn!("the mints sent before Kiln stopped were not finished: {error}"),
+        }
+    }
+
     /// Syncs `index` from `chain` every tick and runs the world's commands, until the world goes
     /// away. `can_send`: this client holds the key that signs on `chain` (on an RPC network the
     /// key stays in the keystore, which only `kiln-cli` unlocks for now).
@@ -426,6 +454,7 @@ impl Link<'_> {
         let events = self.events;
         let mut first = true;
         let mut account = chain.account();
+        self.finish_sent_mints(&chain).await;
         loop {
             // A wallet's account is the one the wallet names now (an error shows in the sync).
             #[cfg(target_arch = "wasm32")]

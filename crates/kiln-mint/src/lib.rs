@@ -29,6 +29,7 @@ pub use export::{
 };
 pub use outbox::{ItemId, Outbox, OutboxError, OutboxItem, Step, StepEvent};
 pub use steps::{
-    ExportedItem, MintError, Progress, Publish, Steps, advance, export_generated, read_exported,
+    ExportedItem, MintError, Progress, Publish, Steps, advance, export_generated, finish_sent,
+    read_exported,
 };
 pub use verify::{Check, Content, GEOMETRY_TOLERANCE, Verification, verify};

@@ -252,6 +252,51 @@ pub async fn advance<C: Chain>(
     }
 }
 
+/// Finishes the mints whose transaction left before the process stopped (a closed tab, a
+/// crash): each transaction written down that the chain has, pending or mined, is waited for and
+/// its token written down. Nothing is sent: an item whose transaction the chain never saw, or
+/// that failed there, stays as it is for `resume` (which signs again). The items finished.
+pub async fn finish_sent<C: Chain>(
+    outbox: &Outbox,
+    chain: &C,
+) -> Result<Vec<OutboxItem>, MintError> {
+    let deployment = chain.deployment()?;
+    let mut finished = Vec::new();
+    for item in outbox.all()? {
+        let (Step::Submitted, Some(hash)) = (item.state, item.tx_hash) else {
+            continue;
+        };
+        if (item.chain_id, item.contract) != (deployment.chain_id, deployment.address) {
+            continue;
+        }
+        match chain.transaction(hash).await? {
+            TxStatus::Pending | TxStatus::Mined(_) => {}
+            TxStatus::Unknown | TxStatus::Failed(_) => continue,
+        }
+        let sent = chain.wait_for(hash).await?;
+        // The token its own receipt names: whoever the signing account is now.
+        let minted =
+            sent.logs
+                .iter()
+                .find_map(|log| match kiln_chain::contract::decode_event(log) {
+                    Some(kiln_chain::KilnEvent::Minted { token, .. }) => Some(token),
+                    _ => None,
+                });
+        let Some(token) = minted else {
+            continue;
+        };
+        outbox.confirmed(
+            item.id,
+            token,
+            hash,
+            sent.outcome.block.number,
+            sent.outcome.gas_used,
+        )?;
+        finished.push(outbox.get(item.id)?);
+    }
+    Ok(finished)
+}
+
 /// Makes the files of an item that is only generated from its recipe, writes them into its
 /// folder and writes down that it is exported; the item's id from then on.
 fn export_again(

@@ -244,6 +244,55 @@ fn a_mint_that_landed_before_the_crash_is_found_not_sent_again() {
     assert_eq!(item.block, Some(receipt.tx.block.number));
 }
 
+/// What a client does as it starts: mints whose transaction left before it stopped are
+/// finished from the chain, and nothing is sent, not even for one the chain never saw.
+#[test]
+fn sent_mints_are_finished_from_the_chain_and_nothing_is_sent() {
+    let world = world();
+    let sent = world.queue(8);
+    let never_sent = world.queue(9);
+    for id in [sent, never_sent] {
+        world.outbox.finished(id, Step::Stored, None).unwrap();
+        world.outbox.finished(id, Step::Published, None).unwrap();
+    }
+    let request = |id| {
+        read_exported(&world.outbox.get(id).unwrap().item_dir)
+            .unwrap()
+            .mint_request()
+    };
+    let outbox = &world.outbox;
+    // One left and landed; the other was written down and then refused before it left.
+    let receipt = block_on(world.chain.mint_recorded(request(sent), |outgoing| {
+        if let kiln_chain::Outgoing::Signed(signed) = outgoing {
+            outbox.submitted(sent, signed).unwrap();
+        }
+        Ok(())
+    }))
+    .unwrap();
+    let refused = block_on(world.chain.mint_recorded(request(never_sent), |outgoing| {
+        if let kiln_chain::Outgoing::Signed(signed) = outgoing {
+            outbox.submitted(never_sent, signed).unwrap();
+        }
+        Err(kiln_chain::ChainError::Aborted {
+            reason: "the tab was closed".into(),
+        })
+    }));
+    assert!(refused.is_err());
+
+    let head = world.head();
+    let finished = block_on(kiln_mint::finish_sent(&world.outbox, &world.chain)).unwrap();
+    assert_eq!(world.head(), head, "a transaction was sent");
+    assert_eq!(finished.len(), 1, "{finished:?}");
+    let item = world.outbox.get(sent).unwrap();
+    assert_eq!(item.state, Step::Confirmed);
+    assert_eq!(item.token_id, Some(receipt.token_id));
+    assert_eq!(item.block, Some(receipt.tx.block.number));
+    assert_eq!(world.outbox.get(never_sent).unwrap().state, Step::Submitted);
+    // Finished once: a second start finds nothing to do.
+    let again = block_on(kiln_mint::finish_sent(&world.outbox, &world.chain)).unwrap();
+    assert!(again.is_empty());
+}
+
 #[test]
 fn changed_files_and_a_glb_minted_with_other_metadata_stop_the_item_where_it_is() {
     let mut world = world();
