@@ -93,14 +93,23 @@ async fn copied_from_the_pool(
     (minted, copy_receipt)
 }
 
+/// Anvil's dev account 1 on the creator's contract: the one who copies.
+async fn second_account(
+    anvil: &kiln_testkit::Anvil,
+    deployment: kiln_chain::Deployment,
+) -> kiln_chain::RpcChain {
+    let copier = kiln_chain::RpcChain::connect(&anvil.url, signer(1), options())
+        .await
+        .unwrap();
+    copier.attach(deployment).await.unwrap();
+    copier
+}
+
 #[test]
 fn a_mint_copied_from_the_pool_at_a_higher_tip_takes_nothing_of_the_creators() {
     block_on(async {
         let (anvil, creator, deployment) = anvil_chain().await;
-        let copier = kiln_chain::RpcChain::connect(&anvil.url, signer(1), options())
-            .await
-            .unwrap();
-        copier.attach(deployment).await.unwrap();
+        let copier = second_account(&anvil, deployment).await;
         let me = creator.account();
         let thief = copier.account();
 
@@ -142,10 +151,7 @@ fn a_mint_copied_from_the_pool_at_a_higher_tip_takes_nothing_of_the_creators() {
 fn published_files_minted_first_by_another_account_neither_block_nor_take_the_creators_token() {
     block_on(async {
         let (anvil, creator, deployment) = anvil_chain().await;
-        let copier = kiln_chain::RpcChain::connect(&anvil.url, signer(1), options())
-            .await
-            .unwrap();
-        copier.attach(deployment).await.unwrap();
+        let copier = second_account(&anvil, deployment).await;
         let item = Item::new(3);
         let first = copier
             .mint(MintRequest {
