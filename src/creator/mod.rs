@@ -153,9 +153,25 @@ pub struct Creator {
     /// The recipe as sent to the model (the prompt with the overrides written in), less its
     /// weights and time, which the answer fills in.
     pending: Option<Recipe>,
+    /// The full prompt last read and how, so that the panel reads a prompt once per change, not
+    /// once per frame.
+    read: Option<(
+        String,
+        Result<kiln_gen::ParsedPrompt, kiln_gen::PromptError>,
+    )>,
 }
 
 impl Creator {
+    /// How the full prompt reads now, read again only when it changed.
+    pub fn reading(&mut self) -> &Result<kiln_gen::ParsedPrompt, kiln_gen::PromptError> {
+        let full = self.full_prompt();
+        if self.read.as_ref().is_none_or(|(read, _)| *read != full) {
+            let parsed = kiln_gen::parse(&full);
+            self.read = Some((full, parsed));
+        }
+        &self.read.as_ref().expect("just read").1
+    }
+
     /// The prompt with the size and colour overrides written into it, so that the recipe (and
     /// so verification) sees exactly what the model was given.
     pub fn full_prompt(&self) -> String {
@@ -450,18 +466,41 @@ fn show_creator_panel(
     Ok(())
 }
 
-/// Unknown words in red, and vocabulary words that complete the word being typed.
+/// How the prompt reads, as it is typed: "read as: red sword (crimson → red, blade → sword)",
+/// what it says that the object will not show, words not understood with the nearest concepts,
+/// and vocabulary words that complete the word being typed.
 fn prompt_feedback(ui: &mut egui::Ui, creator: &mut Creator, words: &[&'static str]) {
     if creator.prompt.trim().is_empty() {
         return;
     }
-    if let Ok(parsed) = kiln_gen::parse(&creator.full_prompt())
-        && !parsed.unknown_words.is_empty()
-    {
-        ui.colored_label(
-            egui::Color32::from_rgb(230, 90, 80),
-            format!("not in the vocabulary: {}", parsed.unknown_words.join(", ")),
-        );
+    const WARNING: egui::Color32 = egui::Color32::from_rgb(230, 170, 60);
+    const ERROR: egui::Color32 = egui::Color32::from_rgb(230, 90, 80);
+    match creator.reading() {
+        Ok(parsed) => {
+            ui.label(egui::RichText::new(parsed.read_as()).strong());
+            for note in &parsed.reading.notes {
+                ui.colored_label(WARNING, note);
+            }
+            let not_understood: Vec<String> = parsed
+                .reading
+                .words
+                .iter()
+                .filter(|word| word.kind == kiln_gen::WordKind::NotUnderstood)
+                .map(|word| match word.suggestions.as_slice() {
+                    [] => word.word.clone(),
+                    nearest => format!("{} (nearest: {})", word.word, nearest.join(", ")),
+                })
+                .collect();
+            if !not_understood.is_empty() {
+                ui.colored_label(
+                    ERROR,
+                    format!("not understood, ignored: {}", not_understood.join("; ")),
+                );
+            }
+        }
+        Err(error) => {
+            ui.colored_label(ERROR, error.to_string());
+        }
     }
     let last = creator
         .prompt

@@ -284,6 +284,7 @@ mod tests {
             prompt: "a tall red chair with gold legs",
             seed: 1,
             description: &parsed.description,
+            reading: &parsed.reading,
             generator_version: "test",
             weights_sha256: kiln_asset::Sha256Hex::of(b"weights"),
             weights_cid: None,

@@ -30,6 +30,7 @@ fn generated(prompt: &str, seed: u64) -> (Recipe, kiln_gen::Generated) {
         mesh,
         description: parsed.description,
         unknown_words: Vec::new(),
+        reading: parsed.reading,
         timings: Default::default(),
     };
     let recipe = Recipe::new(prompt, seed, &"ab".repeat(32), 1_795_000_000);

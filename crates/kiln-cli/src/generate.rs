@@ -235,6 +235,8 @@ struct Report {
     /// Milliseconds per stage.
     timings: Timings,
     unknown_words: Vec<String>,
+    /// How the prompt was read: each word, what it was read as and how similar.
+    reading: kiln_gen::Reading,
     weights_sha256: String,
     backend: &'static str,
 }
@@ -269,10 +271,12 @@ pub fn run(args: &GenerateArgs, json: bool) -> anyhow::Result<()> {
         ms: generated.timings.total.as_secs_f64() * 1000.0,
         timings: Timings::from(&generated.timings),
         unknown_words: generated.unknown_words.clone(),
+        reading: generated.reading.clone(),
         weights_sha256,
         backend,
     };
     output::print(json, &report, |out| {
+        output::reading(out, &report.reading)?;
         output::unknown_words(out, &report.unknown_words)?;
         writeln!(
             out,

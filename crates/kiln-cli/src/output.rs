@@ -22,10 +22,21 @@ pub fn print<T: Serialize>(
     out.flush().context("cannot write to standard output")
 }
 
+/// How the prompt was read, and what it says that the object does not show.
+pub fn reading(out: &mut dyn Write, reading: &kiln_gen::Reading) -> io::Result<()> {
+    if !reading.read_as.is_empty() {
+        writeln!(out, "{}", reading.read_as)?;
+    }
+    for note in &reading.notes {
+        writeln!(out, "note: {note}")?;
+    }
+    Ok(())
+}
+
 /// The prompt's words the generator did not know and ignored, if any.
 pub fn unknown_words(out: &mut dyn Write, words: &[String]) -> io::Result<()> {
     if words.is_empty() {
         return Ok(());
     }
-    writeln!(out, "ignored unknown words: {}", words.join(", "))
+    writeln!(out, "not understood, ignored: {}", words.join(", "))
 }

@@ -38,6 +38,7 @@
 //!   judged: the mesh is scaled to the size the words ask for after the model has made it, so
 //!   it would pass whatever the model did.)
 
+pub use crate::meaning::lab;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -984,34 +985,6 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
 fn median_colour(colours: &[[f32; 3]]) -> Option<[f32; 3]> {
     let channel = |c: usize| median(colours.iter().map(|colour| f64::from(colour[c])).collect());
     Some([channel(0)? as f32, channel(1)? as f32, channel(2)? as f32])
-}
-
-/// CIE L*a*b* (D65) of an sRGB colour in 0..=1.
-pub fn lab(srgb: [f32; 3]) -> [f64; 3] {
-    let linear = srgb.map(|c| {
-        let c = f64::from(c.clamp(0.0, 1.0));
-        if c <= 0.04045 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    });
-    let [r, g, b] = linear;
-    let x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047;
-    let y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
-    let z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883;
-    let f = |t: f64| {
-        if t > 216.0 / 24389.0 {
-            t.cbrt()
-        } else {
-            (24389.0 / 27.0 * t + 16.0) / 116.0
-        }
-    };
-    [
-        116.0 * f(y) - 16.0,
-        500.0 * (f(x) - f(y)),
-        200.0 * (f(y) - f(z)),
-    ]
 }
 
 /// The CIEDE2000 colour difference (Sharma, Wu and Dalal, 2005).

@@ -2,7 +2,10 @@
 //! the meshers that turn a model's output into a closed coloured mesh. No Bevy here.
 //!
 //! - [`vocab`]: the words Kiln understands (categories, colours, materials, sizes, parts).
-//! - [`prompt`]: free text → [`Description`], with unknown words reported.
+//! - [`meaning`]: what an English word means: the word table distilled from a sentence encoder,
+//!   and colour names.
+//! - [`reading`]: each word of a prompt → the nearest concept Kiln knows, with its similarity.
+//! - [`prompt`]: free text → [`Description`], with every word read or reported.
 //! - [`shapes`]: procedural objects for training data and ground truth (never used to generate).
 //! - [`data`]: random descriptions, captions in many phrasings, the held-out combinations.
 //! - [`model`]: the networks (burn), their weights file and the [`Generator`]: prompt → mesh.
@@ -16,10 +19,12 @@
 pub mod assembly;
 pub mod data;
 pub mod eval;
+pub mod meaning;
 pub mod mesh;
 pub mod mesher;
 pub mod model;
 pub mod prompt;
+pub mod reading;
 pub mod shapes;
 mod simplify;
 pub mod train;
@@ -44,3 +49,4 @@ pub use model::{
     Weights, WeightsError, find_weights, shipped_weights_path, source_models,
 };
 pub use prompt::{Description, ParsedPrompt, PartDescription, PromptError, parse};
+pub use reading::{ReadBy, Reading, WordKind, WordReading};

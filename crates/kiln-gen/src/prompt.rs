@@ -1,7 +1,9 @@
 //! From free text to a [`Description`]: what object, in which colours and materials, how big,
 //! which parts look how. Case, articles, word order, punctuation and simple paraphrases do not
 //! matter ("A tall red chair with gold legs", "a chair, tall and red, legs of gold"); words Kiln
-//! does not know are reported and ignored.
+//! does not know by name are read by meaning ([`crate::reading`]: "a crimson blade" is a red
+//! sword); whatever is read but cannot be made ("not red", a second object) is said in
+//! [`ParsedPrompt::notes`], and words not understood are reported, never dropped in silence.
 //!
 //! Parsing is by clauses: a prompt splits at commas, "with", "and" and "but". A clause that names
 //! a part of the object ("gold legs", "legs of gold") describes that part; every other colour or
@@ -9,9 +11,10 @@
 
 use std::fmt;
 
+use crate::reading::{self, Concept, ReadBy, Reading, WordKind, WordReading};
 use crate::vocab::{
-    COMPOUNDS, COUNT_WORDS, Category, Colour, FILLER_WORDS, Material, PartSlot, Proportion,
-    SizeWord, Style, WEAK_CATEGORY_WORDS,
+    COMPOUNDS, COUNT_WORDS, Category, Colour, Material, PartSlot, Proportion, SizeWord, Style,
+    WEAK_CATEGORY_WORDS,
 };
 
 /// The longest prompt accepted, in characters.
@@ -81,12 +84,38 @@ impl Description {
     }
 }
 
-/// A parsed prompt: the description and the words that were not understood.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A parsed prompt: the description, how every word was read, and what was read but not made.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParsedPrompt {
     pub description: Description,
-    /// Words ignored because Kiln does not know them, in prompt order, each once.
+    /// Words not understood, in prompt order, each once.
     pub unknown_words: Vec<String>,
+    pub reading: Reading,
+}
+
+impl ParsedPrompt {
+    /// The line a creator sees under the prompt.
+    pub fn read_as(&self) -> &str {
+        &self.reading.read_as
+    }
+}
+
+/// "read as: red sword (crimson → red, blade → sword)".
+fn read_as_line(description: &Description, words: &[WordReading]) -> String {
+    {
+        let caption = description.to_string();
+        let caption = caption.strip_prefix("a ").unwrap_or(&caption);
+        let mapped: Vec<String> = words
+            .iter()
+            .filter(|word| word.is_mapped())
+            .filter_map(|word| Some(format!("{} → {}", word.word, word.read_as.as_ref()?)))
+            .collect();
+        if mapped.is_empty() {
+            format!("read as: {caption}")
+        } else {
+            format!("read as: {caption} ({})", mapped.join(", "))
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -99,7 +128,8 @@ pub enum PromptError {
     TooLong { chars: usize },
     #[error("{}", no_object_message(.suggestions))]
     NoObject {
-        /// Known object words close to words of the prompt ("chiar" → "chair").
+        /// Objects close in meaning or spelling to words of the prompt ("chiar" → "chair"),
+        /// never far ones.
         suggestions: Vec<String>,
     },
 }
@@ -140,83 +170,386 @@ pub fn parse(prompt: &str) -> Result<ParsedPrompt, PromptError> {
     if words.is_empty() {
         return Err(PromptError::Empty);
     }
-    // The first object word, unless it is a weak one ("well") and another names an object.
-    let Some(category) = words
-        .iter()
-        .filter(|word| !WEAK_CATEGORY_WORDS.contains(word))
-        .chain(words.iter())
-        .find_map(|word| Category::from_word(word))
-    else {
-        return Err(PromptError::NoObject {
-            suggestions: suggest_objects(&words),
-        });
-    };
+    let (category, main_clause, main_word, main_reading) =
+        find_object(&clauses).ok_or_else(|| PromptError::NoObject {
+            suggestions: reading::suggest_objects(&words),
+        })?;
+    let (main_reading_by, main_similarity) = (main_reading.by, main_reading.similarity);
 
-    let mut description = Description::plain(category);
-    let mut unknown_words: Vec<String> = Vec::new();
-    let mut category_seen = false;
-    for clause in &clauses {
-        let part_slot = clause
-            .iter()
-            .find_map(|word| category.part_for_word(word))
-            .filter(|_| {
-                !clause
-                    .iter()
-                    .any(|word| Category::from_word(word) == Some(category))
-            });
-        let mut part = part_slot.map(|slot| PartDescription {
-            slot,
-            colour: None,
-            material: None,
-            count: None,
-        });
-        for word in clause {
-            let word = word.as_str();
-            if Category::from_word(word) == Some(category) {
-                category_seen = true;
-                continue;
-            }
-            if category.part_for_word(word).is_some() {
-                continue;
-            }
-            if let Some(colour) = Colour::from_word(word) {
-                match &mut part {
-                    Some(part) => part.colour = Some(colour),
-                    None => description.colour = Some(colour),
-                }
-            } else if let Some(material) = Material::from_word(word) {
-                match &mut part {
-                    Some(part) => part.material = Some(material),
-                    None => description.material = Some(material),
-                }
-            } else if let Some(size) = SizeWord::from_word(word) {
-                description.size = Some(size);
-            } else if let Some(proportion) = Proportion::from_word(word) {
-                match proportion {
-                    Proportion::Tall | Proportion::Short => description.height = Some(proportion),
-                    Proportion::Wide | Proportion::Thin => description.width = Some(proportion),
-                }
-            } else if let Some(style) = Style::from_word(word) {
-                description.style = Some(style);
-            } else if let Some(&(_, count)) = COUNT_WORDS.iter().find(|(name, _)| *name == word) {
-                // "one chair": a count outside a part phrase says nothing.
-                if let Some(part) = &mut part {
-                    part.count = Some(count);
-                }
-            } else if FILLER_WORDS.contains(&word) || word.chars().all(|c| c.is_ascii_digit()) {
-            } else {
-                push_unknown(&mut unknown_words, word);
-            }
-        }
-        if let Some(part) = part {
-            merge_part(&mut description.parts, part);
-        }
+    // Read again knowing the object, so that its parts are read as parts.
+    let mut clause_readings: Vec<Vec<WordReading>> = clauses
+        .iter()
+        .map(|clause| reading::read_clause(clause, Some(category), true))
+        .collect();
+    if let Some(reading) = clause_readings[main_clause]
+        .iter_mut()
+        .find(|reading| reading.word == main_word)
+    {
+        *reading = main_reading;
     }
-    debug_assert!(category_seen);
+
+    let mut notes = Vec::new();
+    if main_reading_by == Some(ReadBy::StandIn) {
+        notes.push(format!(
+            "{main_word}: not an object Kiln makes; made the nearest it makes, {} (similarity {:.2})",
+            category.name(),
+            main_similarity
+        ));
+    }
+    let mut built = Builder {
+        description: Description::plain(category),
+        unknown_words: Vec::new(),
+        notes,
+        extra_colours: Vec::new(),
+        extra_materials: Vec::new(),
+    };
+    for clause in &mut clause_readings {
+        built.clause(clause);
+    }
+    built.give_extras_to_parts();
+    let Builder {
+        description,
+        unknown_words,
+        notes,
+        ..
+    } = built;
+    let words: Vec<WordReading> = clause_readings.into_iter().flatten().collect();
     Ok(ParsedPrompt {
+        reading: Reading {
+            read_as: read_as_line(&description, &words),
+            words,
+            notes,
+        },
         description,
         unknown_words,
     })
+}
+
+/// The object a prompt names: the first word read as one (a weak word such as "well" only
+/// where nothing else is), else the nearest object to a word Kiln does not make ("a dragon"),
+/// said as a stand-in. Returns the category, the clause and word that name it and its reading.
+fn find_object(clauses: &[Vec<String>]) -> Option<(Category, usize, String, WordReading)> {
+    let exact_object = clauses
+        .iter()
+        .flatten()
+        .any(|word| Category::from_word(word).is_some());
+    let first: Vec<Vec<WordReading>> = clauses
+        .iter()
+        .map(|clause| reading::read_clause(clause, None, exact_object))
+        .collect();
+    let objects = || {
+        first.iter().enumerate().flat_map(|(clause, readings)| {
+            readings
+                .iter()
+                .filter_map(move |reading| match reading.as_concept() {
+                    Some(Concept::Category(category)) => Some((category, clause, reading)),
+                    _ => None,
+                })
+        })
+    };
+    let found = objects()
+        .find(|(_, _, reading)| !WEAK_CATEGORY_WORDS.contains(&reading.word.as_str()))
+        .or_else(|| objects().next());
+    if let Some((category, clause, reading)) = found {
+        return Some((category, clause, reading.word.clone(), reading.clone()));
+    }
+    // No object Kiln makes: the word nearest in meaning to one, if any is near enough.
+    let (clause, word, category, similarity) = first
+        .iter()
+        .enumerate()
+        .flat_map(|(clause, readings)| {
+            readings
+                .iter()
+                .filter(|reading| reading.kind == WordKind::NotUnderstood)
+                .filter_map(move |reading| {
+                    let (category, similarity) = reading::stand_in(&reading.word)?;
+                    Some((clause, reading.word.clone(), category, similarity))
+                })
+        })
+        .max_by(|a, b| a.3.total_cmp(&b.3))?;
+    let reading = WordReading::concept(
+        &word,
+        Concept::Category(category),
+        ReadBy::StandIn,
+        similarity,
+        Some(category),
+    );
+    Some((category, clause, word, reading))
+}
+
+/// Builds the description from the words read, clause by clause, noting what it cannot show.
+struct Builder {
+    description: Description,
+    unknown_words: Vec<String>,
+    notes: Vec<String>,
+    /// Colours and materials named after the object's own ("red and blue"): they go to its
+    /// parts in turn.
+    extra_colours: Vec<(String, Colour)>,
+    extra_materials: Vec<(String, Material)>,
+}
+
+impl Builder {
+    fn clause(&mut self, clause: &mut [WordReading]) {
+        let category = self.description.category;
+        let names_object = clause
+            .iter()
+            .any(|reading| reading.as_concept() == Some(Concept::Category(category)));
+        // A clause that names a part ("gold legs") describes that part.
+        let mut part = clause
+            .iter()
+            .find_map(|reading| match reading.as_concept() {
+                Some(Concept::Part(slot)) if !names_object => Some(PartDescription {
+                    slot,
+                    colour: None,
+                    material: None,
+                    count: None,
+                }),
+                _ => None,
+            });
+        let mut negation: Option<String> = None;
+        let mut count: Option<(String, u32)> = None;
+        let mut relation: Option<String> = None;
+        for reading in clause.iter_mut() {
+            let word = reading.word.clone();
+            match reading.kind {
+                WordKind::Filler => continue,
+                WordKind::Negation => {
+                    negation = Some(word);
+                    continue;
+                }
+                WordKind::Count => {
+                    count = reading.count.map(|n| (word, n));
+                    continue;
+                }
+                WordKind::Relation => {
+                    relation = Some(word);
+                    continue;
+                }
+                WordKind::NotUnderstood => {
+                    push_unknown(&mut self.unknown_words, &word);
+                    continue;
+                }
+                _ => {}
+            }
+            let Some(concept) = reading.as_concept() else {
+                continue;
+            };
+            let negated = negation.take();
+            // A count waits for the thing it counts: "four gold legs".
+            let counted = match concept {
+                Concept::Category(_) | Concept::Part(_) => count.take(),
+                _ => None,
+            };
+            let object = category.name();
+            match concept {
+                Concept::Category(named) if named == category => {
+                    if let Some(not) = negated {
+                        self.note(format!(
+                            "{not} {word}: the prompt is read as a {object} all the same"
+                        ));
+                    }
+                    if let Some((count, n)) = counted.filter(|(_, n)| *n != 1) {
+                        self.note(format!(
+                            "{count} {word}: one object per prompt is made for now, so this is one {object} ({n} asked)"
+                        ));
+                    }
+                }
+                Concept::Category(other) => {
+                    if WEAK_CATEGORY_WORDS.contains(&word.as_str()) {
+                        // "a well made chair": the weak word is an everyday word here.
+                        *reading = not_understood(reading);
+                        push_unknown(&mut self.unknown_words, &word);
+                        continue;
+                    }
+                    let said = [
+                        relation.take(),
+                        counted.map(|(count, _)| count),
+                        Some(word.clone()),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                    let as_read = if reading.is_mapped() {
+                        format!(" (read as {})", other.name())
+                    } else {
+                        String::new()
+                    };
+                    self.note(format!(
+                        "{said}{as_read}: a second object; one object per prompt is made for now, so this is the {object} alone"
+                    ));
+                }
+                Concept::Part(slot) => {
+                    let part_word = category.part_word(slot).unwrap_or("part");
+                    if let Some(not) = negated {
+                        self.note(format!(
+                            "{not} {word}: a {object} is made with its {part_word}; Kiln cannot leave a part out"
+                        ));
+                    } else if let Some((count, n)) = counted {
+                        match part.as_mut().filter(|part| part.slot == slot) {
+                            Some(part) if (1..=6).contains(&n) => part.count = Some(n as u8),
+                            Some(part) => {
+                                let made = n.clamp(1, 6) as u8;
+                                part.count = Some(made);
+                                self.note(format!(
+                                    "{count} {word}: Kiln makes 1 to 6 {part_word}; made {made}"
+                                ));
+                            }
+                            None => self.note(format!(
+                                "{count} {word}: a count is read only in a part's own phrase (\"with {count} {part_word}\")"
+                            )),
+                        }
+                    }
+                }
+                Concept::Colour(colour) => {
+                    if let Some(not) = negated {
+                        self.note(format!(
+                            "{not} {word}: Kiln cannot rule a colour out; no colour was taken from it"
+                        ));
+                    } else if let Some(part) = &mut part {
+                        match part.colour {
+                            Some(kept) if kept != colour => self.note(format!(
+                                "{word}: one colour per part; the {} keep {kept}",
+                                category.part_word(part.slot).unwrap_or("part")
+                            )),
+                            _ => part.colour = Some(colour),
+                        }
+                    } else if self.description.colour.is_none_or(|kept| kept == colour) {
+                        self.description.colour = Some(colour);
+                    } else {
+                        self.extra_colours.push((word, colour));
+                    }
+                }
+                Concept::Material(material) => {
+                    if let Some(not) = negated {
+                        self.note(format!(
+                            "{not} {word}: Kiln cannot rule a material out; no material was taken from it"
+                        ));
+                    } else if let Some(part) = &mut part {
+                        match part.material {
+                            Some(kept) if kept != material => self.note(format!(
+                                "{word}: one material per part; the {} keep {kept}",
+                                category.part_word(part.slot).unwrap_or("part")
+                            )),
+                            _ => part.material = Some(material),
+                        }
+                    } else if self
+                        .description
+                        .material
+                        .is_none_or(|kept| kept == material)
+                    {
+                        self.description.material = Some(material);
+                    } else {
+                        self.extra_materials.push((word, material));
+                    }
+                }
+                Concept::Size(size) => match negated {
+                    Some(not) => self.note(format!("{not} {word}: ignored; say the size you want")),
+                    None => self.description.size = Some(size),
+                },
+                Concept::Proportion(proportion) => match negated {
+                    Some(not) => {
+                        self.note(format!("{not} {word}: ignored; say the shape you want"))
+                    }
+                    None => match proportion {
+                        Proportion::Tall | Proportion::Short => {
+                            self.description.height = Some(proportion)
+                        }
+                        Proportion::Wide | Proportion::Thin => {
+                            self.description.width = Some(proportion)
+                        }
+                    },
+                },
+                Concept::Style(style) => match negated {
+                    Some(not) => {
+                        self.note(format!("{not} {word}: ignored; say the style you want"))
+                    }
+                    None => self.description.style = Some(style),
+                },
+            }
+        }
+        if let Some((count, n)) = count.filter(|(_, n)| *n != 1) {
+            self.note(format!(
+                "{count}: a number with nothing after it to count; ignored ({n})"
+            ));
+        }
+        if let Some(not) = negation {
+            self.note(format!(
+                "{not}: nothing after it that Kiln can leave out; ignored"
+            ));
+        }
+        if let Some(part) = part {
+            merge_part(&mut self.description.parts, part);
+        }
+    }
+
+    /// "a red and blue chair": the body is red, and the next colour goes to the next part the
+    /// prompt did not describe (the legs), and so on.
+    fn give_extras_to_parts(&mut self) {
+        let category = self.description.category;
+        let mut free_slots = category
+            .parts()
+            .iter()
+            .skip(1)
+            .map(|part| part.slot)
+            .filter(|slot| self.description.part(*slot).is_none())
+            .collect::<Vec<_>>()
+            .into_iter();
+        let colours = std::mem::take(&mut self.extra_colours);
+        let materials = std::mem::take(&mut self.extra_materials);
+        let mut assigned: Vec<(String, PartSlot, Option<Colour>, Option<Material>)> = colours
+            .into_iter()
+            .map(|(word, colour)| (word, colour, None))
+            .map(|(word, colour, material)| (word, PartSlot::Body, Some(colour), material))
+            .chain(
+                materials
+                    .into_iter()
+                    .map(|(word, material)| (word, PartSlot::Body, None, Some(material))),
+            )
+            .collect();
+        for (word, slot, colour, material) in &mut assigned {
+            let Some(free) = free_slots.next() else {
+                let kept = colour
+                    .map(|_| self.description.colour.map(Colour::name))
+                    .unwrap_or_else(|| self.description.material.map(Material::name))
+                    .unwrap_or("its first");
+                self.note(format!(
+                    "{word}: a {} has no part left to give it to; it keeps {kept}",
+                    category.name()
+                ));
+                continue;
+            };
+            *slot = free;
+            merge_part(
+                &mut self.description.parts,
+                PartDescription {
+                    slot: free,
+                    colour: *colour,
+                    material: *material,
+                    count: None,
+                },
+            );
+            self.note(format!(
+                "{word}: given to the {}",
+                category.part_word(free).unwrap_or("part")
+            ));
+        }
+    }
+
+    fn note(&mut self, note: String) {
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
+    }
+}
+
+fn not_understood(reading: &WordReading) -> WordReading {
+    let mut plain = reading.clone();
+    plain.kind = WordKind::NotUnderstood;
+    plain.read_as = None;
+    plain.by = None;
+    plain.concept = None;
+    plain
 }
 
 fn push_unknown(unknown: &mut Vec<String>, word: &str) {
@@ -297,40 +630,6 @@ fn join_compounds(clause: &mut Vec<String>) {
         }
         i += 1;
     }
-}
-
-/// Object words within two edits of a prompt word Kiln does not know, closest first, at most
-/// three.
-fn suggest_objects(words: &[&str]) -> Vec<String> {
-    let mut scored: Vec<(usize, &str)> = Vec::new();
-    for word in words {
-        let known = Colour::from_word(word).is_some()
-            || Material::from_word(word).is_some()
-            || SizeWord::from_word(word).is_some()
-            || Proportion::from_word(word).is_some()
-            || Style::from_word(word).is_some()
-            || FILLER_WORDS.contains(word);
-        if word.len() < 3 || known {
-            continue;
-        }
-        for category in Category::ALL {
-            for known in category.words() {
-                let distance = strsim::damerau_levenshtein(word, known);
-                let allowed = if known.len() <= 4 { 1 } else { 2 };
-                if distance <= allowed {
-                    scored.push((distance, category.name()));
-                }
-            }
-        }
-    }
-    scored.sort();
-    let mut suggestions: Vec<String> = Vec::new();
-    for (_, name) in scored {
-        if !suggestions.iter().any(|known| known == name) && suggestions.len() < 3 {
-            suggestions.push(name.to_string());
-        }
-    }
-    suggestions
 }
 
 impl fmt::Display for Description {
@@ -454,18 +753,12 @@ mod tests {
             parse(&"red ".repeat(80)),
             Err(PromptError::TooLong { chars: 320 })
         );
-        match parse("a red chiar") {
-            Err(error @ PromptError::NoObject { .. }) => {
-                let PromptError::NoObject { suggestions } = &error else {
-                    unreachable!()
-                };
-                assert_eq!(suggestions.first().map(String::as_str), Some("chair"));
-                assert!(error.to_string().contains("did you mean \"chair\""));
-            }
-            other => panic!("{other:?}"),
-        }
+        // A misspelt object is read as the object, and says so.
+        let misspelt = parse_ok("a red chiar");
+        assert_eq!(misspelt.description.category, Category::Chair);
+        assert_eq!(misspelt.read_as(), "read as: red chair (chiar → chair)");
         assert!(matches!(
-            parse("something nice"),
+            parse("qwzxv blorp"),
             Err(PromptError::NoObject { suggestions }) if suggestions.is_empty()
         ));
     }
@@ -522,6 +815,137 @@ mod tests {
         // A part word of one object does not join with another's name.
         assert_eq!(category("a key with a gold ring"), Category::Key);
         assert_eq!(category("a bow with a red string"), Category::Bow);
+    }
+
+    #[test]
+    fn words_outside_the_vocabulary_are_read_by_meaning() {
+        let blade = parse_ok("a crimson blade");
+        assert_eq!(blade.description.category, Category::Sword);
+        assert_eq!(blade.description.colour, Some(Colour::Red));
+        assert_eq!(
+            blade.read_as(),
+            "read as: red sword (crimson → red, blade → sword)"
+        );
+        let blade_word = &blade.reading.words[2];
+        assert_eq!(blade_word.by, Some(ReadBy::Meaning));
+        assert!(blade_word.similarity > 0.5 && blade_word.similarity < 1.0);
+        let car = parse_ok("a red sports car");
+        assert_eq!(car.description.category, Category::Car);
+        assert_eq!(car.description.colour, Some(Colour::Red));
+        assert!(car.unknown_words.is_empty(), "{:?}", car.unknown_words);
+        assert_eq!(parse_ok("a sedan").description.category, Category::Car);
+        assert_eq!(
+            parse_ok("a massive boulder").description.size,
+            Some(SizeWord::Huge)
+        );
+    }
+
+    #[test]
+    fn an_object_kiln_does_not_make_is_made_as_the_nearest_and_said() {
+        let teapot = parse_ok("a blue teapot");
+        assert_eq!(teapot.description.category, Category::Cup);
+        assert_eq!(teapot.description.colour, Some(Colour::Blue));
+        assert!(
+            teapot.reading.notes[0].starts_with("teapot: not an object Kiln makes"),
+            "{:?}",
+            teapot.reading.notes
+        );
+        // Nothing near enough: an error, with no far-off suggestion.
+        assert!(matches!(
+            parse("a qwzxv"),
+            Err(PromptError::NoObject { suggestions }) if suggestions.is_empty()
+        ));
+    }
+
+    #[test]
+    fn negations_are_read_and_said_not_dropped() {
+        let chair = parse_ok("a chair that is not red");
+        assert_eq!(chair.description.colour, None);
+        assert!(
+            chair
+                .reading
+                .notes
+                .iter()
+                .any(|note| note.starts_with("not red:"))
+        );
+        let house = parse_ok("a house without a roof");
+        assert!(
+            house
+                .reading
+                .notes
+                .iter()
+                .any(|note| note.starts_with("without roof:")),
+            "{:?}",
+            house.reading.notes
+        );
+    }
+
+    #[test]
+    fn a_list_of_colours_gives_the_parts_in_turn() {
+        let chair = parse_ok("a red and blue chair");
+        assert_eq!(chair.description.colour, Some(Colour::Red));
+        assert_eq!(
+            chair.description.part(PartSlot::Legs).unwrap().colour,
+            Some(Colour::Blue)
+        );
+        assert!(
+            chair
+                .reading
+                .notes
+                .contains(&"blue: given to the legs".to_string())
+        );
+    }
+
+    #[test]
+    fn numbers_in_digits_and_words_are_read() {
+        let legs = |prompt: &str| {
+            parse_ok(prompt)
+                .description
+                .part(PartSlot::Legs)
+                .and_then(|legs| legs.count)
+        };
+        assert_eq!(legs("a table with 3 legs"), Some(3));
+        assert_eq!(legs("a table with three legs"), Some(3));
+        assert_eq!(legs("a chair with four gold legs"), Some(4));
+        let many = parse_ok("a table with 9 legs");
+        assert_eq!(
+            many.description.part(PartSlot::Legs).unwrap().count,
+            Some(6)
+        );
+        assert!(
+            many.reading.notes[0].contains("made 6"),
+            "{:?}",
+            many.reading.notes
+        );
+        let barrels = parse_ok("two barrels");
+        assert_eq!(barrels.description.category, Category::Barrel);
+        assert!(barrels.reading.notes[0].starts_with("two barrels:"));
+    }
+
+    #[test]
+    fn a_second_object_is_read_and_said() {
+        let table = parse_ok("a small table with a lamp on it");
+        assert_eq!(table.description.category, Category::Table);
+        assert_eq!(table.description.size, Some(SizeWord::Small));
+        assert!(table.unknown_words.is_empty(), "{:?}", table.unknown_words);
+        assert!(
+            table
+                .reading
+                .notes
+                .iter()
+                .any(|note| note.starts_with("lamp: a second object")),
+            "{:?}",
+            table.reading.notes
+        );
+        // A part in the singular where the object's part is plural is the part, not an object.
+        let cactus = parse_ok("a tall green cactus with a pink flower");
+        assert_eq!(cactus.description.category, Category::Cactus);
+        assert!(
+            cactus.reading.notes.is_empty(),
+            "{:?}",
+            cactus.reading.notes
+        );
+        assert_eq!(cactus.description.parts[0].colour, Some(Colour::Pink));
     }
 
     #[test]

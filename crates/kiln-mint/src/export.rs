@@ -324,6 +324,7 @@ impl ItemFiles {
             prompt: &recipe.prompt,
             seed: recipe.seed,
             description: &generated.description,
+            reading: &generated.reading,
             generator_version: env!("CARGO_PKG_VERSION"),
             weights_sha256,
             weights_cid,

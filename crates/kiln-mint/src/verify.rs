@@ -280,7 +280,7 @@ pub async fn verify<C: Chain>(
     let options = kiln_gen::GenerateOptions::for_item(provenance.max_triangles, provenance.flat);
     let outcome = crate::regenerate_glb(
         generator,
-        &provenance.prompt,
+        provenance.model_prompt(),
         provenance.seed,
         &options,
         height,

@@ -141,6 +141,32 @@ pub struct Provenance {
     /// before contract v2 name none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
+    /// The prompt as Kiln read it, in the model's own words ("a red sword" for "a crimson
+    /// blade"): what the model was given. Verification regenerates from it, so that a later
+    /// Kiln that reads some word otherwise still checks this item. Items made before prompts
+    /// were read by meaning have none and are regenerated from `prompt`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_prompt: Option<String>,
+    /// The prompt's words read as something else ("crimson" → "red"), with their similarity.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reading: Vec<ReadWord>,
+}
+
+/// One word of a prompt read as another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadWord {
+    pub word: String,
+    pub read_as: String,
+    /// Cosine similarity in meaning, to three decimals.
+    pub similarity: f64,
+}
+
+impl Provenance {
+    /// What to give the generator to make this item again.
+    pub fn model_prompt(&self) -> &str {
+        self.model_prompt.as_deref().unwrap_or(&self.prompt)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -255,6 +281,8 @@ pub struct ItemFacts<'a> {
     pub prompt: &'a str,
     pub seed: u64,
     pub description: &'a kiln_gen::Description,
+    /// How the prompt was read.
+    pub reading: &'a kiln_gen::Reading,
     pub generator_version: &'a str,
     pub weights_sha256: Sha256Hex,
     /// Where the weights file is on IPFS, where the creator published it.
@@ -356,6 +384,20 @@ impl ItemMetadata {
                 max_triangles: facts.max_triangles,
                 flat: facts.flat,
                 creator: facts.creator.map(str::to_owned),
+                model_prompt: Some(caption.clone()),
+                reading: facts
+                    .reading
+                    .words
+                    .iter()
+                    .filter(|word| word.is_mapped())
+                    .filter_map(|word| {
+                        Some(ReadWord {
+                            word: word.word.clone(),
+                            read_as: word.read_as.clone()?,
+                            similarity: (f64::from(word.similarity) * 1000.0).round() / 1000.0,
+                        })
+                    })
+                    .collect(),
             }),
         })
     }
@@ -494,6 +536,7 @@ mod tests {
             prompt: "a tall red chair with gold legs",
             seed,
             description: &parsed.description,
+            reading: &parsed.reading,
             generator_version: "0.1.0",
             weights_sha256: Sha256Hex::of(b"weights"),
             weights_cid: Some(kiln_ipfs::raw_cid(b"weights")),

@@ -36,7 +36,7 @@ fn generate_writes_a_glb_and_reports_it() {
     let report = json(&kiln_cli(
         &[
             "generate",
-            "a TALL red chair with sparkly gold legs",
+            "a TALL crimson chair with qwzxv gold legs",
             "--seed",
             "3",
             "-o",
@@ -50,7 +50,22 @@ fn generate_writes_a_glb_and_reports_it() {
     assert_eq!(report["glb"], glb.to_str().unwrap());
     assert!(report["triangles"].as_u64().unwrap() > 0);
     assert!(report["vertices"].as_u64().unwrap() > 0);
-    assert_eq!(report["unknown_words"], serde_json::json!(["sparkly"]));
+    assert_eq!(report["unknown_words"], serde_json::json!(["qwzxv"]));
+    // The reading: every word, what it was read as and how similar.
+    let reading = &report["reading"];
+    assert_eq!(
+        reading["read_as"],
+        "read as: tall red chair with gold legs (crimson → red)"
+    );
+    let crimson = reading["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|word| word["word"] == "crimson")
+        .unwrap();
+    assert_eq!(crimson["kind"], "colour");
+    assert_eq!(crimson["read_as"], "red");
+    assert!(crimson["similarity"].as_f64().unwrap() > 0.0);
     assert_eq!(report["backend"], "ndarray");
     let min = report["bbox_min"][1].as_f64().unwrap();
     assert!(min.abs() < 1e-4, "the object stands on y = 0, not {min}");

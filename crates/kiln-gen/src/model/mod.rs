@@ -26,6 +26,7 @@ use crate::assembly::{Assembly, AssemblyMeshError, PieceMeshOptions};
 use crate::mesh::Mesh;
 use crate::mesher::{Field, MeshError, MeshOptions, mesh_field};
 use crate::prompt::{Description, PromptError, parse};
+use crate::reading::Reading;
 use crate::shapes::noise_for_seed;
 use crate::vocab::Style;
 pub use network::{Network, NetworkConfig, OUTPUTS, ObjectCode, QueryPoints};
@@ -96,6 +97,8 @@ pub struct Generated {
     pub mesh: Mesh,
     pub description: Description,
     pub unknown_words: Vec<String>,
+    /// How the prompt was read (empty for a description given as such).
+    pub reading: Reading,
     pub timings: Timings,
 }
 
@@ -286,6 +289,7 @@ impl<B: Backend> Generator<B> {
             .generate_description_async(&parsed.description, seed, options)
             .await?;
         generated.unknown_words = parsed.unknown_words;
+        generated.reading = parsed.reading;
         generated.timings.tokenize += started.elapsed() - generated.timings.total;
         generated.timings.total = started.elapsed();
         Ok(generated)
@@ -321,6 +325,7 @@ impl<B: Backend> Generator<B> {
                 mesh,
                 description: description.clone(),
                 unknown_words: Vec::new(),
+                reading: Reading::default(),
                 timings: Timings {
                     tokenize: Duration::ZERO,
                     encode: Duration::ZERO,
@@ -357,6 +362,7 @@ impl<B: Backend> Generator<B> {
             mesh,
             description: description.clone(),
             unknown_words: Vec::new(),
+            reading: Reading::default(),
             timings: Timings {
                 tokenize: tokenized - started,
                 encode: encoded - tokenized,
@@ -906,7 +912,7 @@ mod tests {
             Err(GenerateError::Prompt(PromptError::Empty))
         ));
         assert!(matches!(
-            generator.generate("a spoon", 0, &options),
+            generator.generate("a qwzxv", 0, &options),
             Err(GenerateError::Prompt(PromptError::NoObject { .. }))
         ));
         let tiny_grid = GenerateOptions {

@@ -30,6 +30,7 @@ fn export(dir: &Path, n: u32, creator: Option<Address>) {
         prompt: "a tall red chair with gold legs",
         seed: u64::from(n),
         description: &parsed.description,
+        reading: &parsed.reading,
         generator_version: "test",
         weights_sha256: Sha256Hex::of(b"weights"),
         weights_cid: None,
@@ -385,6 +386,7 @@ impl Generate for Tetrahedra {
             mesh,
             description: parsed.description,
             unknown_words: parsed.unknown_words,
+            reading: parsed.reading,
             timings: Default::default(),
         })
     }

@@ -1,0 +1,391 @@
+//! What an English word means, as far as reading a prompt needs: a static word-embedding table
+//! (one vector per word or two-word phrase, distilled from a sentence encoder by
+//! `scripts/distill-words`) and a table of colour names with their sRGB
+//! (`scripts/distill-colours`). Both are compiled in, so the desktop and the browser read a
+//! prompt the same way without fetching anything.
+//!
+//! The table is for comparing meanings: [`Meaning::similarity`] is a cosine, near 1 for
+//! synonyms ("car", "automobile"), around 0.5–0.7 for kinds of a thing ("sedan", "car") and low
+//! for unrelated words ("car", "chair"). Where the prompt reader draws its lines is
+//! [`crate::reading`]'s business.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::vocab::Colour;
+
+/// The shipped word table (`models/words.bin`, see `models/README.md`).
+static WORDS_BIN: &[u8] = include_bytes!("../../../models/words.bin");
+/// The shipped colour names (`models/colour-names.tsv`).
+static COLOUR_NAMES_TSV: &str = include_str!("../../../models/colour-names.tsv");
+
+const MAGIC: &[u8; 8] = b"KILNWRD1";
+
+/// A word table file that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WordTableError {
+    #[error(
+        "not a Kiln word table (it does not start with KILNWRD1); rebuild it with scripts/distill-words"
+    )]
+    NotAWordTable,
+    #[error("the word table is cut short: {0}; rebuild it with scripts/distill-words")]
+    Truncated(&'static str),
+    #[error("the word table's text is not UTF-8; rebuild it with scripts/distill-words")]
+    NotUtf8,
+    #[error(
+        "the word table names {names} entries but holds {rows} rows; rebuild it with scripts/distill-words"
+    )]
+    CountMismatch { names: usize, rows: usize },
+}
+
+/// Word and phrase vectors: int8 rows, compared by cosine (the int8 scale cancels).
+pub struct WordTable {
+    dims: usize,
+    /// The int8 rows, as stored (each byte a two's-complement i8).
+    rows: &'static [u8],
+    index: HashMap<&'static str, u32>,
+}
+
+/// The meaning of a word or phrase: a unit vector.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meaning(Vec<f32>);
+
+impl Meaning {
+    /// Cosine similarity, in [-1, 1].
+    pub fn similarity(&self, other: &Meaning) -> f32 {
+        self.0.iter().zip(&other.0).map(|(a, b)| a * b).sum()
+    }
+
+    fn normalised(mut vector: Vec<f32>) -> Option<Meaning> {
+        let norm = vector.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if !(norm > 1e-6) {
+            return None;
+        }
+        vector.iter_mut().for_each(|x| *x /= norm);
+        Some(Meaning(vector))
+    }
+}
+
+impl WordTable {
+    /// Reads a table in the `KILNWRD1` format (`models/README.md`).
+    pub fn parse(bytes: &'static [u8]) -> Result<WordTable, WordTableError> {
+        let rest = bytes
+            .strip_prefix(MAGIC)
+            .ok_or(WordTableError::NotAWordTable)?;
+        let read_u32 = |at: usize, what: &'static str| -> Result<usize, WordTableError> {
+            let field = rest
+                .get(at..at + 4)
+                .ok_or(WordTableError::Truncated(what))?;
+            Ok(u32::from_le_bytes(field.try_into().expect("four bytes")) as usize)
+        };
+        let count = read_u32(0, "the header")?;
+        let dims = read_u32(4, "the header")?;
+        let text_len = read_u32(8, "the header")?;
+        let text = rest
+            .get(12..12 + text_len)
+            .ok_or(WordTableError::Truncated("the entry names"))?;
+        let text = std::str::from_utf8(text).map_err(|_| WordTableError::NotUtf8)?;
+        let rows_bytes = &rest[12 + text_len..];
+        let row_count = if dims == 0 {
+            0
+        } else {
+            rows_bytes.len() / dims
+        };
+        let names: Vec<&'static str> = text.split('\n').collect();
+        if names.len() != count || row_count < count || dims == 0 {
+            return Err(WordTableError::CountMismatch {
+                names: names.len(),
+                rows: row_count,
+            });
+        }
+        let rows = &rows_bytes[..count * dims];
+        let index = names
+            .into_iter()
+            .enumerate()
+            .map(|(row, name)| (name, row as u32))
+            .collect();
+        Ok(WordTable { dims, rows, index })
+    }
+
+    /// The table compiled into Kiln, read once.
+    pub fn shipped() -> &'static WordTable {
+        static TABLE: OnceLock<WordTable> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            WordTable::parse(WORDS_BIN).expect("models/words.bin is checked by kiln-gen's tests")
+        })
+    }
+
+    /// Number of words and phrases.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// Whether the table has `entry` as it is (a lower-case word or two-word phrase).
+    pub fn contains(&self, entry: &str) -> bool {
+        self.index.contains_key(entry)
+    }
+
+    /// The entry the table holds for `word`: the word itself, else its singular ("benches" →
+    /// "bench", "berries" → "berry", "legs" → "leg").
+    pub fn entry_for<'a>(&self, word: &'a str) -> Option<std::borrow::Cow<'a, str>> {
+        if self.contains(word) {
+            return Some(word.into());
+        }
+        singulars(word)
+            .into_iter()
+            .find(|singular| self.contains(singular))
+            .map(Into::into)
+    }
+
+    /// The meaning of a word or phrase: its own row where the table has one, else the mean of
+    /// its words' rows (Model2Vec-style pooling); `None` when the table knows none of its words.
+    pub fn meaning(&self, text: &str) -> Option<Meaning> {
+        if let Some(entry) = self.entry_for(text) {
+            return Some(self.row(&entry));
+        }
+        let mut sum = vec![0.0f32; self.dims];
+        let mut known = 0;
+        for word in text.split_whitespace() {
+            if let Some(entry) = self.entry_for(word) {
+                for (total, x) in sum.iter_mut().zip(self.row(&entry).0) {
+                    *total += x;
+                }
+                known += 1;
+            }
+        }
+        if known == 0 {
+            return None;
+        }
+        Meaning::normalised(sum)
+    }
+
+    /// Where `entry` stands in the table's order: single words come first, most frequent in
+    /// English first, so a word's row is its frequency rank ("the" is 0, "car" about 230).
+    pub fn rank(&self, entry: &str) -> Option<usize> {
+        self.index.get(entry).map(|&row| row as usize)
+    }
+
+    fn row(&self, entry: &str) -> Meaning {
+        let row = self.index[entry] as usize;
+        let values = self.rows[row * self.dims..(row + 1) * self.dims]
+            .iter()
+            .map(|&x| f32::from(x as i8))
+            .collect();
+        // A row of zeros is impossible (rows are normalised before quantisation); a zero
+        // vector would compare as unrelated to everything, which is the honest answer.
+        Meaning::normalised(values).unwrap_or_else(|| Meaning(vec![0.0; self.dims]))
+    }
+}
+
+/// The singular forms an English plural may have, most likely first.
+pub(crate) fn singulars(word: &str) -> Vec<String> {
+    let mut forms = Vec::new();
+    if word.len() < 4 {
+        return forms;
+    }
+    if let Some(stem) = word.strip_suffix("ies") {
+        forms.push(format!("{stem}y"));
+    }
+    if let Some(stem) = word.strip_suffix("ves") {
+        forms.push(format!("{stem}f"));
+        forms.push(format!("{stem}fe"));
+    }
+    if let Some(stem) = word.strip_suffix("es") {
+        forms.push(stem.to_string());
+    }
+    if let Some(stem) = word.strip_suffix('s')
+        && !stem.ends_with('s')
+    {
+        forms.push(stem.to_string());
+    }
+    forms
+}
+
+/// Colour names people use ("crimson", "sky blue", "burgundy"), each with the Kiln colour
+/// nearest to its sRGB in CIELAB.
+pub struct ColourNames {
+    names: HashMap<&'static str, Colour>,
+    longest: usize,
+}
+
+impl ColourNames {
+    /// The names compiled into Kiln, read once.
+    pub fn shipped() -> &'static ColourNames {
+        static NAMES: OnceLock<ColourNames> = OnceLock::new();
+        NAMES.get_or_init(|| ColourNames::parse(COLOUR_NAMES_TSV))
+    }
+
+    /// Reads `name\t#rrggbb` lines; `#` starts a comment; malformed lines are skipped (the
+    /// shipped file has none, which a test checks).
+    pub fn parse(text: &'static str) -> ColourNames {
+        let mut names = HashMap::new();
+        let mut longest = 0;
+        for line in text.lines().filter(|line| !line.starts_with('#')) {
+            let Some((name, hex)) = line.split_once('\t') else {
+                continue;
+            };
+            let Some(srgb) = parse_hex(hex) else {
+                continue;
+            };
+            longest = longest.max(name.split(' ').count());
+            names.insert(name, nearest_colour(srgb));
+        }
+        ColourNames { names, longest }
+    }
+
+    /// The Kiln colour a colour name of one or more words means.
+    pub fn colour(&self, name: &str) -> Option<Colour> {
+        self.names.get(name).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The most words a name has.
+    pub fn longest_name(&self) -> usize {
+        self.longest
+    }
+}
+
+fn parse_hex(hex: &str) -> Option<[u8; 3]> {
+    let hex = hex.trim().strip_prefix('#')?;
+    if hex.len() != 6 || !hex.is_ascii() {
+        return None;
+    }
+    let channel = |at: usize| u8::from_str_radix(&hex[at..at + 2], 16).ok();
+    Some([channel(0)?, channel(2)?, channel(4)?])
+}
+
+/// The Kiln colour nearest to `srgb`, by CIE76 distance in CIELAB.
+pub fn nearest_colour(srgb: [u8; 3]) -> Colour {
+    let unit = |srgb: [u8; 3]| srgb.map(|c| f32::from(c) / 255.0);
+    let lab = lab(unit(srgb));
+    let distance = |colour: &Colour| {
+        let other = self::lab(unit(colour.srgb()));
+        (0..3).map(|i| (lab[i] - other[i]).powi(2)).sum::<f64>()
+    };
+    *Colour::ALL
+        .iter()
+        .min_by(|a, b| distance(a).total_cmp(&distance(b)))
+        .expect("Colour::ALL is not empty")
+}
+
+/// CIE L*a*b* (D65) of an sRGB colour in 0..=1.
+pub fn lab(srgb: [f32; 3]) -> [f64; 3] {
+    let linear = srgb.map(|c| {
+        let c = f64::from(c.clamp(0.0, 1.0));
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    });
+    let [r, g, b] = linear;
+    let x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047;
+    let y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
+    let z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883;
+    let f = |t: f64| {
+        if t > 216.0 / 24389.0 {
+            t.cbrt()
+        } else {
+            (24389.0 / 27.0 * t + 16.0) / 116.0
+        }
+    };
+    [
+        116.0 * f(y) - 16.0,
+        500.0 * (f(x) - f(y)),
+        200.0 * (f(y) - f(z)),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_table_reads_and_covers_everyday_english() {
+        let table = WordTable::shipped();
+        assert!(table.len() >= 50_000, "{} entries", table.len());
+        for entry in ["car", "teapot", "crimson", "sports car", "log pile"] {
+            assert!(table.contains(entry), "{entry}");
+        }
+        assert_eq!(table.entry_for("xqzvv"), None);
+        for (plural, singular) in [
+            ("benches", "bench"),
+            ("berries", "berry"),
+            ("knives", "knife"),
+        ] {
+            assert!(
+                singulars(plural).contains(&singular.to_string()),
+                "{plural}"
+            );
+        }
+        assert!(singulars("glass").iter().all(|form| form != "glas"));
+    }
+
+    #[test]
+    fn meanings_rank_synonyms_above_unrelated_words() {
+        let table = WordTable::shipped();
+        let similarity = |a: &str, b: &str| {
+            table
+                .meaning(a)
+                .unwrap()
+                .similarity(&table.meaning(b).unwrap())
+        };
+        assert!(similarity("car", "car") > 0.999);
+        assert!(similarity("car", "automobile") > similarity("car", "chair") + 0.3);
+        assert!(similarity("sofa", "couch") > similarity("sofa", "bridge"));
+        assert!(similarity("sports car", "car") > similarity("sports car", "chair"));
+        // A phrase the table lacks is the mean of its words.
+        assert!(table.meaning("zzzq car").is_some());
+        assert_eq!(table.meaning("zzzq qqzz"), None);
+    }
+
+    #[test]
+    fn a_damaged_table_is_an_error() {
+        assert_eq!(
+            WordTable::parse(b"NOTWORDS").err(),
+            Some(WordTableError::NotAWordTable)
+        );
+        assert!(matches!(
+            WordTable::parse(&WORDS_BIN[..20]),
+            Err(WordTableError::Truncated(_))
+        ));
+        assert!(matches!(
+            WordTable::parse(&WORDS_BIN[..WORDS_BIN.len() - 1]),
+            Err(WordTableError::CountMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn colour_names_map_to_the_nearest_kiln_colour() {
+        let names = ColourNames::shipped();
+        assert!(names.len() > 900, "{}", names.len());
+        let expected = [
+            ("crimson", Colour::Red),
+            ("scarlet", Colour::Red),
+            ("emerald", Colour::Green),
+            ("burgundy", Colour::Maroon),
+            ("navy blue", Colour::Navy),
+            ("charcoal", Colour::Black),
+            ("ivory", Colour::Beige),
+        ];
+        for (name, colour) in expected {
+            assert_eq!(names.colour(name), Some(colour), "{name}");
+        }
+        // Every Kiln colour is its own nearest.
+        for colour in Colour::ALL {
+            assert_eq!(nearest_colour(colour.srgb()), *colour);
+        }
+        assert_eq!(names.colour("chair"), None);
+    }
+}
