@@ -58,7 +58,7 @@ impl Meaning {
 
     fn normalised(mut vector: Vec<f32>) -> Option<Meaning> {
         let norm = vector.iter().map(|x| x * x).sum::<f32>().sqrt();
-        if !(norm > 1e-6) {
+        if norm.is_nan() || norm <= 1e-6 {
             return None;
         }
         vector.iter_mut().for_each(|x| *x /= norm);
@@ -86,11 +86,7 @@ impl WordTable {
             .ok_or(WordTableError::Truncated("the entry names"))?;
         let text = std::str::from_utf8(text).map_err(|_| WordTableError::NotUtf8)?;
         let rows_bytes = &rest[12 + text_len..];
-        let row_count = if dims == 0 {
-            0
-        } else {
-            rows_bytes.len() / dims
-        };
+        let row_count = rows_bytes.len().checked_div(dims).unwrap_or(0);
         let names: Vec<&'static str> = text.split('\n').collect();
         if names.len() != count || row_count < count || dims == 0 {
             return Err(WordTableError::CountMismatch {
