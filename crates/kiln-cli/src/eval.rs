@@ -1,5 +1,7 @@
 //! `kiln-cli eval`: how well the model follows prompts, on training-like prompts and on the
-//! held-out combinations, against procedural ground truth (see `kiln_gen::eval`).
+//! held-out combinations, against procedural ground truth (see `kiln_gen::eval`); with
+//! `--reading`, how well prompts in words outside Kiln's list are read
+//! (`kiln_gen::reading_eval`).
 
 use anyhow::Context;
 use burn::backend::{NdArray, Wgpu};
@@ -28,9 +30,18 @@ pub struct EvalArgs {
     /// carry: for choosing that scale after training.
     #[arg(long, value_name = "SCALE")]
     prior_scale: Option<f32>,
+
+    /// Evaluate how prompts are read instead of the model: object, colour and material
+    /// accuracy, far-off objects offered, composed prompts and reading time, over the
+    /// labelled set `crates/kiln-gen/data/reading-eval.tsv` (no weights needed).
+    #[arg(long)]
+    reading: bool,
 }
 
 pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
+    if args.reading {
+        return run_reading(json);
+    }
     if args.prompts == 0 {
         anyhow::bail!("--prompts must be at least 1");
     }
@@ -165,6 +176,81 @@ pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
                 goal.goal,
                 if goal.met { "yes" } else { "no" }
             )?;
+        }
+        Ok(())
+    })
+}
+
+/// Passes over the set for the reading times.
+const READING_REPEATS: usize = 20;
+
+fn run_reading(json: bool) -> anyhow::Result<()> {
+    use kiln_gen::reading_eval::{READING_EVAL_SET, Score, evaluate_reading, read_cases};
+    let cases = read_cases(READING_EVAL_SET)?;
+    let bar = ProgressBar::new_spinner().with_message(format!(
+        "reading {} prompts {READING_REPEATS} times",
+        cases.len()
+    ));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let report = evaluate_reading(&cases, READING_REPEATS);
+    bar.finish_and_clear();
+    output::print(json, &report, |out| {
+        let score = |score: &Score| {
+            format!(
+                "{}/{} ({:.1}%)",
+                score.right,
+                score.of,
+                100.0 * score.ratio()
+            )
+        };
+        writeln!(
+            out,
+            "reading: {} prompts in words outside Kiln's list (crates/kiln-gen/data/reading-eval.tsv)\n",
+            report.cases
+        )?;
+        writeln!(out, "| measure | result | goal |\n| --- | --- | --- |")?;
+        writeln!(out, "| object right | {} | ≥ 90% |", score(&report.object))?;
+        writeln!(out, "| colour right | {} | ≥ 95% |", score(&report.colour))?;
+        writeln!(
+            out,
+            "| material right | {} | ≥ 90% |",
+            score(&report.material)
+        )?;
+        writeln!(
+            out,
+            "| colour / material given where the label names none (red for \"ruby\") | {} / {} | — |",
+            report.colour_added, report.material_added
+        )?;
+        writeln!(
+            out,
+            "| composed prompts: objects and counts read | {} | all |",
+            score(&report.composition)
+        )?;
+        writeln!(
+            out,
+            "| far-off objects offered | {} | none |",
+            report.far_off.len()
+        )?;
+        writeln!(
+            out,
+            "| reading time per prompt, p50 / p95 | {:.2} / {:.2} ms | ≤ 5 ms p95 |",
+            report.read_us_p50 / 1000.0,
+            report.read_us_p95 / 1000.0
+        )?;
+        for (title, lines) in [
+            ("far-off objects offered", &report.far_off),
+            ("read wrong", &report.wrong),
+            (
+                "objects Kiln does not make, and what was made (for the eye)",
+                &report.stand_ins,
+            ),
+        ] {
+            if !lines.is_empty() {
+                writeln!(out, "\n{title}:")?;
+                for line in lines {
+                    writeln!(out, "  {line}")?;
+                }
+            }
         }
         Ok(())
     })

@@ -18,6 +18,7 @@ mod output;
 mod pictures;
 mod progress;
 mod publish;
+mod read;
 mod store;
 mod train;
 mod verify;
@@ -66,6 +67,8 @@ enum Command {
     Publish(publish::PublishArgs),
     /// List every word the generator understands.
     Vocab,
+    /// Show how a prompt is read: each word, what it was read as and how similar.
+    Read(read::ReadArgs),
     /// Generate an object from a prompt and write it as GLB.
     Generate(generate::GenerateArgs),
     /// Generate an item and write its three files (model.glb, thumbnail.png, metadata.json),
@@ -139,6 +142,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Publish(args) => publish::run(args, &data_dir()?, cli.json),
         Command::Bench(command) => bench::run(command, &data_dir()?, cli.json),
         Command::Vocab => vocab::run(cli.json),
+        Command::Read(args) => read::run(args, cli.json),
         Command::Generate(args) => generate::run(args, cli.json),
         Command::Export(args) => export::run(args, &data_dir()?, cli.json),
         Command::Metadata(command) => metadata::run(command, cli.json),

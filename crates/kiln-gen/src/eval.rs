@@ -38,7 +38,7 @@
 //!   judged: the mesh is scaled to the size the words ask for after the model has made it, so
 //!   it would pass whatever the model did.)
 
-pub use crate::meaning::lab;
+pub use crate::meaning::{ciede2000, lab};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -985,64 +985,6 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
 fn median_colour(colours: &[[f32; 3]]) -> Option<[f32; 3]> {
     let channel = |c: usize| median(colours.iter().map(|colour| f64::from(colour[c])).collect());
     Some([channel(0)? as f32, channel(1)? as f32, channel(2)? as f32])
-}
-
-/// The CIEDE2000 colour difference (Sharma, Wu and Dalal, 2005).
-pub fn ciede2000(lab1: [f64; 3], lab2: [f64; 3]) -> f64 {
-    use std::f64::consts::PI;
-    let [l1, a1, b1] = lab1;
-    let [l2, a2, b2] = lab2;
-    let c_mean = ((a1.hypot(b1)) + (a2.hypot(b2))) / 2.0;
-    let g = 0.5 * (1.0 - (c_mean.powi(7) / (c_mean.powi(7) + 25f64.powi(7))).sqrt());
-    let (a1p, a2p) = ((1.0 + g) * a1, (1.0 + g) * a2);
-    let (c1p, c2p) = (a1p.hypot(b1), a2p.hypot(b2));
-    let hue = |b: f64, a: f64| {
-        if a == 0.0 && b == 0.0 {
-            0.0
-        } else {
-            let h = b.atan2(a).to_degrees();
-            if h < 0.0 { h + 360.0 } else { h }
-        }
-    };
-    let (h1p, h2p) = (hue(b1, a1p), hue(b2, a2p));
-    let dl = l2 - l1;
-    let dc = c2p - c1p;
-    let dh = if c1p * c2p == 0.0 {
-        0.0
-    } else if (h2p - h1p).abs() <= 180.0 {
-        h2p - h1p
-    } else if h2p - h1p > 180.0 {
-        h2p - h1p - 360.0
-    } else {
-        h2p - h1p + 360.0
-    };
-    let dh_big = 2.0 * (c1p * c2p).sqrt() * (dh.to_radians() / 2.0).sin();
-    let l_mean = (l1 + l2) / 2.0;
-    let c_mean_p = (c1p + c2p) / 2.0;
-    let h_mean = if c1p * c2p == 0.0 {
-        h1p + h2p
-    } else if (h1p - h2p).abs() <= 180.0 {
-        (h1p + h2p) / 2.0
-    } else if h1p + h2p < 360.0 {
-        (h1p + h2p + 360.0) / 2.0
-    } else {
-        (h1p + h2p - 360.0) / 2.0
-    };
-    let t = 1.0 - 0.17 * (h_mean - 30.0).to_radians().cos()
-        + 0.24 * (2.0 * h_mean).to_radians().cos()
-        + 0.32 * (3.0 * h_mean + 6.0).to_radians().cos()
-        - 0.20 * (4.0 * h_mean - 63.0).to_radians().cos();
-    let d_theta = 30.0 * (-((h_mean - 275.0) / 25.0).powi(2)).exp();
-    let r_c = 2.0 * (c_mean_p.powi(7) / (c_mean_p.powi(7) + 25f64.powi(7))).sqrt();
-    let s_l = 1.0 + 0.015 * (l_mean - 50.0).powi(2) / (20.0 + (l_mean - 50.0).powi(2)).sqrt();
-    let s_c = 1.0 + 0.045 * c_mean_p;
-    let s_h = 1.0 + 0.015 * c_mean_p * t;
-    let r_t = -(2.0 * d_theta * PI / 180.0).sin() * r_c;
-    ((dl / s_l).powi(2)
-        + (dc / s_c).powi(2)
-        + (dh_big / s_h).powi(2)
-        + r_t * (dc / s_c) * (dh_big / s_h))
-        .sqrt()
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //!   and colour names.
 //! - [`reading`]: each word of a prompt → the nearest concept Kiln knows, with its similarity.
 //! - [`prompt`]: free text → [`Description`], with every word read or reported.
+//! - [`reading_eval`]: how well prompts in words outside the vocabulary are read.
 //! - [`shapes`]: procedural objects for training data and ground truth (never used to generate).
 //! - [`data`]: random descriptions, captions in many phrasings, the held-out combinations.
 //! - [`model`]: the networks (burn), their weights file and the [`Generator`]: prompt → mesh.
@@ -25,6 +26,7 @@ pub mod mesher;
 pub mod model;
 pub mod prompt;
 pub mod reading;
+pub mod reading_eval;
 pub mod shapes;
 mod simplify;
 pub mod train;

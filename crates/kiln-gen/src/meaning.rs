@@ -12,10 +12,12 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::vocab::Colour;
+use crate::vocab::{Category, Colour, Material};
 
 /// The shipped word table (`models/words.bin`, see `models/README.md`).
 static WORDS_BIN: &[u8] = include_bytes!("../../../models/words.bin");
+/// The shipped lexicon (`models/lexicon.tsv`).
+static LEXICON_TSV: &str = include_str!("../../../models/lexicon.tsv");
 /// The shipped colour names (`models/colour-names.tsv`).
 static COLOUR_NAMES_TSV: &str = include_str!("../../../models/colour-names.tsv");
 
@@ -201,6 +203,127 @@ pub(crate) fn singulars(word: &str) -> Vec<String> {
     forms
 }
 
+/// What WordNet (3.1, distilled by `scripts/distill-lexicon`) says of a word: the Kiln object
+/// and the material it is a kind of ("sedan": a car; "maple": a tree, and wood), or that it is
+/// not a noun ("nice"), so that it never names an object.
+pub struct Lexicon {
+    objects: HashMap<&'static str, (Category, u8)>,
+    materials: HashMap<&'static str, (Material, u8)>,
+    not_nouns: std::collections::HashSet<&'static str>,
+    /// The digest of the vocabulary the lexicon was made for.
+    vocabulary: &'static str,
+}
+
+impl Lexicon {
+    /// The lexicon compiled into Kiln, read once.
+    pub fn shipped() -> &'static Lexicon {
+        static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+        LEXICON.get_or_init(|| Lexicon::parse(LEXICON_TSV))
+    }
+
+    /// Reads the `models/lexicon.tsv` format; kinds naming no Kiln concept are skipped (a test
+    /// checks that the shipped file was made for this vocabulary).
+    pub fn parse(text: &'static str) -> Lexicon {
+        let mut lexicon = Lexicon {
+            objects: HashMap::new(),
+            materials: HashMap::new(),
+            not_nouns: Default::default(),
+            vocabulary: "",
+        };
+        for line in text.lines() {
+            if let Some(digest) = line.strip_prefix("# vocabulary ") {
+                lexicon.vocabulary = digest.trim();
+                continue;
+            }
+            if line.starts_with('#') {
+                continue;
+            }
+            let mut fields = line.split('\t');
+            let Some(word) = fields.next() else {
+                continue;
+            };
+            for field in fields {
+                if field == "-" {
+                    lexicon.not_nouns.insert(word);
+                    continue;
+                }
+                let mut parts = field.split(' ');
+                let (Some(kind), Some(name), Some(Ok(depth))) = (
+                    parts.next(),
+                    parts.next(),
+                    parts.next().map(str::parse::<u8>),
+                ) else {
+                    continue;
+                };
+                match kind {
+                    "category" => {
+                        if let Some(category) = Category::ALL
+                            .iter()
+                            .find(|category| category.name() == name)
+                        {
+                            lexicon.objects.insert(word, (*category, depth));
+                        }
+                    }
+                    "material" => {
+                        if let Some(material) = Material::ALL
+                            .iter()
+                            .find(|material| material.name() == name)
+                        {
+                            lexicon.materials.insert(word, (*material, depth));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        lexicon
+    }
+
+    /// The Kiln object `word` is a kind of, and how many steps up WordNet's hypernyms.
+    pub fn object(&self, word: &str) -> Option<(Category, u8)> {
+        self.objects.get(word).copied()
+    }
+
+    /// The material `word` is a kind of, and how many steps up.
+    pub fn material(&self, word: &str) -> Option<(Material, u8)> {
+        self.materials.get(word).copied()
+    }
+
+    /// Whether WordNet knows `word` mostly as an adjective, verb or adverb.
+    pub fn is_not_noun(&self, word: &str) -> bool {
+        self.not_nouns.contains(word)
+    }
+
+    /// The digest of the vocabulary the lexicon was made for.
+    pub fn vocabulary_digest(&self) -> &str {
+        self.vocabulary
+    }
+}
+
+/// sha256 of the objects' and materials' words, as `scripts/distill_lexicon.py` computes it.
+pub fn vocabulary_digest() -> String {
+    use sha2::Digest;
+    let mut text = String::new();
+    for category in Category::ALL {
+        text.push_str(&format!(
+            "category:{}:{}\n",
+            category.name(),
+            category.words().join(",")
+        ));
+    }
+    for material in Material::ALL {
+        text.push_str(&format!(
+            "material:{}:{}\n",
+            material.name(),
+            material.words().join(",")
+        ));
+    }
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 /// Colour names people use ("crimson", "sky blue", "burgundy"), each with the Kiln colour
 /// nearest to its sRGB in CIELAB.
 pub struct ColourNames {
@@ -261,14 +384,75 @@ fn parse_hex(hex: &str) -> Option<[u8; 3]> {
     Some([channel(0)?, channel(2)?, channel(4)?])
 }
 
-/// The Kiln colour nearest to `srgb`, by CIE76 distance in CIELAB.
-pub fn nearest_colour(srgb: [u8; 3]) -> Colour {
-    let unit = |srgb: [u8; 3]| srgb.map(|c| f32::from(c) / 255.0);
-    let lab = lab(unit(srgb));
-    let distance = |colour: &Colour| {
-        let other = self::lab(unit(colour.srgb()));
-        (0..3).map(|i| (lab[i] - other[i]).powi(2)).sum::<f64>()
+/// The CIEDE2000 colour difference (Sharma, Wu and Dalal, 2005).
+pub fn ciede2000(lab1: [f64; 3], lab2: [f64; 3]) -> f64 {
+    use std::f64::consts::PI;
+    let [l1, a1, b1] = lab1;
+    let [l2, a2, b2] = lab2;
+    let c_mean = ((a1.hypot(b1)) + (a2.hypot(b2))) / 2.0;
+    let g = 0.5 * (1.0 - (c_mean.powi(7) / (c_mean.powi(7) + 25f64.powi(7))).sqrt());
+    let (a1p, a2p) = ((1.0 + g) * a1, (1.0 + g) * a2);
+    let (c1p, c2p) = (a1p.hypot(b1), a2p.hypot(b2));
+    let hue = |b: f64, a: f64| {
+        if a == 0.0 && b == 0.0 {
+            0.0
+        } else {
+            let h = b.atan2(a).to_degrees();
+            if h < 0.0 { h + 360.0 } else { h }
+        }
     };
+    let (h1p, h2p) = (hue(b1, a1p), hue(b2, a2p));
+    let dl = l2 - l1;
+    let dc = c2p - c1p;
+    let dh = if c1p * c2p == 0.0 {
+        0.0
+    } else if (h2p - h1p).abs() <= 180.0 {
+        h2p - h1p
+    } else if h2p - h1p > 180.0 {
+        h2p - h1p - 360.0
+    } else {
+        h2p - h1p + 360.0
+    };
+    let dh_big = 2.0 * (c1p * c2p).sqrt() * (dh.to_radians() / 2.0).sin();
+    let l_mean = (l1 + l2) / 2.0;
+    let c_mean_p = (c1p + c2p) / 2.0;
+    let h_mean = if c1p * c2p == 0.0 {
+        h1p + h2p
+    } else if (h1p - h2p).abs() <= 180.0 {
+        (h1p + h2p) / 2.0
+    } else if h1p + h2p < 360.0 {
+        (h1p + h2p + 360.0) / 2.0
+    } else {
+        (h1p + h2p - 360.0) / 2.0
+    };
+    let t = 1.0 - 0.17 * (h_mean - 30.0).to_radians().cos()
+        + 0.24 * (2.0 * h_mean).to_radians().cos()
+        + 0.32 * (3.0 * h_mean + 6.0).to_radians().cos()
+        - 0.20 * (4.0 * h_mean - 63.0).to_radians().cos();
+    let d_theta = 30.0 * (-((h_mean - 275.0) / 25.0).powi(2)).exp();
+    let r_c = 2.0 * (c_mean_p.powi(7) / (c_mean_p.powi(7) + 25f64.powi(7))).sqrt();
+    let s_l = 1.0 + 0.015 * (l_mean - 50.0).powi(2) / (20.0 + (l_mean - 50.0).powi(2)).sqrt();
+    let s_c = 1.0 + 0.045 * c_mean_p;
+    let s_h = 1.0 + 0.015 * c_mean_p * t;
+    let r_t = -(2.0 * d_theta * PI / 180.0).sin() * r_c;
+    ((dl / s_l).powi(2)
+        + (dc / s_c).powi(2)
+        + (dh_big / s_h).powi(2)
+        + r_t * (dc / s_c) * (dh_big / s_h))
+        .sqrt()
+}
+
+/// The Kiln colour nearest to `srgb`, by CIEDE2000 (which weighs hue as people do, where plain
+/// CIELAB distance makes lavender pink).
+pub fn nearest_colour(srgb: [u8; 3]) -> Colour {
+    // Kiln's palette has few light or dark tints, so lightness counts a quarter: lavender is a light
+    // purple, not a pink.
+    let lab = |srgb: [u8; 3]| {
+        let [l, a, b] = lab(srgb.map(|c| f32::from(c) / 255.0));
+        [50.0 + (l - 50.0) * 0.25, a, b]
+    };
+    let wanted = lab(srgb);
+    let distance = |colour: &Colour| ciede2000(wanted, lab(colour.srgb()));
     *Colour::ALL
         .iter()
         .min_by(|a, b| distance(a).total_cmp(&distance(b)))
@@ -360,6 +544,32 @@ mod tests {
             WordTable::parse(&WORDS_BIN[..WORDS_BIN.len() - 1]),
             Err(WordTableError::CountMismatch { .. })
         ));
+    }
+
+    #[test]
+    fn the_lexicon_was_made_for_this_vocabulary() {
+        let lexicon = Lexicon::shipped();
+        assert_eq!(
+            lexicon.vocabulary_digest(),
+            vocabulary_digest(),
+            "the objects or materials changed since models/lexicon.tsv was made: run scripts/distill-lexicon"
+        );
+        assert_eq!(lexicon.object("sedan"), Some((Category::Car, 1)));
+        assert_eq!(
+            lexicon.material("mahogany").map(|(material, _)| material),
+            Some(Material::Wood)
+        );
+        // A word may be a kind of an object and of a material: maple the tree and the wood.
+        assert_eq!(
+            lexicon.object("maple").map(|(category, _)| category),
+            Some(Category::Tree)
+        );
+        assert_eq!(
+            lexicon.material("maple").map(|(material, _)| material),
+            Some(Material::Wood)
+        );
+        assert!(lexicon.is_not_noun("nice"));
+        assert!(!lexicon.is_not_noun("sedan"));
     }
 
     #[test]

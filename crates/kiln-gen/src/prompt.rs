@@ -98,6 +98,24 @@ impl ParsedPrompt {
     pub fn read_as(&self) -> &str {
         &self.reading.read_as
     }
+
+    /// The objects the prompt names, in order, each with its count: "a table with two cups on
+    /// it" names one table and two cups.
+    pub fn objects(&self) -> Vec<(u32, Category)> {
+        let mut objects = Vec::new();
+        let mut count = None;
+        for word in &self.reading.words {
+            match (word.kind, word.as_concept()) {
+                (WordKind::Count, _) => count = word.count,
+                (_, Some(Concept::Category(category))) => {
+                    objects.push((count.take().unwrap_or(1), category))
+                }
+                (_, Some(Concept::Part(_))) => count = None,
+                _ => {}
+            }
+        }
+        objects
+    }
 }
 
 /// "read as: red sword (crimson → red, blade → sword)".
@@ -108,7 +126,13 @@ fn read_as_line(description: &Description, words: &[WordReading]) -> String {
         let mapped: Vec<String> = words
             .iter()
             .filter(|word| word.is_mapped())
-            .filter_map(|word| Some(format!("{} → {}", word.word, word.read_as.as_ref()?)))
+            .filter_map(|word| {
+                let also = word
+                    .also
+                    .as_ref()
+                    .map_or(String::new(), |also| format!(", {also}"));
+                Some(format!("{} → {}{also}", word.word, word.read_as.as_ref()?))
+            })
             .collect();
         if mapped.is_empty() {
             format!("read as: {caption}")
@@ -183,9 +207,13 @@ pub fn parse(prompt: &str) -> Result<ParsedPrompt, PromptError> {
         .collect();
     if let Some(reading) = clause_readings[main_clause]
         .iter_mut()
+        .rev()
         .find(|reading| reading.word == main_word)
     {
         *reading = main_reading;
+    }
+    for readings in &mut clause_readings {
+        read_modifiers(readings, category);
     }
 
     let mut notes = Vec::new();
@@ -202,11 +230,13 @@ pub fn parse(prompt: &str) -> Result<ParsedPrompt, PromptError> {
         notes,
         extra_colours: Vec::new(),
         extra_materials: Vec::new(),
+        implied_colour: None,
     };
     for clause in &mut clause_readings {
         built.clause(clause);
     }
     built.give_extras_to_parts();
+    built.description.colour = built.description.colour.or(built.implied_colour);
     let Builder {
         description,
         unknown_words,
@@ -247,9 +277,30 @@ fn find_object(clauses: &[Vec<String>]) -> Option<(Category, usize, String, Word
                 })
         })
     };
-    let found = objects()
-        .find(|(_, _, reading)| !WEAK_CATEGORY_WORDS.contains(&reading.word.as_str()))
-        .or_else(|| objects().next());
+    // The head of the first phrase that names an object: its last object word ("a kitchen
+    // table", "a crimson blade on a wooden table"); a phrase ends at a relation or a number.
+    let head = first.iter().enumerate().find_map(|(clause, readings)| {
+        phrases(readings).find_map(|phrase| {
+            phrase
+                .iter()
+                .rev()
+                .filter(|reading| !WEAK_CATEGORY_WORDS.contains(&reading.word.as_str()))
+                .find_map(|reading| match reading.as_concept() {
+                    Some(Concept::Category(category)) => Some((category, clause, reading)),
+                    _ => None,
+                })
+        })
+    });
+    // A weak word ("well") gives way to an object word, not to a word only near one in meaning
+    // ("water").
+    let weak = objects().find(|(_, _, reading)| {
+        reading.by == Some(ReadBy::Exact) && WEAK_CATEGORY_WORDS.contains(&reading.word.as_str())
+    });
+    let found = match head {
+        Some(head) if head.2.by != Some(ReadBy::Exact) && weak.is_some() => weak,
+        Some(head) => Some(head),
+        None => objects().next(),
+    };
     if let Some((category, clause, reading)) = found {
         return Some((category, clause, reading.word.clone(), reading.clone()));
     }
@@ -258,15 +309,41 @@ fn find_object(clauses: &[Vec<String>]) -> Option<(Category, usize, String, Word
         .iter()
         .enumerate()
         .flat_map(|(clause, readings)| {
+            let last_content = readings.iter().rposition(|reading| {
+                !matches!(reading.kind, WordKind::Filler | WordKind::Relation)
+            });
             readings
                 .iter()
-                .filter(|reading| reading.kind == WordKind::NotUnderstood)
-                .filter_map(move |reading| {
-                    let (category, similarity) = reading::stand_in(&reading.word)?;
-                    Some((clause, reading.word.clone(), category, similarity))
+                .enumerate()
+                // Words not understood; and a material word that names a thing too, where it
+                // ends the clause as a thing would ("a maple"; not "a maple chest", not "made
+                // of maple").
+                .filter(move |(i, reading)| match reading.kind {
+                    WordKind::NotUnderstood => true,
+                    WordKind::Material => {
+                        Some(*i) == last_content
+                            && !(*i > 0
+                                && reading::MATERIAL_MARKERS
+                                    .contains(&readings[i - 1].word.as_str()))
+                    }
+                    _ => false,
+                })
+                .filter_map(move |(_, reading)| {
+                    let (category, similarity, kind) = reading::stand_in(&reading.word)?;
+                    // A material word stands in only as a kind of a thing by WordNet.
+                    if reading.kind == WordKind::Material && !kind {
+                        return None;
+                    }
+                    Some((clause, reading.word.clone(), category, similarity, kind))
                 })
         })
-        .max_by(|a, b| a.3.total_cmp(&b.3))?;
+        // A kind of an object by WordNet before a word near one in meaning.
+        .max_by(|a, b| {
+            (a.4, a.3)
+                .partial_cmp(&(b.4, b.3))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+        .map(|(clause, word, category, similarity, _)| (clause, word, category, similarity))?;
     let reading = WordReading::concept(
         &word,
         Concept::Category(category),
@@ -275,6 +352,44 @@ fn find_object(clauses: &[Vec<String>]) -> Option<(Category, usize, String, Word
         Some(category),
     );
     Some((category, clause, word, reading))
+}
+
+/// The phrases of a clause: runs of words between relations, numbers and "of" ("a cup" | "on"
+/// | "a wooden table"; "a recliner made" | "cotton").
+fn phrases(readings: &[WordReading]) -> impl Iterator<Item = &[WordReading]> {
+    readings
+        .split(ends_phrase)
+        .filter(|phrase| !phrase.is_empty())
+}
+
+fn ends_phrase(reading: &WordReading) -> bool {
+    matches!(reading.kind, WordKind::Relation | WordKind::Count)
+        || reading::MATERIAL_MARKERS.contains(&reading.word.as_str())
+}
+
+/// Object words that only describe the object named after them ("a kitchen table", "a bronze
+/// statue") are read again as what they can say of it: a material or colour, or nothing.
+fn read_modifiers(readings: &mut [WordReading], category: Category) {
+    let mut start = 0;
+    while start < readings.len() {
+        let end = readings[start..]
+            .iter()
+            .position(ends_phrase)
+            .map_or(readings.len(), |at| start + at);
+        let head = readings[start..end]
+            .iter()
+            .rposition(|reading| reading.as_concept() == Some(Concept::Category(category)));
+        if let Some(head) = head {
+            for reading in &mut readings[start..start + head] {
+                if matches!(reading.as_concept(), Some(Concept::Category(other)) if other != category)
+                    && !WEAK_CATEGORY_WORDS.contains(&reading.word.as_str())
+                {
+                    *reading = reading::read_as_modifier(&reading.word, category);
+                }
+            }
+        }
+        start = end + 1;
+    }
 }
 
 /// Builds the description from the words read, clause by clause, noting what it cannot show.
@@ -286,6 +401,9 @@ struct Builder {
     /// parts in turn.
     extra_colours: Vec<(String, Colour)>,
     extra_materials: Vec<(String, Material)>,
+    /// The colour a material word names as well ("mahogany"), for the object where the prompt
+    /// names none.
+    implied_colour: Option<Colour>,
 }
 
 impl Builder {
@@ -307,6 +425,7 @@ impl Builder {
                 _ => None,
             });
         let mut negation: Option<String> = None;
+        let mut implied_part_colour: Option<Colour> = None;
         let mut count: Option<(String, u32)> = None;
         let mut relation: Option<String> = None;
         for reading in clause.iter_mut() {
@@ -421,6 +540,14 @@ impl Builder {
                     }
                 }
                 Concept::Material(material) => {
+                    if negated.is_none()
+                        && let Some(colour) = reading.also_colour()
+                    {
+                        match part {
+                            Some(_) => implied_part_colour = implied_part_colour.or(Some(colour)),
+                            None => self.implied_colour = self.implied_colour.or(Some(colour)),
+                        }
+                    }
                     if let Some(not) = negated {
                         self.note(format!(
                             "{not} {word}: Kiln cannot rule a material out; no material was taken from it"
@@ -478,7 +605,8 @@ impl Builder {
                 "{not}: nothing after it that Kiln can leave out; ignored"
             ));
         }
-        if let Some(part) = part {
+        if let Some(mut part) = part {
+            part.colour = part.colour.or(implied_part_colour);
             merge_part(&mut self.description.parts, part);
         }
     }
@@ -827,7 +955,10 @@ mod tests {
             "read as: red sword (crimson → red, blade → sword)"
         );
         let blade_word = &blade.reading.words[2];
-        assert_eq!(blade_word.by, Some(ReadBy::Meaning));
+        assert!(
+            matches!(blade_word.by, Some(ReadBy::Meaning | ReadBy::KindOf)),
+            "{blade_word:?}"
+        );
         assert!(blade_word.similarity > 0.5 && blade_word.similarity < 1.0);
         let car = parse_ok("a red sports car");
         assert_eq!(car.description.category, Category::Car);

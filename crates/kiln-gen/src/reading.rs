@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use crate::meaning::{ColourNames, Meaning, WordTable};
+use crate::meaning::{ColourNames, Lexicon, Meaning, WordTable};
 use crate::vocab::{
     COUNT_WORDS, Category, Colour, FILLER_WORDS, Material, PartSlot, Proportion, SizeWord, Style,
 };
@@ -29,15 +29,35 @@ pub const MODIFIER_THRESHOLD: f32 = 0.55;
 /// To a part of the object ("tabletop" → top).
 pub const PART_THRESHOLD: f32 = 0.55;
 /// Nothing less similar than this is ever suggested: "chair" is not offered for "car".
-pub const SUGGESTION_FLOOR: f32 = 0.40;
+pub const SUGGESTION_FLOOR: f32 = 0.45;
 /// A prompt that names no object Kiln makes ("a dragon") is made as the nearest object when the
 /// nearest is at least this similar, and says so.
 pub const STAND_IN_FLOOR: f32 = 0.38;
 
-/// Words among the most frequent this many in English ("something", "nice", "item") are too
-/// general to name an object or a part by meaning; they may still read as a colour, material or
-/// size.
-pub const GENERAL_WORD_RANK: usize = 1000;
+/// Nouns too general to name an object or a part: "a nice thing" is not a car, however near
+/// "thing" comes to "car" in meaning.
+pub const GENERAL_WORDS: &[&str] = &[
+    "thing",
+    "things",
+    "something",
+    "anything",
+    "everything",
+    "object",
+    "objects",
+    "item",
+    "items",
+    "stuff",
+    "kind",
+    "sort",
+    "type",
+    "piece",
+    "one",
+    "ones",
+];
+
+/// A word that WordNet puts this many steps or fewer below a Kiln object or material is read
+/// as that ("sedan" is one step below car); further up, the kinds are too broad to say.
+pub const MAX_KIND_DEPTH: u8 = 3;
 
 /// Something Kiln's vocabulary can say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -120,6 +140,8 @@ pub enum ReadBy {
     ColourName,
     /// A misspelling of a vocabulary word ("chiar" → chair).
     Spelling,
+    /// A kind of it, by WordNet's hypernyms ("limousine" is a kind of car, "walnut" of wood).
+    KindOf,
     /// The nearest concept in meaning ("sedan" → car).
     Meaning,
     /// No object in the prompt is one Kiln makes; this word's nearest object is made instead.
@@ -162,12 +184,18 @@ pub struct WordReading {
     pub by: Option<ReadBy>,
     /// Cosine similarity in meaning to what it was read as; 1 for exact words.
     pub similarity: f32,
+    /// A colour the word names as well, where it names a material ("mahogany": wood, and
+    /// maroon; "ruby": stone, and red). It colours the object where the prompt names no colour.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub also: Option<String>,
     /// For a word not understood: the nearest concepts, each at least [`SUGGESTION_FLOOR`]
     /// similar, closest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<String>,
     #[serde(skip)]
     pub(crate) concept: Option<Concept>,
+    #[serde(skip)]
+    pub(crate) also_colour: Option<Colour>,
     #[serde(skip)]
     pub(crate) count: Option<u32>,
     #[serde(skip)]
@@ -183,6 +211,8 @@ impl WordReading {
             by: None,
             similarity: 1.0,
             suggestions: Vec::new(),
+            also: None,
+            also_colour: None,
             concept: None,
             count: None,
             relation: None,
@@ -212,10 +242,18 @@ impl WordReading {
 
     /// Whether it was read as something other than itself ("crimson" → red), which the reading
     /// line shows.
+    /// The colour it names besides its material, if any.
+    pub fn also_colour(&self) -> Option<Colour> {
+        self.also_colour
+    }
+
     pub fn is_mapped(&self) -> bool {
         self.concept.is_some() && self.read_as.as_deref() != Some(self.word.as_str())
     }
 }
+
+/// Words after which a word names what something is made of.
+pub(crate) const MATERIAL_MARKERS: &[&str] = &["of", "from"];
 
 /// Words that turn the next concept round.
 pub const NEGATION_WORDS: &[&str] = &["not", "no", "without", "non", "never", "nor"];
@@ -457,10 +495,12 @@ pub(crate) fn read_clause(
             }
         }
         let followed_by_content = rest[1..].iter().any(|next| is_content(next));
+        // "made of cotton", "legs of gold": a material, not a thing.
+        let after_of = i > 0 && MATERIAL_MARKERS.contains(&words[i - 1].as_str());
         read.push(read_word(
             word,
             category,
-            object_elsewhere || followed_by_content,
+            object_elsewhere || followed_by_content || after_of,
         ));
         i += 1;
     }
@@ -513,6 +553,71 @@ fn read_word(word: &str, category: Option<Category>, colour_name_allowed: bool) 
     if let Some(concept) = exact {
         return WordReading::concept(word, concept, ReadBy::Exact, 1.0, category);
     }
+    let table = WordTable::shipped();
+    let lexicon = Lexicon::shipped();
+    let meaning = table.meaning(word);
+    let entry = table.entry_for(word);
+    let lexicon_word = entry.as_deref().unwrap_or(word);
+    // Too general ("thing") or not a noun ("nice"): never an object or a part.
+    let general = GENERAL_WORDS.contains(&word) || lexicon.is_not_noun(lexicon_word);
+    let nearest: Vec<(Concept, f32)> = meaning
+        .as_ref()
+        .map(|meaning| nearest(meaning, category))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(concept, _)| {
+            !(general && matches!(concept, Concept::Category(_) | Concept::Part(_)))
+        })
+        .collect();
+    let similarity_to = |concept: Concept| {
+        nearest
+            .iter()
+            .find(|(known, _)| *known == concept)
+            .map_or(0.0, |(_, similarity)| *similarity)
+    };
+    let kind_of = |concept: Concept| {
+        WordReading::concept(
+            word,
+            concept,
+            ReadBy::KindOf,
+            similarity_to(concept),
+            category,
+        )
+    };
+    let object_kind = lexicon
+        .object(lexicon_word)
+        .filter(|(_, depth)| *depth <= MAX_KIND_DEPTH)
+        .map(|(category, _)| Concept::Category(category));
+    // A material first ("mahogany" is wood and "copper" metal before either is a colour;
+    // "maple" alone is a tree), then a colour name ("burgundy"; "rose" alone is a flower, "a
+    // rose chair" pink), then a kind of an object ("limousine").
+    if let Some((material, depth)) = lexicon.material(lexicon_word)
+        && depth <= MAX_KIND_DEPTH
+        && (object_kind.is_none() || colour_name_allowed)
+    {
+        let mut reading = kind_of(Concept::Material(material));
+        reading.also_colour = ColourNames::shipped().colour(word);
+        reading.also = reading.also_colour.map(|colour| colour.name().to_string());
+        return reading;
+    }
+    if let Some(colour) = ColourNames::shipped().colour(word) {
+        let reads_as_thing = object_kind.is_some()
+            || nearest.first().is_some_and(|(concept, s)| {
+                matches!(concept, Concept::Category(_)) && *s >= SUGGESTION_FLOOR
+            });
+        if colour_name_allowed || !reads_as_thing {
+            return WordReading::concept(
+                word,
+                Concept::Colour(colour),
+                ReadBy::ColourName,
+                1.0,
+                category,
+            );
+        }
+    }
+    if let Some(concept) = object_kind {
+        return kind_of(concept);
+    }
     if let Some(category) = category
         && Category::ALL
             .iter()
@@ -529,44 +634,6 @@ fn read_word(word: &str, category: Option<Category>, colour_name_allowed: bool) 
             .collect();
         return reading;
     }
-    let table = WordTable::shipped();
-    let meaning = table.meaning(word);
-    let general = table
-        .entry_for(word)
-        .and_then(|entry| table.rank(&entry))
-        .is_some_and(|rank| rank < GENERAL_WORD_RANK);
-    let nearest: Vec<(Concept, f32)> = meaning
-        .as_ref()
-        .map(|meaning| nearest(meaning, category))
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(concept, _)| {
-            !(general && matches!(concept, Concept::Category(_) | Concept::Part(_)))
-        })
-        .collect();
-    let passing = nearest
-        .iter()
-        .find(|(concept, similarity)| *similarity >= concept.threshold())
-        .copied();
-    // A material by meaning before a colour by name: "copper" is metal before it is orange.
-    if let Some((concept @ Concept::Material(_), similarity)) = passing {
-        return WordReading::concept(word, concept, ReadBy::Meaning, similarity, category);
-    }
-    if let Some(colour) = ColourNames::shipped().colour(word) {
-        // "rose" alone is a flower; "a rose chair" is pink.
-        let reads_as_thing = nearest
-            .first()
-            .is_some_and(|(concept, s)| matches!(concept, Concept::Category(_)) && *s >= 0.4);
-        if colour_name_allowed || !reads_as_thing {
-            return WordReading::concept(
-                word,
-                Concept::Colour(colour),
-                ReadBy::ColourName,
-                1.0,
-                category,
-            );
-        }
-    }
     if meaning.is_none() {
         if let Some(concept) = misspelt(word, category) {
             return WordReading::concept(word, concept, ReadBy::Spelling, 1.0, category);
@@ -575,7 +642,10 @@ fn read_word(word: &str, category: Option<Category>, colour_name_allowed: bool) 
         reading.similarity = 0.0;
         return reading;
     }
-    if let Some((concept, similarity)) = passing {
+    if let Some(&(concept, similarity)) = nearest
+        .iter()
+        .find(|(concept, similarity)| *similarity >= concept.threshold())
+    {
         return WordReading::concept(word, concept, ReadBy::Meaning, similarity, category);
     }
     let mut reading = WordReading::new(word, WordKind::NotUnderstood);
@@ -597,6 +667,63 @@ fn part_for_word(category: Category, word: &str) -> Option<PartSlot> {
         })
 }
 
+/// Reads an object word that describes another object ("kitchen" in "a kitchen table",
+/// "bronze" in "a bronze statue") as what it can say of that object: a material, a colour, or
+/// nothing.
+pub(crate) fn read_as_modifier(word: &str, category: Category) -> WordReading {
+    let table = WordTable::shipped();
+    let entry = table.entry_for(word);
+    if let Some((material, depth)) = Lexicon::shipped().material(entry.as_deref().unwrap_or(word))
+        && depth <= MAX_KIND_DEPTH
+    {
+        let concept = Concept::Material(material);
+        let similarity = table.meaning(word).map_or(0.0, |meaning| {
+            self::similarity(&meaning, concept, Some(category))
+        });
+        return WordReading::concept(word, concept, ReadBy::KindOf, similarity, Some(category));
+    }
+    let nearest: Vec<(Concept, f32)> = table
+        .meaning(word)
+        .map(|meaning| nearest(&meaning, Some(category)))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(concept, _)| !matches!(concept, Concept::Category(_) | Concept::Part(_)))
+        .collect();
+    if let Some(&(concept @ Concept::Material(_), similarity)) = nearest
+        .iter()
+        .find(|(concept, similarity)| *similarity >= concept.threshold())
+    {
+        return WordReading::concept(word, concept, ReadBy::Meaning, similarity, Some(category));
+    }
+    if let Some(colour) = ColourNames::shipped().colour(word) {
+        return WordReading::concept(
+            word,
+            Concept::Colour(colour),
+            ReadBy::ColourName,
+            1.0,
+            Some(category),
+        );
+    }
+    if let Some(&(concept, similarity)) = nearest
+        .iter()
+        .find(|(concept, similarity)| *similarity >= concept.threshold())
+    {
+        return WordReading::concept(word, concept, ReadBy::Meaning, similarity, Some(category));
+    }
+    let mut reading = WordReading::new(word, WordKind::NotUnderstood);
+    reading.similarity = nearest.first().map_or(0.0, |(_, s)| *s);
+    reading.suggestions = suggestions(&nearest, Some(category));
+    reading
+}
+
+/// How similar `meaning` is to `concept`: to the nearest of its words.
+fn similarity(meaning: &Meaning, concept: Concept, category: Option<Category>) -> f32 {
+    nearest(meaning, category)
+        .into_iter()
+        .find(|(known, _)| *known == concept)
+        .map_or(0.0, |(_, similarity)| similarity)
+}
+
 /// The nearest three concepts at least [`SUGGESTION_FLOOR`] similar.
 fn suggestions(nearest: &[(Concept, f32)], category: Option<Category>) -> Vec<String> {
     nearest
@@ -607,25 +734,40 @@ fn suggestions(nearest: &[(Concept, f32)], category: Option<Category>) -> Vec<St
         .collect()
 }
 
-/// The nearest object `word` means, with its similarity, for a prompt that names none Kiln
-/// makes.
-pub(crate) fn stand_in(word: &str) -> Option<(Category, f32)> {
+/// The nearest object `word` means, with its similarity and whether WordNet says it is a kind
+/// of it, for a prompt that names none Kiln makes.
+pub(crate) fn stand_in(word: &str) -> Option<(Category, f32, bool)> {
     let table = WordTable::shipped();
-    let entry = table.entry_for(word)?;
-    if table
-        .rank(&entry)
-        .is_some_and(|rank| rank < GENERAL_WORD_RANK)
-    {
+    let lexicon = Lexicon::shipped();
+    let entry = table.entry_for(word);
+    let lexicon_word = entry.as_deref().unwrap_or(word);
+    if GENERAL_WORDS.contains(&word) || lexicon.is_not_noun(lexicon_word) {
         return None;
     }
-    let meaning = table.meaning(&entry)?;
-    nearest(&meaning, None)
+    let nearest = entry
+        .as_deref()
+        .and_then(|entry| table.meaning(entry))
+        .map(|meaning| nearest(&meaning, None))
+        .unwrap_or_default();
+    let similarity_to = |category: Category| {
+        nearest
+            .iter()
+            .find(|(known, _)| *known == Concept::Category(category))
+            .map_or(0.0, |(_, similarity)| *similarity)
+    };
+    // A kind of an object by WordNet ("maple": a tree), else the nearest in meaning.
+    if let Some((category, depth)) = lexicon.object(lexicon_word)
+        && depth <= MAX_KIND_DEPTH
+    {
+        return Some((category, similarity_to(category), true));
+    }
+    nearest
         .into_iter()
         .find_map(|(concept, similarity)| match concept {
-            Concept::Category(category) => Some((category, similarity)),
+            Concept::Category(category) => Some((category, similarity, false)),
             _ => None,
         })
-        .filter(|(_, similarity)| *similarity >= STAND_IN_FLOOR)
+        .filter(|(_, similarity, _)| *similarity >= STAND_IN_FLOOR)
 }
 
 /// A vocabulary word within one edit (two for longer words) of `word`, which the dictionary
@@ -637,7 +779,8 @@ fn misspelt(word: &str, category: Option<Category>) -> Option<Concept> {
     let mut best: Option<(usize, Concept)> = None;
     let mut consider = |known: &str, concept: Concept| {
         let distance = strsim::damerau_levenshtein(word, known);
-        let allowed = if known.len() <= 4 { 1 } else { 2 };
+        // One slip in a short word, two in a long one: "chiar" is a chair, "rowboat" no robot.
+        let allowed = if known.len() <= 6 { 1 } else { 2 };
         if distance <= allowed && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, concept));
         }
@@ -699,6 +842,8 @@ pub(crate) fn suggest_objects(words: &[&str]) -> Vec<String> {
 
 fn is_plain_word(word: &str) -> bool {
     word.len() >= 3
+        && !GENERAL_WORDS.contains(&word)
+        && !Lexicon::shipped().is_not_noun(word)
         && !FILLER_WORDS.contains(&word)
         && !NEGATION_WORDS.contains(&word)
         && count_word(word).is_none()

@@ -156,13 +156,7 @@ pub async fn verify<C: Chain>(
         );
         return report.done();
     };
-    report.check(
-        "metadata",
-        Ok(format!(
-            "\"{}\", seed {}",
-            provenance.prompt, provenance.seed
-        )),
-    );
+    report.check("metadata", read_as_recorded(&provenance));
     // The token is the creator's own only if the account the chain records is the one the
     // metadata names: anyone can mint a copy of published files, under their own id.
     let named = provenance.creator.as_deref();
@@ -288,6 +282,31 @@ pub async fn verify<C: Chain>(
     .and_then(|regenerated| compare(&glb, &regenerated));
     report.check("re-generated mesh", outcome);
     report.done()
+}
+
+/// The metadata's prompt must read, with this Kiln, as the prompt it records the model was
+/// given: verification regenerates from the latter, so a prompt that reads otherwise is a claim
+/// the mesh does not back.
+fn read_as_recorded(provenance: &kiln_asset::metadata::Provenance) -> Result<String, String> {
+    let read = kiln_gen::parse(&provenance.prompt).map_err(|error| {
+        format!(
+            "the prompt \"{}\" cannot be read: {error}",
+            provenance.prompt
+        )
+    })?;
+    let read = read.description.to_string();
+    let seed = provenance.seed;
+    match &provenance.model_prompt {
+        None => Ok(format!("\"{}\", seed {seed}", provenance.prompt)),
+        Some(given) if *given == read => Ok(format!(
+            "\"{}\", read as \"{given}\", seed {seed}",
+            provenance.prompt
+        )),
+        Some(given) => Err(format!(
+            "the prompt \"{}\" reads as \"{read}\", but the metadata says the model was given \"{given}\"",
+            provenance.prompt
+        )),
+    }
 }
 
 /// Fetches the weights file at `cid` (every block hashed), checks that it is the file whose

@@ -125,10 +125,25 @@ fn a_minted_item_verifies_and_each_kind_of_tampering_fails_with_its_reason() {
             .contains("bit-identical")
     );
 
-    // Metadata claiming another prompt for this mesh.
+    // Metadata claiming another prompt for this mesh: the prompt does not read as what the
+    // model was given.
     let lying = export(data_dir, "lying", 8);
     rewrite_metadata(&lying, |metadata| {
         metadata.kiln.as_mut().unwrap().prompt = "a small blue cup".into();
+    });
+    let minted = kiln(data_dir, &["mint", lying.to_str().unwrap()]);
+    let (ok, report) = verify(data_dir, minted["token_id"].as_str().unwrap());
+    assert!(!ok);
+    let (name, detail) = failure(&report);
+    assert_eq!(name, "metadata", "{report}");
+    assert!(detail.contains("reads as \"a small blue cup\""), "{detail}");
+
+    // ... and claiming it throughout: the model makes another mesh from it.
+    let lying = export(data_dir, "lying-throughout", 8);
+    rewrite_metadata(&lying, |metadata| {
+        let provenance = metadata.kiln.as_mut().unwrap();
+        provenance.prompt = "a small blue cup".into();
+        provenance.model_prompt = Some("a small blue cup".into());
     });
     let minted = kiln(data_dir, &["mint", lying.to_str().unwrap()]);
     let (ok, report) = verify(data_dir, minted["token_id"].as_str().unwrap());
