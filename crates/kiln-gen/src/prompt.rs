@@ -363,8 +363,36 @@ fn phrases(readings: &[WordReading]) -> impl Iterator<Item = &[WordReading]> {
 }
 
 fn ends_phrase(reading: &WordReading) -> bool {
-    matches!(reading.kind, WordKind::Relation | WordKind::Count)
-        || reading::MATERIAL_MARKERS.contains(&reading.word.as_str())
+    matches!(
+        reading.kind,
+        WordKind::Relation | WordKind::Count | WordKind::Negation
+    ) || reading::MATERIAL_MARKERS.contains(&reading.word.as_str())
+}
+
+/// For each word of a clause, whether it is in a phrase whose object is not `category` ("on a
+/// wooden table" after "a crimson blade").
+fn phrases_of_other_objects(readings: &[WordReading], category: Category) -> Vec<bool> {
+    let mut other = vec![false; readings.len()];
+    let mut start = 0;
+    while start < readings.len() {
+        let end = readings[start..]
+            .iter()
+            .position(ends_phrase)
+            .map_or(readings.len(), |at| start + at);
+        let head =
+            readings[start..end]
+                .iter()
+                .rev()
+                .find_map(|reading| match reading.as_concept() {
+                    Some(Concept::Category(named)) => Some(named),
+                    _ => None,
+                });
+        if head.is_some_and(|head| head != category) {
+            other[start..end].iter_mut().for_each(|flag| *flag = true);
+        }
+        start = end + 1;
+    }
+    other
 }
 
 /// Object words that only describe the object named after them ("a kitchen table", "a bronze
@@ -428,8 +456,27 @@ impl Builder {
         let mut implied_part_colour: Option<Colour> = None;
         let mut count: Option<(String, u32)> = None;
         let mut relation: Option<String> = None;
-        for reading in clause.iter_mut() {
+        // Words of a phrase whose object is another one ("on a wooden table") describe that
+        // object, not this one: they are said with it.
+        let other_object = phrases_of_other_objects(clause, category);
+        let mut other_words: Vec<String> = Vec::new();
+        for (i, reading) in clause.iter_mut().enumerate() {
             let word = reading.word.clone();
+            if other_object[i]
+                && matches!(
+                    reading.as_concept(),
+                    Some(
+                        Concept::Colour(_)
+                            | Concept::Material(_)
+                            | Concept::Size(_)
+                            | Concept::Proportion(_)
+                            | Concept::Style(_)
+                    )
+                )
+            {
+                other_words.push(word);
+                continue;
+            }
             match reading.kind {
                 WordKind::Filler => continue,
                 WordKind::Negation => {
@@ -446,6 +493,12 @@ impl Builder {
                 }
                 WordKind::NotUnderstood => {
                     push_unknown(&mut self.unknown_words, &word);
+                    if let Some(not) = negation.take() {
+                        self.note(format!(
+                            "{not} {word}: not a part Kiln makes a {} with; nothing to leave out",
+                            category.name()
+                        ));
+                    }
                     continue;
                 }
                 _ => {}
@@ -480,15 +533,19 @@ impl Builder {
                         push_unknown(&mut self.unknown_words, &word);
                         continue;
                     }
-                    let said = [
-                        relation.take(),
-                        counted.map(|(count, _)| count),
-                        Some(word.clone()),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                    if let Some(not) = negated {
+                        self.note(format!(
+                            "{not} {word}: Kiln cannot leave a thing out; the {object} is made as it is"
+                        ));
+                        continue;
+                    }
+                    let said = [relation.take(), counted.map(|(count, _)| count)]
+                        .into_iter()
+                        .flatten()
+                        .chain(std::mem::take(&mut other_words))
+                        .chain([word.clone()])
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     let as_read = if reading.is_mapped() {
                         format!(" (read as {})", other.name())
                     } else {
@@ -972,6 +1029,23 @@ mod tests {
     }
 
     #[test]
+    fn the_words_of_a_second_object_stay_with_it() {
+        let blade = parse_ok("a crimson blade on a wooden table");
+        assert_eq!(blade.description.category, Category::Sword);
+        assert_eq!(blade.description.colour, Some(Colour::Red));
+        assert_eq!(blade.description.material, None);
+        assert!(
+            blade.reading.notes[0].starts_with("on wooden table: a second object"),
+            "{:?}",
+            blade.reading.notes
+        );
+        assert_eq!(
+            blade.objects(),
+            [(1, Category::Sword), (1, Category::Table)]
+        );
+    }
+
+    #[test]
     fn an_object_kiln_does_not_make_is_made_as_the_nearest_and_said() {
         let teapot = parse_ok("a blue teapot");
         assert_eq!(teapot.description.category, Category::Cup);
@@ -998,6 +1072,17 @@ mod tests {
                 .notes
                 .iter()
                 .any(|note| note.starts_with("not red:"))
+        );
+        let chimney = parse_ok("a house without a chimney");
+        assert_eq!(chimney.description.category, Category::House);
+        assert!(
+            chimney
+                .reading
+                .notes
+                .iter()
+                .any(|note| note.starts_with("without chimney:")),
+            "{:?}",
+            chimney.reading.notes
         );
         let house = parse_ok("a house without a roof");
         assert!(

@@ -139,7 +139,7 @@ fn a_minted_item_verifies_and_each_kind_of_tampering_fails_with_its_reason() {
     assert!(detail.contains("reads as \"a small blue cup\""), "{detail}");
 
     // ... and claiming it throughout: the model makes another mesh from it.
-    let lying = export(data_dir, "lying-throughout", 8);
+    let lying = export(data_dir, "lying-throughout", 23);
     rewrite_metadata(&lying, |metadata| {
         let provenance = metadata.kiln.as_mut().unwrap();
         provenance.prompt = "a small blue cup".into();
