@@ -477,7 +477,8 @@ fn prompt_feedback(ui: &mut egui::Ui, creator: &mut Creator, words: &[&'static s
     const ERROR: egui::Color32 = egui::Color32::from_rgb(230, 90, 80);
     match creator.reading() {
         Ok(parsed) => {
-            ui.label(egui::RichText::new(parsed.read_as()).strong());
+            // Monospace: its font has the arrow (→) the proportional one lacks.
+            ui.label(egui::RichText::new(parsed.read_as()).monospace().strong());
             for note in &parsed.reading.notes {
                 ui.colored_label(WARNING, note);
             }
