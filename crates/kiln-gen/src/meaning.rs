@@ -445,11 +445,11 @@ pub fn ciede2000(lab1: [f64; 3], lab2: [f64; 3]) -> f64 {
 /// The Kiln colour nearest to `srgb`, by CIEDE2000 (which weighs hue as people do, where plain
 /// CIELAB distance makes lavender pink).
 pub fn nearest_colour(srgb: [u8; 3]) -> Colour {
-    // Kiln's palette has few light or dark tints, so lightness counts a quarter: lavender is a light
+    // Kiln's palette has few light or dark tints, so lightness counts 0.4: lavender is a light
     // purple, not a pink.
     let lab = |srgb: [u8; 3]| {
         let [l, a, b] = lab(srgb.map(|c| f32::from(c) / 255.0));
-        [50.0 + (l - 50.0) * 0.25, a, b]
+        [50.0 + (l - 50.0) * 0.4, a, b]
     };
     let wanted = lab(srgb);
     let distance = |colour: &Colour| ciede2000(wanted, lab(colour.srgb()));

@@ -231,6 +231,7 @@ pub fn parse(prompt: &str) -> Result<ParsedPrompt, PromptError> {
         extra_colours: Vec::new(),
         extra_materials: Vec::new(),
         implied_colour: None,
+        material_word: None,
     };
     for clause in &mut clause_readings {
         built.clause(clause);
@@ -432,6 +433,8 @@ struct Builder {
     /// The colour a material word names as well ("mahogany"), for the object where the prompt
     /// names none.
     implied_colour: Option<Colour>,
+    /// The word that gave the object its material.
+    material_word: Option<String>,
 }
 
 impl Builder {
@@ -459,6 +462,9 @@ impl Builder {
         // Words of a phrase whose object is another one ("on a wooden table") describe that
         // object, not this one: they are said with it.
         let other_object = phrases_of_other_objects(clause, category);
+        let made_of: Vec<bool> = (0..clause.len())
+            .map(|i| i > 0 && reading::MATERIAL_MARKERS.contains(&clause[i - 1].word.as_str()))
+            .collect();
         let mut other_words: Vec<String> = Vec::new();
         for (i, reading) in clause.iter_mut().enumerate() {
             let word = reading.word.clone();
@@ -623,6 +629,17 @@ impl Builder {
                         .is_none_or(|kept| kept == material)
                     {
                         self.description.material = Some(material);
+                        self.material_word = Some(word);
+                    } else if made_of[i] {
+                        // "a jade hatchet made of brass": what it is made of is said outright;
+                        // the jade goes to a part.
+                        if let (Some(kept), Some(kept_word)) =
+                            (self.description.material, self.material_word.take())
+                        {
+                            self.extra_materials.push((kept_word, kept));
+                        }
+                        self.description.material = Some(material);
+                        self.material_word = Some(word);
                     } else {
                         self.extra_materials.push((word, material));
                     }
@@ -1094,6 +1111,14 @@ mod tests {
             "{:?}",
             house.reading.notes
         );
+    }
+
+    #[test]
+    fn what_a_thing_is_made_of_outranks_a_material_before_it() {
+        let hatchet = parse_ok("a jade hatchet made of brass");
+        assert_eq!(hatchet.description.category, Category::Axe);
+        assert_eq!(hatchet.description.material, Some(Material::Metal));
+        assert_eq!(hatchet.description.colour, Some(Colour::Green));
     }
 
     #[test]
