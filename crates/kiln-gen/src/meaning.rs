@@ -361,6 +361,23 @@ impl ColourNames {
         self.names.get(name).copied()
     }
 
+    /// [`Self::colour`], or for a long word one letter off a one-word name, the colour of that
+    /// name ("vermilion", which the survey spells "vermillion").
+    pub fn colour_or_near(&self, word: &str) -> Option<Colour> {
+        if let Some(colour) = self.colour(word) {
+            return Some(colour);
+        }
+        if word.len() < 7 || word.contains(' ') {
+            return None;
+        }
+        self.names
+            .iter()
+            .filter(|(name, _)| !name.contains(' ') && name.len().abs_diff(word.len()) <= 1)
+            .filter(|(name, _)| strsim::damerau_levenshtein(name, word) == 1)
+            .min_by_key(|(name, _)| **name)
+            .map(|(_, colour)| *colour)
+    }
+
     pub fn len(&self) -> usize {
         self.names.len()
     }
@@ -593,5 +610,7 @@ mod tests {
             assert_eq!(nearest_colour(colour.srgb()), *colour);
         }
         assert_eq!(names.colour("chair"), None);
+        assert_eq!(names.colour_or_near("vermilion"), Some(Colour::Red));
+        assert_eq!(names.colour_or_near("armchair"), None);
     }
 }

@@ -310,19 +310,31 @@ fn find_object(clauses: &[Vec<String>]) -> Option<(Category, usize, String, Word
         .iter()
         .enumerate()
         .flat_map(|(clause, readings)| {
-            let last_content = readings.iter().rposition(|reading| {
-                !matches!(reading.kind, WordKind::Filler | WordKind::Relation)
-            });
+            // The last word of each phrase that is not a filler.
+            let mut ends_its_phrase = vec![false; readings.len()];
+            let mut last = None;
+            for (i, reading) in readings.iter().enumerate() {
+                if ends_phrase(reading) {
+                    if let Some(last) = last.take() {
+                        ends_its_phrase[last] = true;
+                    }
+                } else if reading.kind != WordKind::Filler {
+                    last = Some(i);
+                }
+            }
+            if let Some(last) = last {
+                ends_its_phrase[last] = true;
+            }
             readings
                 .iter()
                 .enumerate()
                 // Words not understood; and a material word that names a thing too, where it
-                // ends the clause as a thing would ("a maple"; not "a maple chest", not "made
-                // of maple").
+                // ends its phrase as a thing would ("a maple", "a burgundy oak made of satin";
+                // not "a maple chest", not "made of maple").
                 .filter(move |(i, reading)| match reading.kind {
                     WordKind::NotUnderstood => true,
                     WordKind::Material => {
-                        Some(*i) == last_content
+                        ends_its_phrase[*i]
                             && !(*i > 0
                                 && reading::MATERIAL_MARKERS
                                     .contains(&readings[i - 1].word.as_str()))

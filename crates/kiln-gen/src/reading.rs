@@ -600,7 +600,7 @@ fn read_word(word: &str, category: Option<Category>, colour_name_allowed: bool) 
         reading.also = reading.also_colour.map(|colour| colour.name().to_string());
         return reading;
     }
-    if let Some(colour) = ColourNames::shipped().colour(word) {
+    if let Some(colour) = ColourNames::shipped().colour_or_near(word) {
         let reads_as_thing = object_kind.is_some()
             || nearest.first().is_some_and(|(concept, s)| {
                 matches!(concept, Concept::Category(_)) && *s >= SUGGESTION_FLOOR

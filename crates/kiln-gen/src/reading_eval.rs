@@ -173,10 +173,10 @@ pub fn evaluate_reading(cases: &[ReadingCase], repeats: usize) -> ReadingReport 
                 } else {
                     report.stand_ins.push(format!("{}: refused", case.prompt));
                 }
-                for _ in &case.colours {
+                if !case.colours.is_empty() {
                     report.colour.add(false);
                 }
-                for _ in &case.materials {
+                if !case.materials.is_empty() {
                     report.material.add(false);
                 }
                 if !case.composition.is_empty() {
@@ -329,6 +329,11 @@ mod tests {
         .unwrap();
         let report = evaluate_reading(&cases, 1);
         assert_eq!(report.object, Score { right: 1, of: 2 });
+        // A refused prompt is one miss for each label, however many answers it accepts.
+        let refused = read_cases("a qwzxv\tchair,table\tred,pink\twood\t-\n").unwrap();
+        let refused = evaluate_reading(&refused, 1);
+        assert_eq!(refused.colour, Score { right: 0, of: 1 });
+        assert_eq!(refused.material, Score { right: 0, of: 1 });
         assert_eq!(report.colour, Score { right: 0, of: 1 });
         assert_eq!(report.material, Score { right: 0, of: 1 });
         assert_eq!(report.composition, Score { right: 0, of: 1 });
