@@ -1,8 +1,9 @@
 //! What an English word means, as far as reading a prompt needs: a static word-embedding table
 //! (one vector per word or two-word phrase, distilled from a sentence encoder by
-//! `scripts/distill-words`) and a table of colour names with their sRGB
-//! (`scripts/distill-colours`). Both are compiled in, so the desktop and the browser read a
-//! prompt the same way without fetching anything.
+//! `scripts/distill-words`), a table of colour names with their sRGB (`scripts/distill-colours`)
+//! and a lexicon of what each word is a kind of, from WordNet (`scripts/distill-lexicon`). All
+//! three are compiled in, so the desktop and the browser read a prompt the same way without
+//! fetching anything.
 //!
 //! The table is for comparing meanings: [`Meaning::similarity`] is a cosine, near 1 for
 //! synonyms ("car", "automobile"), around 0.5–0.7 for kinds of a thing ("sedan", "car") and low
@@ -159,12 +160,6 @@ impl WordTable {
             return None;
         }
         Meaning::normalised(sum)
-    }
-
-    /// Where `entry` stands in the table's order: single words come first, most frequent in
-    /// English first, so a word's row is its frequency rank ("the" is 0, "car" about 230).
-    pub fn rank(&self, entry: &str) -> Option<usize> {
-        self.index.get(entry).map(|&row| row as usize)
     }
 
     fn row(&self, entry: &str) -> Meaning {
@@ -325,7 +320,7 @@ pub fn vocabulary_digest() -> String {
 }
 
 /// Colour names people use ("crimson", "sky blue", "burgundy"), each with the Kiln colour
-/// nearest to its sRGB in CIELAB.
+/// nearest to its sRGB ([`nearest_colour`]).
 pub struct ColourNames {
     names: HashMap<&'static str, Colour>,
     longest: usize,
