@@ -709,37 +709,31 @@ impl Builder {
             .filter(|slot| self.description.part(*slot).is_none())
             .collect::<Vec<_>>()
             .into_iter();
-        let colours = std::mem::take(&mut self.extra_colours);
-        let materials = std::mem::take(&mut self.extra_materials);
-        let mut assigned: Vec<(String, PartSlot, Option<Colour>, Option<Material>)> = colours
+        let colours = std::mem::take(&mut self.extra_colours)
             .into_iter()
-            .map(|(word, colour)| (word, colour, None))
-            .map(|(word, colour, material)| (word, PartSlot::Body, Some(colour), material))
-            .chain(
-                materials
-                    .into_iter()
-                    .map(|(word, material)| (word, PartSlot::Body, None, Some(material))),
-            )
-            .collect();
-        for (word, slot, colour, material) in &mut assigned {
+            .map(|(word, colour)| (word, Some(colour), None));
+        let materials = std::mem::take(&mut self.extra_materials)
+            .into_iter()
+            .map(|(word, material)| (word, None, Some(material)));
+        for (word, colour, material) in colours.chain(materials).collect::<Vec<_>>() {
             let Some(free) = free_slots.next() else {
-                let kept = colour
-                    .map(|_| self.description.colour.map(Colour::name))
-                    .unwrap_or_else(|| self.description.material.map(Material::name))
-                    .unwrap_or("its first");
+                let kept = match colour {
+                    Some(_) => self.description.colour.map(Colour::name),
+                    None => self.description.material.map(Material::name),
+                };
                 self.note(format!(
-                    "{word}: a {} has no part left to give it to; it keeps {kept}",
-                    category.name()
+                    "{word}: a {} has no part left to give it to; it keeps {}",
+                    category.name(),
+                    kept.unwrap_or("its first")
                 ));
                 continue;
             };
-            *slot = free;
             merge_part(
                 &mut self.description.parts,
                 PartDescription {
                     slot: free,
-                    colour: *colour,
-                    material: *material,
+                    colour,
+                    material,
                     count: None,
                 },
             );
