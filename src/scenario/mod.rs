@@ -318,7 +318,7 @@ fn run_scenario(
                     let name = creator
                         .preview
                         .as_ref()
-                        .map(|(_, generated)| generated.description.to_string())
+                        .map(|(_, generated)| generated.caption())
                         .unwrap_or_default();
                     placing.begin(assets, indexed, &name);
                 }

@@ -28,9 +28,11 @@ fn generated(prompt: &str, seed: u64) -> (Recipe, kiln_gen::Generated) {
     mesh.stand_on_ground(Some(parsed.description.height_metres()));
     let generated = kiln_gen::Generated {
         mesh,
+        model_prompt: parsed.model_prompt(),
         description: parsed.description,
         unknown_words: Vec::new(),
         reading: parsed.reading,
+        objects: Vec::new(),
         timings: Default::default(),
     };
     let recipe = Recipe::new(prompt, seed, &"ab".repeat(32), 1_795_000_000);

@@ -17,6 +17,15 @@ const CHUNK_BIN: u32 = 0x004E_4942;
 
 /// The GLB of `mesh`, with its node, mesh and scene named `name`.
 pub fn write_glb(mesh: &Mesh, name: &str) -> Vec<u8> {
+    write_glb_objects(name, &[(name, mesh)])
+}
+
+/// The GLB of an item of several objects ("a table with two cups on it"): one mesh and one node
+/// per object, named after it, under one node and scene named `name`; the objects' vertices
+/// are in the item's space already, so the nodes carry no transform and every reader places
+/// them alike. The materials are shared, one per class. One object gives the same file as
+/// [`write_glb`].
+pub fn write_glb_objects(name: &str, objects: &[(&str, &Mesh)]) -> Vec<u8> {
     let mut root = json::Root {
         asset: json::Asset {
             generator: Some(format!("Kiln {}", env!("CARGO_PKG_VERSION"))),
@@ -26,109 +35,37 @@ pub fn write_glb(mesh: &Mesh, name: &str) -> Vec<u8> {
     };
     let mut bin: Vec<u8> = Vec::new();
     let buffer = json::Index::new(0);
-
-    let positions = push_view(
-        &mut root,
-        &mut bin,
-        buffer,
-        mesh.positions.iter().flatten().map(|v| v.to_le_bytes()),
-        json::buffer::Target::ArrayBuffer,
-    );
-    let (min, max) = mesh.bounds();
-    let position_accessor = root.push(json::Accessor {
-        buffer_view: Some(positions),
-        byte_offset: None,
-        count: USize64::from(mesh.positions.len()),
-        component_type: Valid(json::accessor::GenericComponentType(
-            json::accessor::ComponentType::F32,
-        )),
-        extensions: None,
-        extras: Default::default(),
-        type_: Valid(json::accessor::Type::Vec3),
-        min: Some(json::Value::from(min.to_vec())),
-        max: Some(json::Value::from(max.to_vec())),
-        name: None,
-        normalized: false,
-        sparse: None,
-    });
-    let normals = push_view(
-        &mut root,
-        &mut bin,
-        buffer,
-        mesh.normals.iter().flatten().map(|v| v.to_le_bytes()),
-        json::buffer::Target::ArrayBuffer,
-    );
-    let normal_accessor = root.push(vec3_accessor(normals, mesh.normals.len()));
-    // glTF vertex colours are linear; ours are sRGB.
-    let colours = push_view(
-        &mut root,
-        &mut bin,
-        buffer,
-        mesh.colours
-            .iter()
-            .flat_map(|c| c.map(srgb_to_linear))
-            .map(f32::to_le_bytes),
-        json::buffer::Target::ArrayBuffer,
-    );
-    let colour_accessor = root.push(vec3_accessor(colours, mesh.colours.len()));
-
-    let mut primitives = Vec::new();
-    for primitive in &mesh.primitives {
-        let indices_view = push_view(
+    let mut materials = BTreeMap::new();
+    let mut nodes = Vec::with_capacity(objects.len());
+    for (object_name, mesh) in objects {
+        let gltf_mesh = push_mesh(
             &mut root,
             &mut bin,
             buffer,
-            primitive.indices.iter().map(|i| i.to_le_bytes()),
-            json::buffer::Target::ElementArrayBuffer,
+            mesh,
+            object_name,
+            &mut materials,
         );
-        let indices = root.push(json::Accessor {
-            buffer_view: Some(indices_view),
-            byte_offset: None,
-            count: USize64::from(primitive.indices.len()),
-            component_type: Valid(json::accessor::GenericComponentType(
-                json::accessor::ComponentType::U32,
-            )),
-            extensions: None,
-            extras: Default::default(),
-            type_: Valid(json::accessor::Type::Scalar),
-            min: None,
-            max: None,
-            name: None,
-            normalized: false,
-            sparse: None,
-        });
-        let material = root.push(pbr_material(primitive.material));
-        let mut attributes = BTreeMap::new();
-        attributes.insert(Valid(json::mesh::Semantic::Positions), position_accessor);
-        attributes.insert(Valid(json::mesh::Semantic::Normals), normal_accessor);
-        attributes.insert(Valid(json::mesh::Semantic::Colors(0)), colour_accessor);
-        primitives.push(json::mesh::Primitive {
-            attributes,
-            extensions: None,
-            extras: Default::default(),
-            indices: Some(indices),
-            material: Some(material),
-            mode: Valid(json::mesh::Mode::Triangles),
-            targets: None,
-        });
+        nodes.push(root.push(json::Node {
+            mesh: Some(gltf_mesh),
+            name: Some(object_name.to_string()),
+            ..Default::default()
+        }));
     }
-    let gltf_mesh = root.push(json::Mesh {
-        extensions: None,
-        extras: Default::default(),
-        name: Some(name.to_string()),
-        primitives,
-        weights: None,
-    });
-    let node = root.push(json::Node {
-        mesh: Some(gltf_mesh),
-        name: Some(name.to_string()),
-        ..Default::default()
-    });
+    let nodes = if nodes.len() == 1 {
+        nodes
+    } else {
+        vec![root.push(json::Node {
+            children: Some(nodes),
+            name: Some(name.to_string()),
+            ..Default::default()
+        })]
+    };
     let scene = root.push(json::Scene {
         extensions: None,
         extras: Default::default(),
         name: Some(name.to_string()),
-        nodes: vec![node],
+        nodes,
     });
     root.scene = Some(scene);
     root.push(json::Buffer {
@@ -154,6 +91,111 @@ pub fn write_glb(mesh: &Mesh, name: &str) -> Vec<u8> {
     glb.extend_from_slice(&CHUNK_BIN.to_le_bytes());
     glb.extend_from_slice(&bin);
     glb
+}
+
+/// Appends `mesh`'s vertex arrays and one primitive per material, and returns its glTF mesh.
+fn push_mesh(
+    root: &mut json::Root,
+    bin: &mut Vec<u8>,
+    buffer: json::Index<json::Buffer>,
+    mesh: &Mesh,
+    name: &str,
+    materials: &mut BTreeMap<Material, json::Index<json::Material>>,
+) -> json::Index<json::Mesh> {
+    let positions = push_view(
+        root,
+        bin,
+        buffer,
+        mesh.positions.iter().flatten().map(|v| v.to_le_bytes()),
+        json::buffer::Target::ArrayBuffer,
+    );
+    let (min, max) = mesh.bounds();
+    let position_accessor = root.push(json::Accessor {
+        buffer_view: Some(positions),
+        byte_offset: None,
+        count: USize64::from(mesh.positions.len()),
+        component_type: Valid(json::accessor::GenericComponentType(
+            json::accessor::ComponentType::F32,
+        )),
+        extensions: None,
+        extras: Default::default(),
+        type_: Valid(json::accessor::Type::Vec3),
+        min: Some(json::Value::from(min.to_vec())),
+        max: Some(json::Value::from(max.to_vec())),
+        name: None,
+        normalized: false,
+        sparse: None,
+    });
+    let normals = push_view(
+        root,
+        bin,
+        buffer,
+        mesh.normals.iter().flatten().map(|v| v.to_le_bytes()),
+        json::buffer::Target::ArrayBuffer,
+    );
+    let normal_accessor = root.push(vec3_accessor(normals, mesh.normals.len()));
+    // glTF vertex colours are linear; ours are sRGB.
+    let colours = push_view(
+        root,
+        bin,
+        buffer,
+        mesh.colours
+            .iter()
+            .flat_map(|c| c.map(srgb_to_linear))
+            .map(f32::to_le_bytes),
+        json::buffer::Target::ArrayBuffer,
+    );
+    let colour_accessor = root.push(vec3_accessor(colours, mesh.colours.len()));
+
+    let mut primitives = Vec::new();
+    for primitive in &mesh.primitives {
+        let indices_view = push_view(
+            root,
+            bin,
+            buffer,
+            primitive.indices.iter().map(|i| i.to_le_bytes()),
+            json::buffer::Target::ElementArrayBuffer,
+        );
+        let indices = root.push(json::Accessor {
+            buffer_view: Some(indices_view),
+            byte_offset: None,
+            count: USize64::from(primitive.indices.len()),
+            component_type: Valid(json::accessor::GenericComponentType(
+                json::accessor::ComponentType::U32,
+            )),
+            extensions: None,
+            extras: Default::default(),
+            type_: Valid(json::accessor::Type::Scalar),
+            min: None,
+            max: None,
+            name: None,
+            normalized: false,
+            sparse: None,
+        });
+        let material = *materials
+            .entry(primitive.material)
+            .or_insert_with(|| root.push(pbr_material(primitive.material)));
+        let mut attributes = BTreeMap::new();
+        attributes.insert(Valid(json::mesh::Semantic::Positions), position_accessor);
+        attributes.insert(Valid(json::mesh::Semantic::Normals), normal_accessor);
+        attributes.insert(Valid(json::mesh::Semantic::Colors(0)), colour_accessor);
+        primitives.push(json::mesh::Primitive {
+            attributes,
+            extensions: None,
+            extras: Default::default(),
+            indices: Some(indices),
+            material: Some(material),
+            mode: Valid(json::mesh::Mode::Triangles),
+            targets: None,
+        });
+    }
+    root.push(json::Mesh {
+        extensions: None,
+        extras: Default::default(),
+        name: Some(name.to_string()),
+        primitives,
+        weights: None,
+    })
 }
 
 fn vec3_accessor(view: json::Index<json::buffer::View>, count: usize) -> json::Accessor {

@@ -1,7 +1,8 @@
 //! Item files: mesh normalisation, GLB, thumbnail, canonical metadata (ERC-721, OpenSea,
 //! Metaplex, Kiln provenance) and the normaliser of foreign metadata. No Bevy here.
 //!
-//! - [`write_glb`]: a [`kiln_gen::Mesh`] as binary glTF 2.0.
+//! - [`write_glb`]: a [`kiln_gen::Mesh`] as binary glTF 2.0; [`write_glb_objects`]: an item of
+//!   several objects, a node per object.
 //! - [`thumbnail_png`] / [`render_thumbnail`]: the item's picture, rendered on the CPU.
 //! - [`ItemMetadata`]: the one metadata type, canonical JSON (RFC 8785), and
 //!   [`ItemMetadata::from_foreign`] for everybody else's metadata.
@@ -14,7 +15,7 @@ mod limits;
 pub mod metadata;
 mod thumbnail;
 
-pub use glb::write_glb;
+pub use glb::{write_glb, write_glb_objects};
 pub use inspect::{GlbError, GlbSummary, glb_positions, inspect_glb, read_glb};
 pub use limits::{LimitError, Limits, check_json_shape};
 pub use metadata::{ItemMetadata, ItemUri, MetadataError, Sha256Hex};

@@ -225,6 +225,17 @@ impl From<&kiln_gen::Timings> for Timings {
 }
 
 #[derive(Serialize)]
+struct ObjectReport {
+    prompt: String,
+    seed: u64,
+    /// Where the centre of its base stands, in metres.
+    position: [f32; 3],
+    /// The index of the object it stands on; none: the ground.
+    rests_on: Option<usize>,
+    triangles: usize,
+}
+
+#[derive(Serialize)]
 struct Report {
     glb: PathBuf,
     vertices: usize,
@@ -237,6 +248,9 @@ struct Report {
     unknown_words: Vec<String>,
     /// How the prompt was read: each word, what it was read as and how similar.
     reading: kiln_gen::Reading,
+    /// The objects of a prompt that names several, each with its prompt, seed and place.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    objects: Vec<ObjectReport>,
     weights_sha256: String,
     backend: &'static str,
 }
@@ -254,8 +268,8 @@ pub fn run(args: &GenerateArgs, json: bool) -> anyhow::Result<()> {
         weights_sha256,
         backend,
     } = generate_item(&args.prompt, args.seed, &args.model, &options)?;
-    let name = generated.description.to_string();
-    let glb = kiln_asset::write_glb(&generated.mesh, &name);
+    let name = generated.caption();
+    let glb = kiln_mint::generated_glb(&generated);
     files::write_atomically(&args.output, |out| Ok(out.write_all(&glb)?))?;
     if let Some(path) = &args.thumbnail {
         let png = kiln_asset::thumbnail_png(&generated.mesh);
@@ -272,12 +286,37 @@ pub fn run(args: &GenerateArgs, json: bool) -> anyhow::Result<()> {
         timings: Timings::from(&generated.timings),
         unknown_words: generated.unknown_words.clone(),
         reading: generated.reading.clone(),
+        objects: generated
+            .objects
+            .iter()
+            .map(|object| ObjectReport {
+                prompt: object.prompt.clone(),
+                seed: object.seed,
+                position: object.position,
+                rests_on: object.rests_on,
+                triangles: object.mesh.triangle_count(),
+            })
+            .collect(),
         weights_sha256,
         backend,
     };
     output::print(json, &report, |out| {
         output::reading(out, &report.reading)?;
         output::unknown_words(out, &report.unknown_words)?;
+        for (index, object) in report.objects.iter().enumerate() {
+            let stands = object
+                .rests_on
+                .map_or("the ground".to_owned(), |below| format!("object {below}"));
+            writeln!(
+                out,
+                "  object {index}: {} (seed {}) at ({:.3}, {:.3}, {:.3}) m on {stands}",
+                object.prompt,
+                object.seed,
+                object.position[0],
+                object.position[1],
+                object.position[2]
+            )?;
+        }
         writeln!(
             out,
             "{name}: {} triangles, {:.2} × {:.2} × {:.2} m, {:.0} ms on {backend} → {}",

@@ -5,7 +5,11 @@
 //! - [`meaning`]: what an English word means: the word table distilled from a sentence encoder,
 //!   and colour names.
 //! - [`reading`]: each word of a prompt → the nearest concept Kiln knows, with its similarity.
-//! - [`prompt`]: free text → [`Description`], with every word read or reported.
+//! - [`prompt`]: free text → [`Description`], with every word read or reported, and the objects
+//!   a prompt names with where each stands.
+//! - [`compose`]: an item of several objects: one seed and one model run per object, merged.
+//! - [`layout`]: where those objects stand (on top, side by side, in a ring), and the check that
+//!   nothing floats or intersects.
 //! - [`reading_eval`]: how well prompts in words outside the vocabulary are read.
 //! - [`shapes`]: procedural objects for training data and ground truth (never used to generate).
 //! - [`data`]: random descriptions, captions in many phrasings, the held-out combinations.
@@ -18,8 +22,10 @@
 //! - [`mesh`]: [`Mesh`], the one mesh type of the workspace.
 
 pub mod assembly;
+pub mod compose;
 pub mod data;
 pub mod eval;
+pub mod layout;
 pub mod meaning;
 pub mod mesh;
 pub mod mesher;
@@ -44,7 +50,7 @@ pub(crate) fn seeded_backend() -> std::sync::MutexGuard<'static, ()> {
 }
 
 pub use assembly::{Assembly, AssemblyMeshError, PieceMeshOptions};
-pub use mesh::{Mesh, MeshHealth, MeshPrimitive};
+pub use mesh::{Mesh, MeshHealth, MeshPrimitive, Standing};
 pub use mesher::{Field, MeshError, MeshOptions, mesh_field};
 pub use model::{
     CpuGenerator, GenerateError, GenerateOptions, Generated, Generator, SHIPPED_WEIGHTS, Timings,

@@ -26,6 +26,24 @@ pub struct MeshPrimitive {
     pub indices: Vec<u32>,
 }
 
+/// A move then a uniform scale: how [`Mesh::stand_on_ground`] stands a mesh.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Standing {
+    /// The point that goes to the origin.
+    pub centre: [f32; 3],
+    pub scale: f32,
+}
+
+impl Standing {
+    pub fn apply(&self, mesh: &mut Mesh) {
+        for position in &mut mesh.positions {
+            for axis in 0..3 {
+                position[axis] = (position[axis] - self.centre[axis]) * self.scale;
+            }
+        }
+    }
+}
+
 /// What [`Mesh::health`] finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MeshHealth {
@@ -84,13 +102,16 @@ impl Mesh {
     /// its base at the origin, scaled (uniformly) to `height` metres when given. Deterministic,
     /// and idempotent for the same height.
     pub fn stand_on_ground(&mut self, height: Option<f32>) {
+        self.standing(height).apply(self);
+    }
+
+    /// The move and scale [`Mesh::stand_on_ground`] makes, to make it on other meshes too (the
+    /// objects of an item stand as the whole does).
+    pub fn standing(&self, height: Option<f32>) -> Standing {
         let (min, max) = self.bounds();
-        let scale = height.map_or(1.0, |height| height / (max[1] - min[1]).max(1e-6));
-        let centre = [(min[0] + max[0]) * 0.5, min[1], (min[2] + max[2]) * 0.5];
-        for position in &mut self.positions {
-            for axis in 0..3 {
-                position[axis] = (position[axis] - centre[axis]) * scale;
-            }
+        Standing {
+            scale: height.map_or(1.0, |height| height / (max[1] - min[1]).max(1e-6)),
+            centre: [(min[0] + max[0]) * 0.5, min[1], (min[2] + max[2]) * 0.5],
         }
     }
 

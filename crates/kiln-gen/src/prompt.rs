@@ -9,7 +9,11 @@
 //! a part of the object ("gold legs", "legs of gold") describes that part; every other colour or
 //! material word describes the object as a whole.
 
+mod objects;
+
 use std::fmt;
+
+pub use objects::{MAX_OBJECTS, Placement, PromptObject, composition_caption};
 
 use crate::reading::{self, Concept, ReadBy, Reading, WordKind, WordReading};
 use crate::vocab::{
@@ -87,7 +91,11 @@ impl Description {
 /// A parsed prompt: the description, how every word was read, and what was read but not made.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedPrompt {
+    /// The main object: the head of the prompt's first phrase that names one.
     pub description: Description,
+    /// Every object the prompt names, in prompt order, the main one among them: one for a
+    /// prompt of one object.
+    pub objects: Vec<PromptObject>,
     /// Words not understood, in prompt order, each once.
     pub unknown_words: Vec<String>,
     pub reading: Reading,
@@ -99,29 +107,30 @@ impl ParsedPrompt {
         &self.reading.read_as
     }
 
-    /// The objects the prompt names, in order, each with its count: "a table with two cups on
-    /// it" names one table and two cups.
-    pub fn objects(&self) -> Vec<(u32, Category)> {
-        let mut objects = Vec::new();
-        let mut count = None;
-        for word in &self.reading.words {
-            match (word.kind, word.as_concept()) {
-                (WordKind::Count, _) => count = word.count,
-                (_, Some(Concept::Category(category))) => {
-                    objects.push((count.take().unwrap_or(1), category))
-                }
-                (_, Some(Concept::Part(_))) => count = None,
-                _ => {}
-            }
+    /// Whether the prompt makes more than one object ("a cup on a table", "two chairs").
+    pub fn is_composed(&self) -> bool {
+        self.object_count() > 1
+    }
+
+    /// How many objects the prompt makes, each of "three cups" counted.
+    pub fn object_count(&self) -> u32 {
+        self.objects.iter().map(|object| object.count).sum()
+    }
+
+    /// What the model is given, in Kiln's words: the main object's caption ("a red sword"), or
+    /// for several objects the line that says them all ("a red sword on a wooden table").
+    pub fn model_prompt(&self) -> String {
+        if self.is_composed() {
+            composition_caption(&self.objects)
+        } else {
+            self.description.to_string()
         }
-        objects
     }
 }
 
 /// "read as: red sword (crimson → red, blade → sword)".
-fn read_as_line(description: &Description, words: &[WordReading]) -> String {
+fn read_as_line(caption: &str, words: &[WordReading]) -> String {
     {
-        let caption = description.to_string();
         let caption = caption.strip_prefix("a ").unwrap_or(&caption);
         let mapped: Vec<String> = words
             .iter()
@@ -150,6 +159,10 @@ pub enum PromptError {
         "the prompt is {chars} characters long; keep it under {MAX_PROMPT_CHARS}, e.g. \"a tall red chair with gold legs\""
     )]
     TooLong { chars: usize },
+    #[error(
+        "the prompt names {objects} objects; one item holds at most {MAX_OBJECTS}: ask for fewer, e.g. \"three barrels\""
+    )]
+    TooManyObjects { objects: u32 },
     #[error("{}", no_object_message(.suggestions))]
     NoObject {
         /// Objects close in meaning or spelling to words of the prompt ("chiar" → "chair"),
@@ -189,7 +202,7 @@ pub fn parse(prompt: &str) -> Result<ParsedPrompt, PromptError> {
     if chars > MAX_PROMPT_CHARS {
         return Err(PromptError::TooLong { chars });
     }
-    let clauses = clauses(prompt);
+    let (clauses, joiners) = clauses_and_joiners(prompt);
     let words: Vec<&str> = clauses.iter().flatten().map(String::as_str).collect();
     if words.is_empty() {
         return Err(PromptError::Empty);
@@ -205,16 +218,20 @@ pub fn parse(prompt: &str) -> Result<ParsedPrompt, PromptError> {
         .iter()
         .map(|clause| reading::read_clause(clause, Some(category), true))
         .collect();
-    if let Some(reading) = clause_readings[main_clause]
-        .iter_mut()
-        .rev()
-        .find(|reading| reading.word == main_word)
-    {
-        *reading = main_reading;
+    let main_at = clause_readings[main_clause]
+        .iter()
+        .rposition(|reading| reading.word == main_word);
+    if let Some(at) = main_at {
+        clause_readings[main_clause][at] = main_reading;
     }
     for readings in &mut clause_readings {
         read_modifiers(readings, category);
     }
+    let main_at = (main_clause, main_at.unwrap_or(usize::MAX));
+    let mentions = objects::mentions(&mut clause_readings, main_at);
+    let main = mentions
+        .iter()
+        .position(|mention| (mention.clause, mention.head) == main_at);
 
     let mut notes = Vec::new();
     if main_reading_by == Some(ReadBy::StandIn) {
@@ -233,25 +250,90 @@ pub fn parse(prompt: &str) -> Result<ParsedPrompt, PromptError> {
         implied_colour: None,
         material_word: None,
     };
-    for clause in &mut clause_readings {
-        built.clause(clause);
+    for (index, clause) in clause_readings.iter_mut().enumerate() {
+        let heads: Vec<bool> = (0..clause.len())
+            .map(|at| {
+                mentions
+                    .iter()
+                    .any(|mention| (mention.clause, mention.head) == (index, at))
+            })
+            .collect();
+        built.clause(clause, &heads);
     }
     built.give_extras_to_parts();
     built.description.colour = built.description.colour.or(built.implied_colour);
     let Builder {
         description,
-        unknown_words,
-        notes,
+        mut unknown_words,
+        mut notes,
         ..
     } = built;
+
+    let objects = match main {
+        Some(main) if mentions.len() > 1 || mentions[main].count > 1 => {
+            let placements =
+                objects::placements(&mentions, main, &clause_readings, &joiners, &mut notes);
+            let mut objects = Vec::with_capacity(mentions.len());
+            for (index, mention) in mentions.iter().enumerate() {
+                let description = if index == main {
+                    description.clone()
+                } else {
+                    // Each other object is its own phrase, read on its own.
+                    match parse(&mention.text(&clause_readings)) {
+                        Ok(other) => {
+                            for note in other.reading.notes {
+                                if !notes.contains(&note) {
+                                    notes.push(note);
+                                }
+                            }
+                            for word in other.unknown_words {
+                                push_unknown(&mut unknown_words, &word);
+                            }
+                            other.description
+                        }
+                        Err(_) => Description::plain(mention.category),
+                    }
+                };
+                objects.push(PromptObject {
+                    description,
+                    count: mention.count,
+                    placement: placements[index],
+                });
+            }
+            objects
+        }
+        _ => vec![PromptObject {
+            description: description.clone(),
+            count: 1,
+            placement: Placement::Ground,
+        }],
+    };
+    let objects_made: u32 = objects.iter().map(|object| object.count).sum();
+    if objects_made > MAX_OBJECTS {
+        return Err(PromptError::TooManyObjects {
+            objects: objects_made,
+        });
+    }
+    // A word read as an object stands for itself now: it is no longer "not understood".
     let words: Vec<WordReading> = clause_readings.into_iter().flatten().collect();
+    unknown_words.retain(|unknown| {
+        !words
+            .iter()
+            .any(|word| word.word == *unknown && word.kind == WordKind::Object)
+    });
+    let caption = if objects_made > 1 {
+        composition_caption(&objects)
+    } else {
+        description.to_string()
+    };
     Ok(ParsedPrompt {
         reading: Reading {
-            read_as: read_as_line(&description, &words),
+            read_as: read_as_line(&caption, &words),
             words,
             notes,
         },
         description,
+        objects,
         unknown_words,
     })
 }
@@ -370,9 +452,26 @@ fn find_object(clauses: &[Vec<String>]) -> Option<(Category, usize, String, Word
 /// The phrases of a clause: runs of words between relations, numbers and "of" ("a cup" | "on"
 /// | "a wooden table"; "a recliner made" | "cotton").
 fn phrases(readings: &[WordReading]) -> impl Iterator<Item = &[WordReading]> {
-    readings
-        .split(ends_phrase)
+    phrase_ranges(readings)
+        .into_iter()
+        .map(|range| &readings[range])
         .filter(|phrase| !phrase.is_empty())
+}
+
+/// Where each phrase of a clause lies among its words (empty ones included: "on top of" ends
+/// one that never began).
+fn phrase_ranges(readings: &[WordReading]) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    while start < readings.len() {
+        let end = readings[start..]
+            .iter()
+            .position(ends_phrase)
+            .map_or(readings.len(), |at| start + at);
+        ranges.push(start..end);
+        start = end + 1;
+    }
+    ranges
 }
 
 fn ends_phrase(reading: &WordReading) -> bool {
@@ -386,14 +485,9 @@ fn ends_phrase(reading: &WordReading) -> bool {
 /// wooden table" after "a crimson blade").
 fn phrases_of_other_objects(readings: &[WordReading], category: Category) -> Vec<bool> {
     let mut other = vec![false; readings.len()];
-    let mut start = 0;
-    while start < readings.len() {
-        let end = readings[start..]
-            .iter()
-            .position(ends_phrase)
-            .map_or(readings.len(), |at| start + at);
+    for range in phrase_ranges(readings) {
         let head =
-            readings[start..end]
+            readings[range.clone()]
                 .iter()
                 .rev()
                 .find_map(|reading| match reading.as_concept() {
@@ -401,35 +495,44 @@ fn phrases_of_other_objects(readings: &[WordReading], category: Category) -> Vec
                     _ => None,
                 });
         if head.is_some_and(|head| head != category) {
-            other[start..end].iter_mut().for_each(|flag| *flag = true);
+            other[range].iter_mut().for_each(|flag| *flag = true);
         }
-        start = end + 1;
     }
     other
 }
 
 /// Object words that only describe the object named after them ("a kitchen table", "a bronze
-/// statue") are read again as what they can say of it: a material or colour, or nothing.
+/// statue") are read again as what they can say of it: a material or colour, or nothing. The
+/// object of a phrase is its last object word; `category` (the main object) where the phrase
+/// names it.
 fn read_modifiers(readings: &mut [WordReading], category: Category) {
-    let mut start = 0;
-    while start < readings.len() {
-        let end = readings[start..]
+    for range in phrase_ranges(readings) {
+        let phrase = &readings[range.clone()];
+        let head = phrase
             .iter()
-            .position(ends_phrase)
-            .map_or(readings.len(), |at| start + at);
-        let head = readings[start..end]
-            .iter()
-            .rposition(|reading| reading.as_concept() == Some(Concept::Category(category)));
-        if let Some(head) = head {
-            for reading in &mut readings[start..start + head] {
-                if matches!(reading.as_concept(), Some(Concept::Category(other)) if other != category)
+            .rposition(|reading| reading.as_concept() == Some(Concept::Category(category)))
+            .map(|at| (at, category))
+            .or_else(|| {
+                phrase.iter().enumerate().rev().find_map(|(at, reading)| {
+                    match reading.as_concept() {
+                        Some(Concept::Category(named))
+                            if !WEAK_CATEGORY_WORDS.contains(&reading.word.as_str()) =>
+                        {
+                            Some((at, named))
+                        }
+                        _ => None,
+                    }
+                })
+            });
+        if let Some((head, named)) = head {
+            for reading in &mut readings[range.start..range.start + head] {
+                if matches!(reading.as_concept(), Some(Concept::Category(other)) if other != named)
                     && !WEAK_CATEGORY_WORDS.contains(&reading.word.as_str())
                 {
-                    *reading = reading::read_as_modifier(&reading.word, category);
+                    *reading = reading::read_as_modifier(&reading.word, named);
                 }
             }
         }
-        start = end + 1;
     }
 }
 
@@ -450,7 +553,9 @@ struct Builder {
 }
 
 impl Builder {
-    fn clause(&mut self, clause: &mut [WordReading]) {
+    /// Reads one clause into the description. `heads`: the words that name an object made
+    /// beside this one ([`objects::mentions`]), whose phrases describe that object.
+    fn clause(&mut self, clause: &mut [WordReading], heads: &[bool]) {
         let category = self.description.category;
         let names_object = clause
             .iter()
@@ -538,12 +643,8 @@ impl Builder {
                             "{not} {word}: the prompt is read as a {object} all the same"
                         ));
                     }
-                    if let Some((count, n)) = counted.filter(|(_, n)| *n != 1) {
-                        self.note(format!(
-                            "{count} {word}: one object per prompt is made for now, so this is one {object} ({n} asked)"
-                        ));
-                    }
                 }
+                Concept::Category(_) if heads[i] => {}
                 Concept::Category(other) => {
                     if WEAK_CATEGORY_WORDS.contains(&word.as_str()) {
                         // "a well made chair": the weak word is an everyday word here.
@@ -570,7 +671,7 @@ impl Builder {
                         String::new()
                     };
                     self.note(format!(
-                        "{said}{as_read}: a second object; one object per prompt is made for now, so this is the {object} alone"
+                        "{said}{as_read}: said of the {object}, not made beside it; Kiln makes the {object} alone"
                     ));
                 }
                 Concept::Part(slot) => {
@@ -778,16 +879,17 @@ fn merge_part(parts: &mut Vec<PartDescription>, part: PartDescription) {
     }
 }
 
-/// Lower-case words, grouped in clauses.
-fn clauses(prompt: &str) -> Vec<Vec<String>> {
+/// Lower-case words, grouped in clauses, with the word that began each clause ("with", "and";
+/// none after punctuation or for the first).
+fn clauses_and_joiners(prompt: &str) -> (Vec<Vec<String>>, Vec<Option<String>>) {
     let lowered = format!("{} ", prompt.to_lowercase())
         .replace("low-poly", "lowpoly")
         .replace("low poly", "lowpoly")
         .replace("'s ", " ")
         .replace("’s ", " ");
-    let mut clauses = vec![Vec::new()];
+    let mut clauses: Vec<(Option<String>, Vec<String>)> = vec![(None, Vec::new())];
     let mut word = String::new();
-    let end_word = |word: &mut String, clauses: &mut Vec<Vec<String>>| {
+    let end_word = |word: &mut String, clauses: &mut Vec<(Option<String>, Vec<String>)>| {
         if word.is_empty() {
             return;
         }
@@ -796,9 +898,9 @@ fn clauses(prompt: &str) -> Vec<Vec<String>> {
             done.as_str(),
             "with" | "and" | "but" | "plus" | "having" | "whose" | "where"
         ) {
-            clauses.push(Vec::new());
+            clauses.push((Some(done), Vec::new()));
         } else {
-            clauses.last_mut().expect("never empty").push(done);
+            clauses.last_mut().expect("never empty").1.push(done);
         }
     };
     for c in lowered.chars() {
@@ -810,16 +912,25 @@ fn clauses(prompt: &str) -> Vec<Vec<String>> {
                 c,
                 ',' | ';' | '.' | ':' | '!' | '?' | '(' | ')' | '/' | '&' | '+'
             ) {
-                clauses.push(Vec::new());
+                clauses.push((None, Vec::new()));
             }
         }
     }
     end_word(&mut word, &mut clauses);
-    clauses.retain(|clause| !clause.is_empty());
-    for clause in &mut clauses {
-        join_compounds(clause);
+    // An empty clause passes its joiner on ("a table, with a cup").
+    let mut kept: Vec<(Option<String>, Vec<String>)> = Vec::new();
+    let mut joiner = None;
+    for (joined_by, mut words) in clauses {
+        joiner = joined_by.or(joiner);
+        if words.is_empty() {
+            continue;
+        }
+        join_compounds(&mut words);
+        kept.push((joiner.take(), words));
     }
-    clauses
+    kept.into_iter()
+        .map(|(joiner, words)| (words, joiner))
+        .unzip()
 }
 
 /// Replaces each name of several words ([`COMPOUNDS`]) in `clause` by its one word.
@@ -1057,14 +1168,106 @@ mod tests {
         assert_eq!(blade.description.category, Category::Sword);
         assert_eq!(blade.description.colour, Some(Colour::Red));
         assert_eq!(blade.description.material, None);
-        assert!(
-            blade.reading.notes[0].starts_with("on wooden table: a second object"),
-            "{:?}",
-            blade.reading.notes
+        assert!(blade.reading.notes.is_empty(), "{:?}", blade.reading.notes);
+        let table = &blade.objects[1].description;
+        assert_eq!(table.category, Category::Table);
+        assert_eq!(table.material, Some(Material::Wood));
+        assert_eq!(blade.objects[0].placement, Placement::On(1));
+        assert_eq!(blade.objects[1].placement, Placement::Ground);
+        assert_eq!(
+            blade.read_as(),
+            "read as: red sword on a wood table (crimson → red, blade → sword, wooden → wood)"
+        );
+    }
+
+    /// Each object of a prompt as (count, category, placement).
+    fn objects_of(prompt: &str) -> Vec<(u32, Category, Placement)> {
+        parse_ok(prompt)
+            .objects
+            .iter()
+            .map(|object| (object.count, object.description.category, object.placement))
+            .collect()
+    }
+
+    #[test]
+    fn several_objects_are_read_with_where_each_stands() {
+        use Category::*;
+        use Placement::*;
+        assert_eq!(
+            objects_of("a cup on a table"),
+            [(1, Cup, On(1)), (1, Table, Ground)]
         );
         assert_eq!(
-            blade.objects(),
-            [(1, Category::Sword), (1, Category::Table)]
+            objects_of("a table with two cups on it"),
+            [(1, Table, Ground), (2, Cup, On(0))]
+        );
+        // "with" alone: on a thing that holds things and is taller, else beside.
+        assert_eq!(
+            objects_of("a table with a vase"),
+            [(1, Table, Ground), (1, Vase, On(0))]
+        );
+        assert_eq!(
+            objects_of("a house with a tree"),
+            [(1, House, Ground), (1, Tree, Beside(0))]
+        );
+        assert_eq!(
+            objects_of("a lamp next to a bed"),
+            [(1, Lamp, Beside(1)), (1, Bed, Ground)]
+        );
+        assert_eq!(
+            objects_of("a sword and a shield"),
+            [(1, Sword, Ground), (1, Shield, Beside(0))]
+        );
+        assert_eq!(objects_of("3 barrels"), [(3, Barrel, Ground)]);
+        assert_eq!(objects_of("two chairs"), [(2, Chair, Ground)]);
+        // A thing set on something set on a third.
+        assert_eq!(
+            objects_of("a candle on a chest on a cart"),
+            [(1, Candle, On(1)), (1, Chest, On(2)), (1, Cart, Ground)]
+        );
+        // What cannot be shown is set beside, and said.
+        let under = parse_ok("a crate under a table");
+        assert_eq!(under.objects[0].placement, Beside(1));
+        assert!(under.reading.notes[0].starts_with("under: the crate is set beside the table"));
+        // "of" says what a thing is made of or shows: not a second object.
+        assert_eq!(objects_of("a statue of a dog"), [(1, Statue, Ground)]);
+        // Left out: not made.
+        assert_eq!(objects_of("a table without a lamp"), [(1, Table, Ground)]);
+        // A word Kiln does not make, beside a relation, stands in where it is a kind of a thing
+        // Kiln makes or near one; never far off.
+        let plate = parse_ok("a cup on a plate");
+        assert_eq!(plate.objects.len(), 1, "{:?}", plate.read_as());
+        assert!(plate.unknown_words.contains(&"plate".to_string()));
+    }
+
+    #[test]
+    fn more_objects_than_an_item_holds_is_an_error_that_says_so() {
+        assert_eq!(
+            parse("twelve cups"),
+            Err(PromptError::TooManyObjects { objects: 12 })
+        );
+        assert_eq!(parse_ok("eight cups").object_count(), 8);
+        assert_eq!(
+            parse("a table with 5 cups on it and 4 chairs"),
+            Err(PromptError::TooManyObjects { objects: 10 })
+        );
+        let message = parse("twelve cups").unwrap_err().to_string();
+        assert!(message.contains("at most 8"), "{message}");
+    }
+
+    #[test]
+    fn the_line_of_several_objects_says_them_all() {
+        for (prompt, line) in [
+            ("a table with two cups on it", "a table, two cups on it"),
+            ("three red benches", "three red benches"),
+            ("a lamp beside a bed", "a lamp next to a bed"),
+            ("a chair and a table", "a chair and a table"),
+        ] {
+            assert_eq!(parse_ok(prompt).model_prompt(), line);
+        }
+        assert_eq!(
+            parse_ok("a tall red chair").model_prompt(),
+            "a tall red chair"
         );
     }
 
@@ -1166,24 +1369,18 @@ mod tests {
         );
         let barrels = parse_ok("two barrels");
         assert_eq!(barrels.description.category, Category::Barrel);
-        assert!(barrels.reading.notes[0].starts_with("two barrels:"));
+        assert_eq!(barrels.objects[0].count, 2);
+        assert_eq!(parse_ok("2 barrels").objects[0].count, 2);
     }
 
     #[test]
-    fn a_second_object_is_read_and_said() {
+    fn a_second_object_is_read_and_made() {
         let table = parse_ok("a small table with a lamp on it");
         assert_eq!(table.description.category, Category::Table);
         assert_eq!(table.description.size, Some(SizeWord::Small));
         assert!(table.unknown_words.is_empty(), "{:?}", table.unknown_words);
-        assert!(
-            table
-                .reading
-                .notes
-                .iter()
-                .any(|note| note.starts_with("lamp: a second object")),
-            "{:?}",
-            table.reading.notes
-        );
+        assert_eq!(table.objects[1].description.category, Category::Lamp);
+        assert_eq!(table.objects[1].placement, Placement::On(0));
         // A part in the singular where the object's part is plural is the part, not an object.
         let cactus = parse_ok("a tall green cactus with a pink flower");
         assert_eq!(cactus.description.category, Category::Cactus);

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use web_time::Instant;
 
-use crate::prompt::{ParsedPrompt, parse};
+use crate::prompt::{ParsedPrompt, Placement, parse};
 use crate::reading::{ReadBy, WordKind};
 use crate::vocab::{Category, Colour, Material};
 
@@ -22,8 +22,27 @@ pub struct ReadingCase {
     /// Colours a person accepts; empty where the prompt names none.
     pub colours: Vec<Colour>,
     pub materials: Vec<Material>,
-    /// The objects of a composed prompt in order, each with its count ("table with 2 cup").
-    pub composition: Vec<(u32, Category)>,
+    /// The objects of a composed prompt in order ("table with 2 cup").
+    pub composition: Vec<LabelledObject>,
+}
+
+/// One object of a composed prompt as labelled: how many, what (none: any object, where none of
+/// Kiln's fits), and the object it rests on (an index into the composition; none: the ground).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabelledObject {
+    pub count: u32,
+    pub category: Option<Category>,
+    pub rests_on: Option<usize>,
+}
+
+impl LabelledObject {
+    /// Whether `read` is this object: the same count and support, and the same category unless
+    /// any is accepted.
+    fn accepts(&self, read: &LabelledObject) -> bool {
+        self.count == read.count
+            && self.rests_on == read.rests_on
+            && (self.category.is_none() || self.category == read.category)
+    }
 }
 
 /// A line of the labelled set that cannot be read.
@@ -74,24 +93,66 @@ pub fn read_cases(text: &str) -> Result<Vec<ReadingCase>, ReadingSetError> {
     Ok(cases)
 }
 
-/// "table with 2 cup" → [(1, table), (2, cup)]: objects in order, a number counting the object
-/// after it; other words ("on", "next_to", "with") are the relation, which the reading reports
-/// in words.
-fn composition_labels(field: &str) -> Result<Vec<(u32, Category)>, String> {
-    let mut objects = Vec::new();
+/// "table with 2 cup" → one table, and two cups resting on it: objects in order (`-`: any
+/// object), a number counting the object after it. "X on Y": X rests on Y; "X with Y": Y rests
+/// on X; "next_to", "and", "under", "behind": side by side.
+fn composition_labels(field: &str) -> Result<Vec<LabelledObject>, String> {
+    if field == "-" {
+        return Ok(Vec::new());
+    }
+    let mut objects: Vec<LabelledObject> = Vec::new();
     let mut count = None;
-    for word in field.split_whitespace().filter(|word| *word != "-") {
+    let mut relation: Option<&str> = None;
+    for word in field.split_whitespace() {
         if let Ok(n) = word.parse::<u32>() {
             count = Some(n);
-        } else if let Some(category) = Category::from_word(word) {
-            objects.push((count.take().unwrap_or(1), category));
-        } else if !matches!(word, "on" | "next_to" | "with" | "and" | "under" | "behind") {
-            return Err(format!(
-                "{word:?} is neither a Kiln object, a number nor a relation"
-            ));
+            continue;
         }
+        let category = match word {
+            "-" => None,
+            _ => match Category::from_word(word) {
+                Some(category) => Some(category),
+                None if matches!(word, "on" | "next_to" | "with" | "and" | "under" | "behind") => {
+                    relation = Some(word);
+                    continue;
+                }
+                None => {
+                    return Err(format!(
+                        "{word:?} is neither a Kiln object, a number nor a relation"
+                    ));
+                }
+            },
+        };
+        let index = objects.len();
+        let mut object = LabelledObject {
+            count: count.take().unwrap_or(1),
+            category,
+            rests_on: None,
+        };
+        match relation.take() {
+            Some("on") if index > 0 => objects[index - 1].rests_on = Some(index),
+            Some("with") if index > 0 => object.rests_on = Some(index - 1),
+            _ => {}
+        }
+        objects.push(object);
     }
     Ok(objects)
+}
+
+/// The objects of a parsed prompt in the labels' form.
+fn read_composition(parsed: &ParsedPrompt) -> Vec<LabelledObject> {
+    parsed
+        .objects
+        .iter()
+        .map(|object| LabelledObject {
+            count: object.count,
+            category: Some(object.description.category),
+            rests_on: match object.placement {
+                Placement::On(support) => Some(support),
+                Placement::Ground | Placement::Beside(_) => None,
+            },
+        })
+        .collect()
 }
 
 /// Right answers out of the cases that have one.
@@ -286,11 +347,16 @@ fn score(
         }
     }
     if !case.composition.is_empty() {
-        let read = parsed.objects();
-        let right = read == case.composition;
+        let read = read_composition(parsed);
+        let right = read.len() == case.composition.len()
+            && case
+                .composition
+                .iter()
+                .zip(&read)
+                .all(|(label, read)| label.accepts(read));
         report.composition.add(right);
         if !right {
-            wrong.push(format!("objects {read:?}"));
+            wrong.push(format!("objects {}", parsed.model_prompt()));
         }
     }
 }
@@ -342,9 +408,24 @@ mod tests {
 
     #[test]
     fn composition_labels_count_the_object_after_a_number() {
+        let object = |count, category, rests_on| LabelledObject {
+            count,
+            category: Some(category),
+            rests_on,
+        };
         assert_eq!(
             composition_labels("table with 2 cup").unwrap(),
-            [(1, Category::Table), (2, Category::Cup)]
+            [
+                object(1, Category::Table, None),
+                object(2, Category::Cup, Some(0))
+            ]
+        );
+        assert_eq!(
+            composition_labels("cup on table").unwrap(),
+            [
+                object(1, Category::Cup, Some(1)),
+                object(1, Category::Table, None)
+            ]
         );
         assert!(composition_labels("table beyond cup").is_err());
     }

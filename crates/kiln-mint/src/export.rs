@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use web_time::Instant;
 
-use kiln_asset::metadata::{ItemFacts, MAX_JSON_INTEGER};
+use kiln_asset::metadata::{ItemFacts, MAX_JSON_INTEGER, ObjectRecord};
 use kiln_asset::{ItemMetadata, ItemUri, Sha256Hex};
 use kiln_chain::{Address, B256};
-use kiln_gen::{GenerateOptions, Generated};
+use kiln_gen::{GenerateOptions, Generated, Mesh};
 use kiln_ipfs::{Blockstore, Cid, ImportProfile, file_cid};
 use serde::{Deserialize, Serialize};
 
@@ -274,12 +274,13 @@ impl ItemFiles {
             *slot += lap.elapsed();
             lap = Instant::now();
         };
-        let mut mesh = generated.mesh.clone();
-        if recipe.height.is_some() {
-            mesh.stand_on_ground(recipe.height);
-        }
-        let name = generated.description.to_string();
-        let glb = kiln_asset::write_glb(&mesh, &name);
+        let name = generated.caption();
+        let objects: Vec<(&str, Mesh)> = generated
+            .objects
+            .iter()
+            .map(|object| (object.prompt.as_str(), object.mesh.clone()))
+            .collect();
+        let (mesh, _, glb) = item_glb(&name, generated.mesh.clone(), objects, recipe.height);
         took(&mut timings.glb);
         let picture = kiln_asset::render_thumbnail(&mesh, kiln_asset::THUMBNAIL_SIZE);
         took(&mut timings.thumbnail_render);
@@ -324,7 +325,9 @@ impl ItemFiles {
             prompt: &recipe.prompt,
             seed: recipe.seed,
             description: &generated.description,
+            model_prompt: &generated.model_prompt,
             reading: &generated.reading,
+            objects: &generated.objects,
             generator_version: env!("CARGO_PKG_VERSION"),
             weights_sha256,
             weights_cid,
@@ -479,6 +482,50 @@ pub fn write_all_or_none(files: &[(&Path, &[u8])]) -> Result<(), ExportError> {
     }
 }
 
+/// The mesh and GLB of an item named `name`: `mesh` alone, or for an item of several objects
+/// each of `objects` (its prompt and mesh, in the item's space) as a node of its own, `mesh`
+/// being them all. Stood at `height` metres when given. Returns the whole, the objects as they
+/// stand, and the GLB.
+fn item_glb(
+    name: &str,
+    mut mesh: Mesh,
+    objects: Vec<(&str, Mesh)>,
+    height: Option<f32>,
+) -> (Mesh, Vec<Mesh>, Vec<u8>) {
+    if objects.is_empty() {
+        if height.is_some() {
+            mesh.stand_on_ground(height);
+        }
+        let glb = kiln_asset::write_glb(&mesh, name);
+        return (mesh, Vec::new(), glb);
+    }
+    let (names, mut meshes): (Vec<&str>, Vec<Mesh>) = objects.into_iter().unzip();
+    if height.is_some() {
+        mesh = kiln_gen::compose::stand_objects_on_ground(&mut meshes, height);
+    }
+    let named: Vec<(&str, &Mesh)> = names.into_iter().zip(&meshes).collect();
+    let glb = kiln_asset::write_glb_objects(name, &named);
+    (mesh, meshes, glb)
+}
+
+/// The GLB of `generated` as it stands: a node per object for an item of several.
+pub fn generated_glb(generated: &Generated) -> Vec<u8> {
+    let objects = generated
+        .objects
+        .iter()
+        .map(|object| (object.prompt.as_str(), object.mesh.clone()))
+        .collect();
+    item_glb(&generated.caption(), generated.mesh.clone(), objects, None).2
+}
+
+/// Items stand at their prompt's height unless exported with another; the metadata records the
+/// height to a tenth of a millimetre. The height to stand a regenerated `mesh` at, if not its
+/// own.
+fn other_height(mesh: &Mesh, height: f32) -> Option<f32> {
+    let (min, max) = mesh.bounds();
+    (((max[1] - min[1]) - height).abs() > 2e-4).then_some(height)
+}
+
 /// The GLB `generator` makes for `prompt`, `seed` and `options`, standing `height` metres tall
 /// (how verification compares a token's mesh with the model's).
 pub fn regenerate_glb(
@@ -489,17 +536,84 @@ pub fn regenerate_glb(
     height: f32,
 ) -> Result<Vec<u8>, String> {
     let generated = generator.generate(prompt, seed, options)?;
-    let mut mesh = generated.mesh;
-    // Items stand at their prompt's height unless exported with another; the metadata records
-    // the height to a tenth of a millimetre.
-    let (min, max) = mesh.bounds();
-    if ((max[1] - min[1]) - height).abs() > 2e-4 {
-        mesh.stand_on_ground(Some(height));
+    let height = other_height(&generated.mesh, height);
+    let name = generated.caption();
+    let objects = generated
+        .objects
+        .iter()
+        .map(|object| (object.prompt.as_str(), object.mesh.clone()))
+        .collect();
+    Ok(item_glb(&name, generated.mesh, objects, height).2)
+}
+
+/// The GLB of an item of several objects, each made again from its recorded prompt and seed
+/// with its share of the triangle budget and set at its recorded place; `name` is the item's.
+/// Also returns each object's mesh as placed, with what it stands on, for checking that nothing
+/// floats or intersects.
+pub fn regenerate_objects_glb(
+    generator: &dyn Generate,
+    name: &str,
+    objects: &[ObjectRecord],
+    options: &GenerateOptions,
+    height: f32,
+) -> Result<(Vec<u8>, Vec<(Mesh, Option<usize>)>), String> {
+    if objects.len() > kiln_gen::prompt::MAX_OBJECTS as usize {
+        return Err(format!(
+            "the metadata lists {} objects; an item holds at most {}",
+            objects.len(),
+            kiln_gen::prompt::MAX_OBJECTS
+        ));
     }
-    Ok(kiln_asset::write_glb(
-        &mesh,
-        &generated.description.to_string(),
-    ))
+    let each = GenerateOptions {
+        max_triangles: kiln_gen::compose::triangles_each(options.max_triangles, objects.len()),
+        ..*options
+    };
+    let mut made = Vec::with_capacity(objects.len());
+    for (index, object) in objects.iter().enumerate() {
+        let rests_on = match object.rests_on {
+            Some(below) if below as usize >= objects.len() || below as usize == index => {
+                return Err(format!(
+                    "object {index} stands on object {below}, which the item does not have"
+                ));
+            }
+            below => below.map(|below| below as usize),
+        };
+        if object
+            .position
+            .iter()
+            .any(|value| !value.is_finite() || value.abs() > 1e4)
+        {
+            return Err(format!(
+                "object {index} stands at {:?}, not a place in an item",
+                object.position
+            ));
+        }
+        let generated = generator
+            .generate(&object.prompt, object.seed, &each)
+            .map_err(|error| format!("object {index} (\"{}\"): {error}", object.prompt))?;
+        if !generated.objects.is_empty() {
+            return Err(format!(
+                "object {index}'s prompt \"{}\" names several objects; each object names one",
+                object.prompt
+            ));
+        }
+        let mut mesh = generated.mesh;
+        if object.lying {
+            kiln_gen::compose::lay_down(&mut mesh);
+        }
+        let mesh = kiln_gen::compose::translated(mesh, object.position_f32());
+        made.push((object.prompt.as_str(), mesh, rests_on));
+    }
+    let whole = kiln_gen::compose::merge(made.iter().map(|(_, mesh, _)| mesh));
+    let height = other_height(&whole, height);
+    let rests: Vec<Option<usize>> = made.iter().map(|(_, _, rests_on)| *rests_on).collect();
+    let objects = made
+        .into_iter()
+        .map(|(prompt, mesh, _)| (prompt, mesh))
+        .collect();
+    let (_, stood, glb) = item_glb(name, whole, objects, height);
+    let placed = stood.into_iter().zip(rests).collect();
+    Ok((glb, placed))
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ mod verify;
 pub use data_dir::{DataDir, DataDirError};
 pub use export::{
     CpuModel, ExportError, ExportTimings, GLB_FILE, Generate, ItemFiles, METADATA_FILE, Recipe,
-    THUMBNAIL_FILE, regenerate_glb, store_weights, weights_cid, write_all_or_none,
+    THUMBNAIL_FILE, generated_glb, regenerate_glb, store_weights, weights_cid, write_all_or_none,
 };
 pub use outbox::{ItemId, Outbox, OutboxError, OutboxItem, Step, StepEvent};
 pub use steps::{

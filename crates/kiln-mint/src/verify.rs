@@ -272,17 +272,50 @@ pub async fn verify<C: Chain>(
     };
     let height = (provenance.bounding_box.max[1] - provenance.bounding_box.min[1]) as f32;
     let options = kiln_gen::GenerateOptions::for_item(provenance.max_triangles, provenance.flat);
-    let outcome = crate::regenerate_glb(
+    if provenance.objects.is_empty() {
+        let outcome = crate::regenerate_glb(
+            generator,
+            provenance.model_prompt(),
+            provenance.seed,
+            &options,
+            height,
+        )
+        .and_then(|regenerated| compare(&glb, &regenerated));
+        report.check("re-generated mesh", outcome);
+        return report.done();
+    }
+    // An item of several objects: each made again from its own prompt and seed, at its place.
+    match crate::export::regenerate_objects_glb(
         generator,
         provenance.model_prompt(),
-        provenance.seed,
+        &provenance.objects,
         &options,
         height,
-    )
-    .and_then(|regenerated| compare(&glb, &regenerated));
-    report.check("re-generated mesh", outcome);
+    ) {
+        Ok((regenerated, placed)) => {
+            let outcome = compare(&glb, &regenerated)
+                .map(|detail| format!("{} objects, each made again: {detail}", placed.len()));
+            report.check("re-generated mesh", outcome);
+            let placed: Vec<(&kiln_gen::Mesh, Option<usize>)> =
+                placed.iter().map(|(mesh, below)| (mesh, *below)).collect();
+            let arranged = kiln_gen::layout::check_arrangement(&placed, ARRANGEMENT_TOLERANCE)
+                .map(|()| {
+                    "each object rests on the ground or on its support; none intersects another"
+                        .to_owned()
+                })
+                .map_err(|error| error.to_string());
+            report.check("objects in place", arranged);
+        }
+        Err(error) => {
+            report.check("re-generated mesh", Err(error));
+        }
+    }
     report.done()
 }
+
+/// How far (metres) an object of an item may float above, or sink into, what it stands on and
+/// still pass verification: the positions are recorded to a tenth of a millimetre.
+const ARRANGEMENT_TOLERANCE: f32 = 2e-3;
 
 /// The metadata's prompt must read, with this Kiln, as the prompt it records the model was
 /// given: verification regenerates from the latter, so a prompt that reads otherwise is a claim
@@ -294,8 +327,32 @@ fn read_as_recorded(provenance: &kiln_asset::metadata::Provenance) -> Result<Str
             provenance.prompt
         )
     })?;
-    let read = read.description.to_string();
     let seed = provenance.seed;
+    // The objects of an item of several must be those the prompt names, with the seeds the
+    // item's seed gives them.
+    let planned = kiln_gen::compose::plan(&read.objects, seed);
+    if !provenance.objects.is_empty() || planned.len() > 1 {
+        let listed: Vec<(String, u64)> = provenance
+            .objects
+            .iter()
+            .map(|object| (object.prompt.clone(), object.seed))
+            .collect();
+        let named: Vec<(String, u64)> = planned
+            .iter()
+            .map(|object| (object.description.to_string(), object.seed))
+            .collect();
+        if listed != named {
+            return Err(format!(
+                "the prompt \"{}\" names the objects {:?} with seeds {:?}, but the metadata lists {:?} with seeds {:?}",
+                provenance.prompt,
+                named.iter().map(|(prompt, _)| prompt).collect::<Vec<_>>(),
+                named.iter().map(|(_, seed)| seed).collect::<Vec<_>>(),
+                listed.iter().map(|(prompt, _)| prompt).collect::<Vec<_>>(),
+                listed.iter().map(|(_, seed)| seed).collect::<Vec<_>>(),
+            ));
+        }
+    }
+    let read = read.model_prompt();
     match &provenance.model_prompt {
         None => Ok(format!("\"{}\", seed {seed}", provenance.prompt)),
         Some(given) if *given == read => Ok(format!(

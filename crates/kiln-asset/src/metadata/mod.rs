@@ -150,6 +150,35 @@ pub struct Provenance {
     /// The prompt's words read as something else ("crimson" → "red"), with their similarity.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reading: Vec<ReadWord>,
+    /// The objects of an item of several ("a table with two cups on it"), each as the model made
+    /// it and where it stands: verification makes each one again. Empty for one object.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objects: Vec<ObjectRecord>,
+}
+
+/// One object of an item of several.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectRecord {
+    /// What the model was given for it, in Kiln's words ("a red cup").
+    pub prompt: String,
+    pub seed: u64,
+    /// Where the centre of its base stands in the item, in metres, to a tenth of a millimetre,
+    /// before the item is scaled to its height.
+    pub position: [f64; 3],
+    /// The index of the object it stands on; none: the ground.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rests_on: Option<u64>,
+    /// Laid on its side before it was placed (a sword on a table).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lying: bool,
+}
+
+impl ObjectRecord {
+    /// The position as the generator placed it (each coordinate the nearest `f32`).
+    pub fn position_f32(&self) -> [f32; 3] {
+        self.position.map(|value| value as f32)
+    }
 }
 
 /// One word of a prompt read as another.
@@ -281,8 +310,13 @@ pub struct ItemFacts<'a> {
     pub prompt: &'a str,
     pub seed: u64,
     pub description: &'a kiln_gen::Description,
+    /// What the model was given, in Kiln's words ("a red sword on a wooden table").
+    pub model_prompt: &'a str,
     /// How the prompt was read.
     pub reading: &'a kiln_gen::Reading,
+    /// The objects of an item of several, as placed (before the item is scaled to its height);
+    /// empty for one object.
+    pub objects: &'a [kiln_gen::compose::ComposedObject],
     pub generator_version: &'a str,
     pub weights_sha256: Sha256Hex,
     /// Where the weights file is on IPFS, where the creator published it.
@@ -321,7 +355,7 @@ impl ItemMetadata {
             check_creator(creator)?;
         }
         let description = facts.description;
-        let caption = description.to_string();
+        let caption = facts.model_prompt.to_owned();
         let name = caption
             .strip_prefix("a ")
             .unwrap_or(&caption)
@@ -352,7 +386,18 @@ impl ItemMetadata {
             animation_url: Some(facts.glb_uri.clone()),
             external_url: facts.external_url.clone(),
             background_color: Some(KILN_BACKGROUND.to_owned()),
-            attributes: traits(description, &bounding_box, facts.generator_version),
+            attributes: {
+                let mut attributes = traits(description, &bounding_box, facts.generator_version);
+                if !facts.objects.is_empty() {
+                    attributes.push(Attribute {
+                        trait_type: Some("Objects".to_owned()),
+                        value: AttributeValue::Number(facts.objects.len() as f64),
+                        display_type: Some("number".to_owned()),
+                        max_value: None,
+                    });
+                }
+                attributes
+            },
             properties: Properties {
                 category: Some(METAPLEX_VR.to_owned()),
                 files: vec![
@@ -396,6 +441,19 @@ impl ItemMetadata {
                             read_as: word.read_as.clone()?,
                             similarity: (f64::from(word.similarity) * 1000.0).round() / 1000.0,
                         })
+                    })
+                    .collect(),
+                objects: facts
+                    .objects
+                    .iter()
+                    .map(|object| ObjectRecord {
+                        prompt: object.prompt.clone(),
+                        seed: object.seed,
+                        position: object
+                            .position
+                            .map(|value| (f64::from(value) * 1e4).round() / 1e4),
+                        rests_on: object.rests_on.map(|index| index as u64),
+                        lying: object.lying,
                     })
                     .collect(),
             }),
@@ -536,7 +594,9 @@ mod tests {
             prompt: "a tall red chair with gold legs",
             seed,
             description: &parsed.description,
+            model_prompt: &parsed.model_prompt(),
             reading: &parsed.reading,
+            objects: &[],
             generator_version: "0.1.0",
             weights_sha256: Sha256Hex::of(b"weights"),
             weights_cid: Some(kiln_ipfs::raw_cid(b"weights")),

@@ -17,6 +17,21 @@ fn export(data_dir: &Path, name: &str, seed: u64) -> PathBuf {
     export_with(data_dir, name, seed, &shipped_weights())
 }
 
+/// Exports `prompt` with `seed` and the shipped weights into `data_dir/name`.
+fn export_prompt(data_dir: &Path, name: &str, prompt: &str, seed: u64) -> PathBuf {
+    let out = data_dir.join(name);
+    let output = Command::new(env!("CARGO_BIN_EXE_kiln-cli"))
+        .args(["export", prompt, "--seed", &seed.to_string(), "--out-dir"])
+        .arg(&out)
+        .arg("--weights")
+        .arg(shipped_weights())
+        .env("KILN_DATA_DIR", data_dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    out
+}
+
 /// [`export`] with the weights at `weights`.
 fn export_with(data_dir: &Path, name: &str, seed: u64, weights: &Path) -> PathBuf {
     export_with_args(data_dir, name, seed, weights, &[])
@@ -462,4 +477,78 @@ fn an_item_with_a_triangle_budget_records_it_and_verifies() {
         "{}",
         stderr(&output)
     );
+}
+
+/// An item of several objects lists each one with its prompt, seed and place, has a node per
+/// object, and verifies by making each one again; an object moved or given another seed in the
+/// metadata fails.
+#[test]
+fn an_item_of_several_objects_verifies_each_one_made_again() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path();
+    let prompt = "a table with two cups on it";
+    let item = export_prompt(data_dir, "composed", prompt, 11);
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(item.join("metadata.json")).unwrap()).unwrap();
+    let kiln_record = &metadata["kiln"];
+    assert_eq!(
+        kiln_record["model_prompt"], "a table, two cups on it",
+        "{metadata}"
+    );
+    let objects = kiln_record["objects"].as_array().unwrap();
+    assert_eq!(objects.len(), 3, "{metadata}");
+    assert_eq!(objects[0]["prompt"], "a table");
+    assert_eq!(objects[0]["seed"], 11);
+    assert!(objects[0].get("rests_on").is_none(), "{metadata}");
+    for cup in &objects[1..] {
+        assert_eq!(cup["prompt"], "a cup");
+        assert_eq!(cup["rests_on"], 0, "{metadata}");
+        assert_ne!(cup["seed"], 11);
+    }
+    assert_ne!(objects[1]["seed"], objects[2]["seed"]);
+    // The GLB: one node per object under the item's.
+    let glb = std::fs::read(item.join("model.glb")).unwrap();
+    let json_length = u32::from_le_bytes(glb[12..16].try_into().unwrap()) as usize;
+    let gltf: serde_json::Value = serde_json::from_slice(&glb[20..20 + json_length]).unwrap();
+    let nodes = gltf["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 4, "{gltf}");
+    let root = &nodes[gltf["scenes"][0]["nodes"][0].as_u64().unwrap() as usize];
+    assert_eq!(root["name"], "a table, two cups on it");
+    assert_eq!(root["children"].as_array().unwrap().len(), 3);
+    assert_eq!(gltf["meshes"].as_array().unwrap().len(), 3);
+
+    let minted = kiln(data_dir, &["mint", item.to_str().unwrap()]);
+    let (ok, report) = verify(data_dir, minted["token_id"].as_str().unwrap());
+    assert!(ok, "{report}");
+    let regenerated = detail_of(&report, "re-generated mesh");
+    assert!(
+        regenerated.starts_with("3 objects, each made again: bit-identical"),
+        "{regenerated}"
+    );
+    assert!(detail_of(&report, "objects in place").contains("none intersects"));
+
+    // A cup moved up in the metadata: the objects made again at the places it lists are not
+    // the token's mesh.
+    let moved = export_prompt(data_dir, "moved", prompt, 12);
+    rewrite_metadata(&moved, |metadata| {
+        metadata.kiln.as_mut().unwrap().objects[1].position[1] += 0.05;
+    });
+    let minted = kiln(data_dir, &["mint", moved.to_str().unwrap()]);
+    let (ok, report) = verify(data_dir, minted["token_id"].as_str().unwrap());
+    assert!(!ok);
+    let (name, detail) = failure(&report);
+    assert_eq!(name, "re-generated mesh", "{report}");
+    assert!(detail.contains("another mesh"), "{detail}");
+
+    // A seed that the item's seed does not give.
+    let reseeded = export_prompt(data_dir, "reseeded", prompt, 13);
+    rewrite_metadata(&reseeded, |metadata| {
+        metadata.kiln.as_mut().unwrap().objects[2].seed = 1;
+    });
+    let minted = kiln(data_dir, &["mint", reseeded.to_str().unwrap()]);
+    let (ok, report) = verify(data_dir, minted["token_id"].as_str().unwrap());
+    assert!(!ok);
+    let (name, detail) = failure(&report);
+    assert_eq!(name, "metadata", "{report}");
+    assert!(detail.contains("seeds"), "{detail}");
 }

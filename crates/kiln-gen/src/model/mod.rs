@@ -23,9 +23,11 @@ use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
 use crate::assembly::{Assembly, AssemblyMeshError, PieceMeshOptions};
+use crate::compose::{self, ComposedObject};
+use crate::layout;
 use crate::mesh::Mesh;
 use crate::mesher::{Field, MeshError, MeshOptions, mesh_field};
-use crate::prompt::{Description, PromptError, parse};
+use crate::prompt::{Description, PromptError, PromptObject, parse};
 use crate::reading::Reading;
 use crate::shapes::noise_for_seed;
 use crate::vocab::Style;
@@ -90,16 +92,43 @@ pub struct Timings {
     pub total: Duration,
 }
 
-/// One generated object.
+impl Timings {
+    fn add(&mut self, other: &Timings) {
+        self.tokenize += other.tokenize;
+        self.encode += other.encode;
+        self.decode += other.decode;
+        self.mesh += other.mesh;
+        self.total += other.total;
+    }
+}
+
+/// One generated object, or several arranged as one item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Generated {
     /// In metres, standing on y = 0, centred on the Y axis.
     pub mesh: Mesh,
     pub description: Description,
+    /// What the model was given, in Kiln's words: what verification regenerates from.
+    pub model_prompt: String,
     pub unknown_words: Vec<String>,
     /// How the prompt was read (empty for a description given as such).
     pub reading: Reading,
+    /// The objects of a prompt that names several ("a cup on a table"), each as made and placed;
+    /// `mesh` is them all. Empty for one object.
+    pub objects: Vec<ComposedObject>,
     pub timings: Timings,
+}
+
+impl Generated {
+    /// What the item is called: the main object's caption, or for several objects the line
+    /// that says them all ("a red sword on a wooden table").
+    pub fn caption(&self) -> String {
+        if self.objects.is_empty() {
+            self.description.to_string()
+        } else {
+            self.model_prompt.clone()
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -285,14 +314,88 @@ impl<B: Backend> Generator<B> {
     ) -> Result<Generated, GenerateError> {
         let started = Instant::now();
         let parsed = parse(prompt)?;
-        let mut generated = self
-            .generate_description_async(&parsed.description, seed, options)
-            .await?;
+        let mut generated = if parsed.is_composed() {
+            self.generate_composed_async(&parsed.objects, seed, options)
+                .await?
+        } else {
+            self.generate_description_async(&parsed.description, seed, options)
+                .await?
+        };
+        generated.description = parsed.description.clone();
+        generated.model_prompt = parsed.model_prompt();
         generated.unknown_words = parsed.unknown_words;
         generated.reading = parsed.reading;
         generated.timings.tokenize += started.elapsed() - generated.timings.total;
         generated.timings.total = started.elapsed();
         Ok(generated)
+    }
+
+    /// Makes each object of a composed prompt with its own seed ([`compose::object_seed`]) and
+    /// an equal share of the triangle budget, and arranges them ([`layout::arrange`]).
+    async fn generate_composed_async(
+        &self,
+        prompt_objects: &[PromptObject],
+        seed: u64,
+        options: &GenerateOptions,
+    ) -> Result<Generated, GenerateError> {
+        let planned = compose::plan(prompt_objects, seed);
+        let each = GenerateOptions {
+            max_triangles: compose::triangles_each(options.max_triangles, planned.len()),
+            ..*options
+        };
+        let mut made = Vec::with_capacity(planned.len());
+        let mut timings = Timings::default();
+        for object in &planned {
+            let generated = self
+                .generate_description_async(&object.description, object.seed, &each)
+                .await?;
+            timings.add(&generated.timings);
+            let mut mesh = generated.mesh;
+            if object.lying {
+                compose::lay_down(&mut mesh);
+            }
+            made.push(mesh);
+        }
+        let started = Instant::now();
+        let to_place: Vec<layout::ToPlace<'_>> = planned
+            .iter()
+            .zip(&made)
+            .map(|(object, mesh)| layout::ToPlace {
+                mesh,
+                support: object.support,
+                group: object.group,
+            })
+            .collect();
+        let positions = layout::arrange(&to_place);
+        let objects: Vec<ComposedObject> = planned
+            .into_iter()
+            .zip(made)
+            .zip(positions)
+            .map(|((object, mesh), position)| ComposedObject {
+                prompt: object.description.to_string(),
+                seed: object.seed,
+                position,
+                rests_on: match object.support {
+                    layout::Support::On(index) => Some(index),
+                    layout::Support::Ground => None,
+                },
+                lying: object.lying,
+                mesh: compose::translated(mesh, position),
+            })
+            .collect();
+        let mesh = compose::merge(objects.iter().map(|object| &object.mesh));
+        timings.mesh += started.elapsed();
+        timings.total += started.elapsed();
+        Ok(Generated {
+            mesh,
+            // The caller's main object replaces it; the first is as good a stand-in.
+            description: prompt_objects[0].description.clone(),
+            model_prompt: String::new(),
+            unknown_words: Vec::new(),
+            reading: Reading::default(),
+            objects,
+            timings,
+        })
     }
 
     pub fn generate_description(
@@ -324,8 +427,10 @@ impl<B: Backend> Generator<B> {
             return Ok(Generated {
                 mesh,
                 description: description.clone(),
+                model_prompt: description.to_string(),
                 unknown_words: Vec::new(),
                 reading: Reading::default(),
+                objects: Vec::new(),
                 timings: Timings {
                     tokenize: Duration::ZERO,
                     encode: Duration::ZERO,
@@ -361,8 +466,10 @@ impl<B: Backend> Generator<B> {
         Ok(Generated {
             mesh,
             description: description.clone(),
+            model_prompt: description.to_string(),
             unknown_words: Vec::new(),
             reading: Reading::default(),
+            objects: Vec::new(),
             timings: Timings {
                 tokenize: tokenized - started,
                 encode: encoded - tokenized,

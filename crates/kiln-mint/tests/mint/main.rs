@@ -30,7 +30,9 @@ fn export(dir: &Path, n: u32, creator: Option<Address>) {
         prompt: "a tall red chair with gold legs",
         seed: u64::from(n),
         description: &parsed.description,
+        model_prompt: &parsed.model_prompt(),
         reading: &parsed.reading,
+        objects: &[],
         generator_version: "test",
         weights_sha256: Sha256Hex::of(b"weights"),
         weights_cid: None,
@@ -384,9 +386,11 @@ impl Generate for Tetrahedra {
         mesh.compute_normals();
         Ok(kiln_gen::Generated {
             mesh,
+            model_prompt: parsed.model_prompt(),
             description: parsed.description,
             unknown_words: parsed.unknown_words,
             reading: parsed.reading,
+            objects: Vec::new(),
             timings: Default::default(),
         })
     }
