@@ -33,14 +33,15 @@ pub struct EvalArgs {
 
     /// Evaluate how prompts are read instead of the model: object, colour and material
     /// accuracy, far-off objects offered, composed prompts and reading time, over the
-    /// labelled set `crates/kiln-gen/data/reading-eval.tsv` (no weights needed).
+    /// labelled set `crates/kiln-gen/data/reading-eval.tsv`; and, with the model, whether the
+    /// objects of its composed prompts rest where they stand without intersecting.
     #[arg(long)]
     reading: bool,
 }
 
 pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
     if args.reading {
-        return run_reading(json);
+        return run_reading(&args.model, json);
     }
     if args.prompts == 0 {
         anyhow::bail!("--prompts must be at least 1");
@@ -184,17 +185,47 @@ pub fn run(args: &EvalArgs, json: bool) -> anyhow::Result<()> {
 /// Passes over the set for the reading times.
 const READING_REPEATS: usize = 20;
 
-fn run_reading(json: bool) -> anyhow::Result<()> {
-    use kiln_gen::reading_eval::{READING_EVAL_SET, Score, evaluate_reading, read_cases};
+/// Seeds each composed prompt is made with, to check how its objects stand.
+const ARRANGEMENT_SEEDS: u64 = 3;
+
+/// The reading eval's report and how the objects of its composed prompts stand.
+#[derive(serde::Serialize)]
+struct ReadingEvalReport {
+    #[serde(flatten)]
+    reading: kiln_gen::reading_eval::ReadingReport,
+    arrangement: kiln_gen::reading_eval::ArrangementReport,
+}
+
+fn run_reading(model: &ModelArgs, json: bool) -> anyhow::Result<()> {
+    use kiln_gen::reading_eval::{
+        READING_EVAL_SET, Score, evaluate_arrangement, evaluate_reading, read_cases,
+    };
     let cases = read_cases(READING_EVAL_SET)?;
     let bar = ProgressBar::new_spinner().with_message(format!(
         "reading {} prompts {READING_REPEATS} times",
         cases.len()
     ));
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    let report = evaluate_reading(&cases, READING_REPEATS);
+    let reading = evaluate_reading(&cases, READING_REPEATS);
     bar.finish_and_clear();
-    output::print(json, &report, |out| {
+    let composed = cases
+        .iter()
+        .filter(|case| !case.composition.is_empty())
+        .count() as u64;
+    let bar =
+        ProgressBar::new(composed * ARRANGEMENT_SEEDS).with_message("making composed prompts");
+    let options = kiln_gen::GenerateOptions::default();
+    let arrangement = evaluate_arrangement(&cases, ARRANGEMENT_SEEDS, |prompt, seed| {
+        bar.inc(1);
+        crate::generate::generate_prompt(model, prompt, seed, &options)
+    });
+    bar.finish_and_clear();
+    let both = ReadingEvalReport {
+        reading,
+        arrangement,
+    };
+    output::print(json, &both, |out| {
+        let report = &both.reading;
         let score = |score: &Score| {
             format!(
                 "{}/{} ({:.1}%)",
@@ -228,6 +259,11 @@ fn run_reading(json: bool) -> anyhow::Result<()> {
         )?;
         writeln!(
             out,
+            "| composed prompts made ({ARRANGEMENT_SEEDS} seeds each): every object resting, none intersecting | {} | 100% |",
+            score(&both.arrangement.arranged)
+        )?;
+        writeln!(
+            out,
             "| far-off objects offered | {} | none |",
             report.far_off.len()
         )?;
@@ -239,6 +275,10 @@ fn run_reading(json: bool) -> anyhow::Result<()> {
         )?;
         for (title, lines) in [
             ("far-off objects offered", &report.far_off),
+            (
+                "composed items not standing right",
+                &both.arrangement.failures,
+            ),
             ("read wrong", &report.wrong),
             (
                 "objects Kiln does not make, and what was made (for the eye)",

@@ -186,6 +186,20 @@ pub fn generate_item(
     })
 }
 
+/// Runs the model once on a prompt (no spinner: for commands that draw many).
+pub fn generate_prompt(
+    model: &ModelArgs,
+    prompt: &str,
+    seed: u64,
+    options: &GenerateOptions,
+) -> anyhow::Result<Generated> {
+    let loaded = loaded(model)?;
+    Ok(match &loaded.generator {
+        LoadedGenerator::Gpu(generator) => generator.generate(prompt, seed, options),
+        LoadedGenerator::Cpu(generator) => generator.generate(prompt, seed, options),
+    }?)
+}
+
 /// Runs the model once on a description (no spinner: for commands that draw many).
 pub fn generate_description(
     model: &ModelArgs,

@@ -146,11 +146,7 @@ pub fn triangles_each(item: usize, objects: usize) -> usize {
 
 /// `mesh` moved by `offset` metres.
 pub fn translated(mut mesh: Mesh, offset: [f32; 3]) -> Mesh {
-    for position in &mut mesh.positions {
-        for axis in 0..3 {
-            position[axis] += offset[axis];
-        }
-    }
+    mesh.translate(offset);
     mesh
 }
 

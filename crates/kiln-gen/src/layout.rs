@@ -2,15 +2,15 @@
 //! generated on its own, standing on y = 0, and set in place by rules, never by hand:
 //!
 //! - on another object: on its upper surface, where that surface is flat and roomy (a chair's
-//!   seat, not the top of its back), several in a row along the longer side, each resting at
-//!   the highest point of the surface under its own footprint;
+//!   seat, not the top of its back), several in a row along the longer side, each let down
+//!   until it touches;
 //! - on the ground: side by side in a row with a gap in proportion to their sizes, or in a ring
 //!   where one kind of object comes five or more at once;
 //! - the whole centred on its base, as every item is.
 //!
-//! Nothing floats and nothing intersects by construction (an object rests at the highest point
-//! of its support within its footprint, and footprints in a row do not overlap);
-//! [`check_arrangement`] checks it independently, on the meshes as placed.
+//! Nothing floats and nothing intersects by construction (an object is let down onto its
+//! support until they touch, and footprints in a row do not overlap); [`check_arrangement`]
+//! checks it on the meshes as placed, and looks for any two surfaces that cross.
 
 use glam::{Vec2, Vec3, Vec3Swizzles};
 
@@ -213,6 +213,7 @@ fn stack(objects: &[ToPlace<'_>], children: &[Vec<usize>], index: usize) -> Stac
         Vec2::new(depth, length)
     };
     let heights = HeightGrid::new(support);
+    let support_columns = Columns::new(support);
     let centre = heights.best_place(size);
     let mut cursor = axis(centre) - length * 0.5;
     for (k, kid) in kids.iter().enumerate() {
@@ -223,15 +224,15 @@ fn stack(objects: &[ToPlace<'_>], children: &[Vec<usize>], index: usize) -> Stac
         } else {
             Vec2::new(centre.x - (min.x + max.x) * 0.5, cursor - min.y)
         };
-        // Rest at the highest point of the support under any of the kid's members.
+        // Let it down onto the support until one of its members touches it.
         let rise = kid
             .members
             .iter()
             .filter_map(|&(member, at)| {
-                let (min, max) = objects[member].mesh.bounds();
-                let low = Vec2::new(min[0] + at.x, min[2] + at.z) + offset;
-                let high = Vec2::new(max[0] + at.x, max[2] + at.z) + offset;
-                surface_height(support, low, high).map(|height| height - (min[1] + at.y))
+                let mut moved = objects[member].mesh.clone();
+                moved.translate((at + Vec3::new(offset.x, 0.0, offset.y)).to_array());
+                vertical_gap(&moved, &Columns::new(&moved), support, &support_columns)
+                    .map(|gap| -gap)
             })
             .fold(None, |best: Option<f32>, rise| {
                 Some(best.map_or(rise, |best| best.max(rise)))
@@ -410,61 +411,9 @@ fn height_in_triangle(a: Vec3, b: Vec3, c: Vec3, point: Vec2) -> Option<f32> {
     (u >= eps && v >= eps && w >= eps).then(|| u * a.y + v * b.y + w * c.y)
 }
 
-/// The highest point of `mesh` over the rectangle `low..high` (x, z), exactly: each triangle is
-/// clipped to the rectangle and its highest corner kept. `None` where nothing lies over it.
-pub fn surface_height(mesh: &Mesh, low: Vec2, high: Vec2) -> Option<f32> {
-    let mut best: Option<f32> = None;
-    for [a, b, c] in mesh.triangles() {
-        let corners = [a, b, c].map(|i| Vec3::from_array(mesh.positions[i as usize]));
-        let (min, max) = (
-            corners[0].xz().min(corners[1].xz()).min(corners[2].xz()),
-            corners[0].xz().max(corners[1].xz()).max(corners[2].xz()),
-        );
-        if max.x < low.x || max.y < low.y || min.x > high.x || min.y > high.y {
-            continue;
-        }
-        let mut polygon = corners.to_vec();
-        for (axis, bound, keep_above) in [
-            (0, low.x, true),
-            (0, high.x, false),
-            (2, low.y, true),
-            (2, high.y, false),
-        ] {
-            polygon = clip(&polygon, axis, bound, keep_above);
-            if polygon.is_empty() {
-                break;
-            }
-        }
-        for point in polygon {
-            best = Some(best.map_or(point.y, |best| best.max(point.y)));
-        }
-    }
-    best
-}
-
-/// One step of Sutherland–Hodgman: the part of `polygon` on one side of the plane
-/// `point[axis] = bound`.
-fn clip(polygon: &[Vec3], axis: usize, bound: f32, keep_above: bool) -> Vec<Vec3> {
-    let inside = |point: &Vec3| {
-        if keep_above {
-            point[axis] >= bound
-        } else {
-            point[axis] <= bound
-        }
-    };
-    let mut out = Vec::with_capacity(polygon.len() + 2);
-    for (i, current) in polygon.iter().enumerate() {
-        let next = &polygon[(i + 1) % polygon.len()];
-        if inside(current) {
-            out.push(*current);
-        }
-        if inside(current) != inside(next) {
-            let t = (bound - current[axis]) / (next[axis] - current[axis]);
-            out.push(*current + (*next - *current) * t);
-        }
-    }
-    out
-}
+/// How far (metres) an object may float above, or sink into, what it stands on and still rest
+/// on it: positions are kept to a tenth of a millimetre, and meshes are made in single precision.
+pub const REST_TOLERANCE: f32 = 2e-3;
 
 /// What [`check_arrangement`] finds wrong with placed objects.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -588,8 +537,10 @@ pub fn check_arrangement(
 }
 
 /// The least vertical distance from `support`'s upper surface up to `object`'s lower surface,
-/// where one lies over the other: at every vertex of either that the other covers. Negative
-/// where the object sinks into its support; `None` where they do not overlap at all.
+/// where one lies over the other: at every vertex of either that the other covers, and on a
+/// grid over where they overlap (an edge of one can pass under a face of the other between
+/// vertices). Negative where the object sinks into its support; `None` where they do not
+/// overlap at all.
 fn vertical_gap(
     object: &Mesh,
     object_columns: &Columns,
@@ -610,12 +561,33 @@ fn vertical_gap(
             keep(bottom - point.y);
         }
     }
+    let (low, high) = (
+        object_columns.min.max(support_columns.min),
+        object_columns.max.min(support_columns.max),
+    );
+    if low.cmple(high).all() {
+        for j in 0..=GAP_SAMPLES {
+            for i in 0..=GAP_SAMPLES {
+                let point = low + (high - low) * Vec2::new(i as f32, j as f32) / GAP_SAMPLES as f32;
+                if let (Some((bottom, _)), Some((_, top))) = (
+                    object_columns.span(object, point),
+                    support_columns.span(support, point),
+                ) {
+                    keep(bottom - top);
+                }
+            }
+        }
+    }
     least
 }
+
+/// Points per side of the grid [`vertical_gap`] samples besides the vertices.
+const GAP_SAMPLES: usize = 24;
 
 /// A mesh's triangles binned by where they lie on the ground, to find those over a point fast.
 struct Columns {
     min: Vec2,
+    max: Vec2,
     cell: Vec2,
     bins: Vec<Vec<[u32; 3]>>,
 }
@@ -625,8 +597,8 @@ const COLUMN_BINS: usize = 32;
 impl Columns {
     fn new(mesh: &Mesh) -> Self {
         let (min, max) = mesh.bounds();
-        let min = Vec2::new(min[0], min[2]);
-        let cell = ((Vec2::new(max[0], max[2]) - min) / COLUMN_BINS as f32).max(Vec2::splat(1e-5));
+        let (min, max) = (Vec2::new(min[0], min[2]), Vec2::new(max[0], max[2]));
+        let cell = ((max - min) / COLUMN_BINS as f32).max(Vec2::splat(1e-5));
         let mut bins = vec![Vec::new(); COLUMN_BINS * COLUMN_BINS];
         let bin = |value: f32, axis: f32| ((value / axis) as usize).min(COLUMN_BINS - 1);
         for triangle in mesh.triangles() {
@@ -639,7 +611,12 @@ impl Columns {
                 }
             }
         }
-        Columns { min, cell, bins }
+        Columns {
+            min,
+            max,
+            cell,
+            bins,
+        }
     }
 
     /// The lowest and highest points of the mesh over `point`, if any.
@@ -962,30 +939,5 @@ mod tests {
             check(&[table, lifted], &ground),
             Err(ArrangementError::FloatsAboveGround { object: 1, .. })
         ));
-    }
-
-    #[test]
-    fn the_highest_point_under_a_footprint_is_exact() {
-        // A ramp from y = 0 at x = 0 to y = 1 at x = 1.
-        let ramp = Mesh {
-            positions: vec![
-                [0.0, 0.0, 0.0],
-                [1.0, 1.0, 0.0],
-                [0.0, 0.0, 1.0],
-                [1.0, 1.0, 1.0],
-            ],
-            normals: vec![[0.0, 1.0, 0.0]; 4],
-            colours: vec![[0; 3]; 4],
-            primitives: vec![MeshPrimitive {
-                material: Material::Stone,
-                indices: vec![0, 2, 1, 1, 2, 3],
-            }],
-        };
-        let height = surface_height(&ramp, Vec2::new(0.2, 0.2), Vec2::new(0.4, 0.3)).unwrap();
-        assert!((height - 0.4).abs() < 1e-6, "{height}");
-        assert_eq!(
-            surface_height(&ramp, Vec2::new(2.0, 0.0), Vec2::new(3.0, 1.0)),
-            None
-        );
     }
 }

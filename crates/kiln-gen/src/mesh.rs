@@ -105,6 +105,15 @@ impl Mesh {
         self.standing(height).apply(self);
     }
 
+    /// Moves every vertex by `offset` metres.
+    pub fn translate(&mut self, offset: [f32; 3]) {
+        for position in &mut self.positions {
+            for axis in 0..3 {
+                position[axis] += offset[axis];
+            }
+        }
+    }
+
     /// The move and scale [`Mesh::stand_on_ground`] makes, to make it on other meshes too (the
     /// objects of an item stand as the whole does).
     pub fn standing(&self, height: Option<f32>) -> Standing {

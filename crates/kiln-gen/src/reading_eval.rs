@@ -6,6 +6,8 @@
 use serde::Serialize;
 use web_time::Instant;
 
+use crate::layout::{REST_TOLERANCE, check_arrangement};
+use crate::model::Generated;
 use crate::prompt::{ParsedPrompt, Placement, parse};
 use crate::reading::{ReadBy, WordKind};
 use crate::vocab::{Category, Colour, Material};
@@ -201,6 +203,50 @@ pub struct ReadingReport {
     /// Microseconds to read one prompt: median and 95th percentile over `repeats` passes.
     pub read_us_p50: f64,
     pub read_us_p95: f64,
+}
+
+/// How the objects of composed prompts stand once the model has made them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ArrangementReport {
+    /// Items whose objects all rest on the ground or on what they stand on, none intersecting
+    /// another ([`check_arrangement`]), over composed prompts and seeds.
+    pub arranged: Score,
+    /// Each item that failed, with why.
+    pub failures: Vec<String>,
+}
+
+/// Makes each composed prompt of `cases` that reads as several objects with seeds `0..seeds`
+/// by `generate` (the model) and checks how its objects stand.
+pub fn evaluate_arrangement<E: std::fmt::Display>(
+    cases: &[ReadingCase],
+    seeds: u64,
+    mut generate: impl FnMut(&str, u64) -> Result<Generated, E>,
+) -> ArrangementReport {
+    let mut report = ArrangementReport::default();
+    let composed = cases.iter().filter(|case| {
+        !case.composition.is_empty() && parse(&case.prompt).is_ok_and(|parsed| parsed.is_composed())
+    });
+    for case in composed {
+        for seed in 0..seeds {
+            let outcome = generate(&case.prompt, seed)
+                .map_err(|error| error.to_string())
+                .and_then(|generated| {
+                    let placed: Vec<(&crate::Mesh, Option<usize>)> = generated
+                        .objects
+                        .iter()
+                        .map(|object| (&object.mesh, object.rests_on))
+                        .collect();
+                    check_arrangement(&placed, REST_TOLERANCE).map_err(|error| error.to_string())
+                });
+            report.arranged.add(outcome.is_ok());
+            if let Err(error) = outcome {
+                report
+                    .failures
+                    .push(format!("{} (seed {seed}): {error}", case.prompt));
+            }
+        }
+    }
+    report
 }
 
 /// Reads every case, scores it, and times reading over `repeats` passes of the set.

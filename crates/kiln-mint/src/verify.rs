@@ -298,12 +298,13 @@ pub async fn verify<C: Chain>(
             report.check("re-generated mesh", outcome);
             let placed: Vec<(&kiln_gen::Mesh, Option<usize>)> =
                 placed.iter().map(|(mesh, below)| (mesh, *below)).collect();
-            let arranged = kiln_gen::layout::check_arrangement(&placed, ARRANGEMENT_TOLERANCE)
-                .map(|()| {
-                    "each object rests on the ground or on its support; none intersects another"
-                        .to_owned()
-                })
-                .map_err(|error| error.to_string());
+            let arranged =
+                kiln_gen::layout::check_arrangement(&placed, kiln_gen::layout::REST_TOLERANCE)
+                    .map(|()| {
+                        "each object rests on the ground or on its support; none intersects another"
+                            .to_owned()
+                    })
+                    .map_err(|error| error.to_string());
             report.check("objects in place", arranged);
         }
         Err(error) => {
@@ -312,10 +313,6 @@ pub async fn verify<C: Chain>(
     }
     report.done()
 }
-
-/// How far (metres) an object of an item may float above, or sink into, what it stands on and
-/// still pass verification: the positions are recorded to a tenth of a millimetre.
-const ARRANGEMENT_TOLERANCE: f32 = 2e-3;
 
 /// The metadata's prompt must read, with this Kiln, as the prompt it records the model was
 /// given: verification regenerates from the latter, so a prompt that reads otherwise is a claim

@@ -57,8 +57,22 @@ fn generated_items_validate_without_errors_or_warnings() {
             path
         })
         .collect();
+    // An item of several objects: a node per object under the item's, materials shared.
+    let table = object("a table", 1);
+    let cup = kiln_gen::compose::translated(object("a cup", 2), [0.0, 0.75, 0.0]);
+    let composed = folder.path().join("composed.glb");
+    std::fs::write(
+        &composed,
+        kiln_asset::write_glb_objects(
+            "a table, a cup on it",
+            &[("a table", &table), ("a cup", &cup)],
+        ),
+    )
+    .unwrap();
+    let mut paths = paths;
+    paths.push(composed);
     let reports = validate(&paths.iter().map(|p| p.as_path()).collect::<Vec<_>>());
-    assert_eq!(reports.len(), prompts.len());
+    assert_eq!(reports.len(), prompts.len() + 1);
     for report in reports {
         assert_eq!(report["errors"], 0, "{report:#}");
         assert_eq!(report["warnings"], 0, "{report:#}");

@@ -73,14 +73,18 @@ pub(super) fn mentions(clauses: &mut [Vec<WordReading>], main: (usize, usize)) -
                 continue;
             }
             let before = start.checked_sub(1).map(|i| &readings[i]);
-            let count = before
-                .filter(|reading| reading.kind == WordKind::Count)
-                .and_then(|reading| reading.count)
-                .unwrap_or(1);
-            let left_out = before.is_some_and(|reading| {
-                reading.kind == WordKind::Negation
-                    || reading::MATERIAL_MARKERS.contains(&reading.word.as_str())
-            });
+            // "three cups", and "a pair of boots": a count and "of".
+            let counted = match before {
+                Some(reading) if reading.word == "of" => start.checked_sub(2).map(|i| &readings[i]),
+                _ => before,
+            }
+            .filter(|reading| reading.kind == WordKind::Count);
+            let count = counted.and_then(|reading| reading.count).unwrap_or(1);
+            let left_out = counted.is_none()
+                && before.is_some_and(|reading| {
+                    reading.kind == WordKind::Negation
+                        || reading::MATERIAL_MARKERS.contains(&reading.word.as_str())
+                });
             let head = (start..end)
                 .rev()
                 .find_map(|i| match readings[i].as_concept() {
