@@ -408,7 +408,7 @@ fn height_in_triangle(a: Vec3, b: Vec3, c: Vec3, point: Vec2) -> Option<f32> {
     let v = (a2 - c2).perp_dot(point - c2) / area;
     let w = 1.0 - u - v;
     let eps = -1e-5;
-    (u >= eps && v >= eps && w >= eps).then(|| u * a.y + v * b.y + w * c.y)
+    (u >= eps && v >= eps && w >= eps).then_some(u * a.y + v * b.y + w * c.y)
 }
 
 /// How far (metres) an object may float above, or sink into, what it stands on and still rest

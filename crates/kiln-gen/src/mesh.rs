@@ -37,8 +37,8 @@ pub struct Standing {
 impl Standing {
     pub fn apply(&self, mesh: &mut Mesh) {
         for position in &mut mesh.positions {
-            for axis in 0..3 {
-                position[axis] = (position[axis] - self.centre[axis]) * self.scale;
+            for (value, centre) in position.iter_mut().zip(self.centre) {
+                *value = (*value - centre) * self.scale;
             }
         }
     }
@@ -108,8 +108,8 @@ impl Mesh {
     /// Moves every vertex by `offset` metres.
     pub fn translate(&mut self, offset: [f32; 3]) {
         for position in &mut self.positions {
-            for axis in 0..3 {
-                position[axis] += offset[axis];
+            for (value, by) in position.iter_mut().zip(offset) {
+                *value += by;
             }
         }
     }

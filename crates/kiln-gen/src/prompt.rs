@@ -131,7 +131,7 @@ impl ParsedPrompt {
 /// "read as: red sword (crimson → red, blade → sword)".
 fn read_as_line(caption: &str, words: &[WordReading]) -> String {
     {
-        let caption = caption.strip_prefix("a ").unwrap_or(&caption);
+        let caption = caption.strip_prefix("a ").unwrap_or(caption);
         let mapped: Vec<String> = words
             .iter()
             .filter(|word| word.is_mapped())

@@ -546,17 +546,23 @@ pub fn regenerate_glb(
     Ok(item_glb(&name, generated.mesh, objects, height).2)
 }
 
+/// An item of several objects made again.
+pub struct RemadeObjects {
+    pub glb: Vec<u8>,
+    /// Each object's mesh as placed, with the index of the object it stands on: for checking
+    /// that nothing floats or intersects.
+    pub placed: Vec<(Mesh, Option<usize>)>,
+}
+
 /// The GLB of an item of several objects, each made again from its recorded prompt and seed
 /// with its share of the triangle budget and set at its recorded place; `name` is the item's.
-/// Also returns each object's mesh as placed, with what it stands on, for checking that nothing
-/// floats or intersects.
 pub fn regenerate_objects_glb(
     generator: &dyn Generate,
     name: &str,
     objects: &[ObjectRecord],
     options: &GenerateOptions,
     height: f32,
-) -> Result<(Vec<u8>, Vec<(Mesh, Option<usize>)>), String> {
+) -> Result<RemadeObjects, String> {
     if objects.len() > kiln_gen::prompt::MAX_OBJECTS as usize {
         return Err(format!(
             "the metadata lists {} objects; an item holds at most {}",
@@ -613,7 +619,7 @@ pub fn regenerate_objects_glb(
         .collect();
     let (_, stood, glb) = item_glb(name, whole, objects, height);
     let placed = stood.into_iter().zip(rests).collect();
-    Ok((glb, placed))
+    Ok(RemadeObjects { glb, placed })
 }
 
 #[cfg(test)]

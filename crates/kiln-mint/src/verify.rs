@@ -292,7 +292,10 @@ pub async fn verify<C: Chain>(
         &options,
         height,
     ) {
-        Ok((regenerated, placed)) => {
+        Ok(crate::export::RemadeObjects {
+            glb: regenerated,
+            placed,
+        }) => {
             let outcome = compare(&glb, &regenerated)
                 .map(|detail| format!("{} objects, each made again: {detail}", placed.len()));
             report.check("re-generated mesh", outcome);
