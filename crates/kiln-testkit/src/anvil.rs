@@ -4,7 +4,6 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -32,7 +31,7 @@ pub struct Anvil {
 impl Anvil {
     pub fn start() -> Anvil {
         let port = free_port();
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/anvil");
+        let script = crate::script("anvil");
         let mut daemon = Command::new("bash")
             .arg(&script)
             .arg("daemon")

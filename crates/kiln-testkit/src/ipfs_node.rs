@@ -3,7 +3,6 @@
 
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::OnceLock;
@@ -33,7 +32,7 @@ impl IpfsNode {
         // The daemon script deletes the repo when this process ends.
         let repo = std::env::temp_dir().join(format!("kiln-ipfs-test-{}", std::process::id()));
         let (api_port, gateway_port) = (free_port(), free_port());
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/ipfs-node");
+        let script = crate::script("ipfs-node");
         let mut daemon = Command::new("bash")
             .arg(&script)
             .arg("daemon")
