@@ -1219,6 +1219,12 @@ mod tests {
             [(1, Sword, Ground), (1, Shield, Beside(0))]
         );
         assert_eq!(objects_of("3 barrels"), [(3, Barrel, Ground)]);
+        // Plural object words the word table lacks, and "around".
+        assert_eq!(
+            objects_of("two chairs around a table"),
+            [(2, Chair, Beside(1)), (1, Table, Ground)]
+        );
+        assert_eq!(objects_of("a pile of logs")[0].1, Log);
         assert_eq!(objects_of("two chairs"), [(2, Chair, Ground)]);
         // A thing set on something set on a third.
         assert_eq!(

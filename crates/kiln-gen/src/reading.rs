@@ -275,6 +275,11 @@ const RELATIONS: &[(&[&str], Relation)] = &[
     (&["below"], Relation::Under),
     (&["beneath"], Relation::Under),
     (&["beside"], Relation::NextTo),
+    (&["around"], Relation::NextTo),
+    (&["against"], Relation::NextTo),
+    (&["alongside"], Relation::NextTo),
+    (&["opposite"], Relation::NextTo),
+    (&["onto"], Relation::On),
     (&["besides"], Relation::NextTo),
     (&["near"], Relation::NextTo),
     (&["by"], Relation::NextTo),
@@ -552,6 +557,13 @@ fn read_word(word: &str, category: Option<Category>, colour_name_allowed: bool) 
     }
     if let Some(concept) = exact {
         return WordReading::concept(word, concept, ReadBy::Exact, 1.0, category);
+    }
+    // An object word in the plural ("logs", "chairs"), which the word table may lack.
+    if let Some(named) = crate::meaning::singulars(word)
+        .iter()
+        .find_map(|singular| Category::from_word(singular))
+    {
+        return WordReading::concept(word, Concept::Category(named), ReadBy::Exact, 1.0, category);
     }
     let table = WordTable::shipped();
     let lexicon = Lexicon::shipped();
