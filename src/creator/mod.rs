@@ -424,7 +424,7 @@ fn show_creator_panel(
             if let Some((recipe, generated)) = &creator.preview {
                 ui.label(format!(
                     "{} · {} triangles",
-                    generated.caption(),
+                    generated.model_prompt,
                     generated.mesh.triangle_count()
                 ));
                 let weights = match &creator.model {
@@ -459,7 +459,7 @@ fn show_creator_panel(
                     .clicked()
                     && let (Some(indexed), Some((_, generated))) = (indexed, &creator.preview)
                 {
-                    placing.begin(&assets, indexed, &generated.caption());
+                    placing.begin(&assets, indexed, &generated.model_prompt);
                 }
             }
         });

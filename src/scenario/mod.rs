@@ -318,7 +318,7 @@ fn run_scenario(
                     let name = creator
                         .preview
                         .as_ref()
-                        .map(|(_, generated)| generated.caption())
+                        .map(|(_, generated)| generated.model_prompt.clone())
                         .unwrap_or_default();
                     placing.begin(assets, indexed, &name);
                 }

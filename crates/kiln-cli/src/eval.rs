@@ -198,7 +198,7 @@ struct ReadingEvalReport {
 
 fn run_reading(model: &ModelArgs, json: bool) -> anyhow::Result<()> {
     use kiln_gen::reading_eval::{
-        READING_EVAL_SET, Score, evaluate_arrangement, evaluate_reading, read_cases,
+        READING_EVAL_SET, Score, composed_cases, evaluate_arrangement, evaluate_reading, read_cases,
     };
     let cases = read_cases(READING_EVAL_SET)?;
     let bar = ProgressBar::new_spinner().with_message(format!(
@@ -208,10 +208,7 @@ fn run_reading(model: &ModelArgs, json: bool) -> anyhow::Result<()> {
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     let reading = evaluate_reading(&cases, READING_REPEATS);
     bar.finish_and_clear();
-    let composed = cases
-        .iter()
-        .filter(|case| !case.composition.is_empty())
-        .count() as u64;
+    let composed = composed_cases(&cases).count() as u64;
     let bar =
         ProgressBar::new(composed * ARRANGEMENT_SEEDS).with_message("making composed prompts");
     let options = kiln_gen::GenerateOptions::default();

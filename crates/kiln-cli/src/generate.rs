@@ -282,7 +282,7 @@ pub fn run(args: &GenerateArgs, json: bool) -> anyhow::Result<()> {
         weights_sha256,
         backend,
     } = generate_item(&args.prompt, args.seed, &args.model, &options)?;
-    let name = generated.caption();
+    let name = generated.model_prompt.clone();
     let glb = kiln_mint::generated_glb(&generated);
     files::write_atomically(&args.output, |out| Ok(out.write_all(&glb)?))?;
     if let Some(path) = &args.thumbnail {

@@ -78,7 +78,7 @@ pub fn arrange(objects: &[ToPlace<'_>]) -> Vec<[f32; 3]> {
         .collect();
 
     // The ground: a ring for a group of RING_FROM or more, else everything in one row along X.
-    let mut units: Vec<Unit> = Vec::new();
+    let mut units: Vec<Stack> = Vec::new();
     let mut i = 0;
     while i < roots.len() {
         let group = objects[roots[i]].group;
@@ -89,16 +89,14 @@ pub fn arrange(objects: &[ToPlace<'_>]) -> Vec<[f32; 3]> {
         if run >= RING_FROM {
             units.push(ring(objects, &stacks[i..i + run]));
         } else {
-            units.extend(stacks[i..i + run].iter().map(|stack| Unit {
-                members: stack.members.clone(),
-            }));
+            units.extend_from_slice(&stacks[i..i + run]);
         }
         i += run;
     }
     let mut x = 0.0;
     let mut previous_width: Option<f32> = None;
     for unit in &units {
-        let (min, max) = unit.footprint(objects);
+        let (min, max) = footprint(objects, &unit.members);
         let width = max.x - min.x;
         if let Some(previous) = previous_width {
             x += gap(previous.min(width));
@@ -112,12 +110,8 @@ pub fn arrange(objects: &[ToPlace<'_>]) -> Vec<[f32; 3]> {
     }
 
     // Centre the whole on its base.
-    let (mut low, mut high) = (Vec2::splat(f32::INFINITY), Vec2::splat(f32::NEG_INFINITY));
-    for (object, at) in objects.iter().zip(&positions) {
-        let (min, max) = object.mesh.bounds();
-        low = low.min(Vec2::new(min[0] + at.x, min[2] + at.z));
-        high = high.max(Vec2::new(max[0] + at.x, max[2] + at.z));
-    }
+    let placed: Vec<(usize, Vec3)> = positions.iter().copied().enumerate().collect();
+    let (low, high) = footprint(objects, &placed);
     let centre = (low + high) * 0.5;
     // To a tenth of a millimetre, as the metadata records them.
     let round = |value: f32| (value * 1e4).round() / 1e4;
@@ -133,26 +127,14 @@ fn gap(width: f32) -> f32 {
     (width * 0.2).clamp(0.02, 1.0)
 }
 
-/// An object with everything that stands on it, each at its place relative to the object's
-/// origin.
+/// Objects that move together, each at its place relative to the first's origin: an object with
+/// everything that stands on it, or a ring of those.
 #[derive(Debug, Clone)]
 struct Stack {
     members: Vec<(usize, Vec3)>,
 }
 
-/// Objects that move together on the ground: one stack, or a ring of them.
-#[derive(Debug, Clone)]
-struct Unit {
-    members: Vec<(usize, Vec3)>,
-}
-
-impl Unit {
-    /// The footprint's corners on the ground (x, z).
-    fn footprint(&self, objects: &[ToPlace<'_>]) -> (Vec2, Vec2) {
-        footprint(objects, &self.members)
-    }
-}
-
+/// The corners (x, z) of what `members` cover on the ground.
 fn footprint(objects: &[ToPlace<'_>], members: &[(usize, Vec3)]) -> (Vec2, Vec2) {
     let (mut low, mut high) = (Vec2::splat(f32::INFINITY), Vec2::splat(f32::NEG_INFINITY));
     for &(index, at) in members {
@@ -248,7 +230,7 @@ fn stack(objects: &[ToPlace<'_>], children: &[Vec<usize>], index: usize) -> Stac
 
 /// A group of stacks in a ring, spaced so that neighbours' footprints keep a gap whichever way
 /// they face.
-fn ring(objects: &[ToPlace<'_>], stacks: &[Stack]) -> Unit {
+fn ring(objects: &[ToPlace<'_>], stacks: &[Stack]) -> Stack {
     let prints: Vec<(Vec2, Vec2)> = stacks
         .iter()
         .map(|stack| footprint(objects, &stack.members))
@@ -276,7 +258,7 @@ fn ring(objects: &[ToPlace<'_>], stacks: &[Stack]) -> Unit {
                 .map(|&(index, offset)| (index, offset + at)),
         );
     }
-    Unit { members }
+    Stack { members }
 }
 
 /// The upper surface of a mesh, sampled on a grid: each cell holds the highest point of the mesh
@@ -440,20 +422,20 @@ pub enum ArrangementError {
 
 /// Checks objects as placed (meshes in the item's space, each with the index of the object it
 /// stands on, none for the ground): each rests on its support within `tolerance` metres, and no
-/// two intersect by more than that. Independent of [`arrange`]: it measures the meshes, point
-/// by point, not the rules that placed them.
+/// two intersect by more than that. Independent of how [`arrange`] measured: an object rests on
+/// its support when, lowered by `tolerance`, it meets it, and does not sink into it when, raised
+/// by `tolerance`, it does not; two objects meet where a point of one lies inside the other
+/// (winding number) or an edge of one passes through a face of the other.
 pub fn check_arrangement(
     objects: &[(&Mesh, Option<usize>)],
     tolerance: f32,
 ) -> Result<(), ArrangementError> {
-    let bounds: Vec<(Vec3, Vec3)> = objects
-        .iter()
-        .map(|(mesh, _)| {
-            let (min, max) = mesh.bounds();
-            (Vec3::from_array(min), Vec3::from_array(max))
-        })
-        .collect();
-    let columns: Vec<Columns> = objects.iter().map(|(mesh, _)| Columns::new(mesh)).collect();
+    let bounds: Vec<(Vec3, Vec3)> = objects.iter().map(|(mesh, _)| bounds_of(mesh)).collect();
+    let moved = |mesh: &Mesh, rise: f32| {
+        let mut moved = mesh.clone();
+        moved.translate([0.0, rise, 0.0]);
+        moved
+    };
     for (object, (mesh, support)) in objects.iter().enumerate() {
         match support {
             None => {
@@ -473,58 +455,39 @@ pub fn check_arrangement(
             }
             Some(support) => {
                 let support = *support;
-                let gap = vertical_gap(
-                    mesh,
-                    &columns[object],
-                    objects[support].0,
-                    &columns[support],
-                )
-                .ok_or(ArrangementError::NotOver { object, support })?;
-                if gap > tolerance {
+                let below = objects[support].0;
+                if meet(&moved(mesh, tolerance), below, 0.0).is_some() {
+                    let gap = vertical_gap(mesh, &Columns::new(mesh), below, &Columns::new(below));
+                    return Err(ArrangementError::Intersect {
+                        object,
+                        other: support,
+                        depth: gap.map_or(tolerance, |gap| -gap),
+                    });
+                }
+                if meet(&moved(mesh, -tolerance), below, 0.0).is_none() {
+                    let gap = vertical_gap(mesh, &Columns::new(mesh), below, &Columns::new(below))
+                        .ok_or(ArrangementError::NotOver { object, support })?;
                     return Err(ArrangementError::Floats {
                         object,
                         support,
                         gap,
                     });
                 }
-                if gap < -tolerance {
-                    return Err(ArrangementError::Intersect {
-                        object,
-                        other: support,
-                        depth: -gap,
-                    });
-                }
             }
         }
     }
-    // Every other pair: apart, or no point of one inside the other.
+    // Every other pair: apart.
     for object in 0..objects.len() {
-        for other in 0..objects.len() {
+        for other in object + 1..objects.len() {
             let resting = objects[object].1 == Some(other) || objects[other].1 == Some(object);
-            if object == other || resting {
+            if resting {
                 continue;
             }
-            let (low, high) = (
-                bounds[object].0.max(bounds[other].0) + tolerance,
-                bounds[object].1.min(bounds[other].1) - tolerance,
-            );
-            if low.cmpgt(high).any() {
-                continue;
-            }
-            let inside = objects[object]
-                .0
-                .positions
-                .iter()
-                .map(|p| Vec3::from_array(*p))
-                .filter(|p| p.cmpge(low).all() && p.cmple(high).all())
-                .find(|p| winding_number(objects[other].0, *p) > 0.5);
-            let overlap = (
-                bounds[object].0.max(bounds[other].0),
-                bounds[object].1.min(bounds[other].1),
-            );
-            let crossing =
-                inside.or_else(|| edge_through(objects[object].0, objects[other].0, overlap));
-            if let Some(point) = crossing {
+            if let Some(point) = meet(objects[object].0, objects[other].0, tolerance) {
+                let (low, high) = (
+                    bounds[object].0.max(bounds[other].0),
+                    bounds[object].1.min(bounds[other].1),
+                );
                 return Err(ArrangementError::Intersect {
                     object,
                     other,
@@ -534,6 +497,34 @@ pub fn check_arrangement(
         }
     }
     Ok(())
+}
+
+fn bounds_of(mesh: &Mesh) -> (Vec3, Vec3) {
+    let (min, max) = mesh.bounds();
+    (Vec3::from_array(min), Vec3::from_array(max))
+}
+
+/// A point where `a` and `b` meet: a vertex of one inside the other, or an edge of one through a
+/// face of the other, looking only where their bounds overlap by more than `margin` (surfaces
+/// that only touch do not meet with a margin).
+fn meet(a: &Mesh, b: &Mesh, margin: f32) -> Option<Vec3> {
+    let ((a_min, a_max), (b_min, b_max)) = (bounds_of(a), bounds_of(b));
+    let (low, high) = (a_min.max(b_min), a_max.min(b_max));
+    if (low + margin).cmpgt(high - margin).any() {
+        return None;
+    }
+    let inside = |points: &Mesh, solid: &Mesh| {
+        points
+            .positions
+            .iter()
+            .map(|p| Vec3::from_array(*p))
+            .filter(|p| p.cmpge(low + margin).all() && p.cmple(high - margin).all())
+            .find(|p| winding_number(solid, *p) > 0.5)
+    };
+    inside(a, b)
+        .or_else(|| inside(b, a))
+        .or_else(|| edge_through(a, b, (low, high)))
+        .or_else(|| edge_through(b, a, (low, high)))
 }
 
 /// The least vertical distance from `support`'s upper surface up to `object`'s lower surface,
@@ -919,6 +910,26 @@ mod tests {
             check(&[table.clone(), sunk], &supports),
             Err(ArrangementError::Intersect { .. })
         ));
+        // A few millimetres either way, past the 1 mm tolerance.
+        assert!(matches!(
+            check(
+                &[table.clone(), translated(cup(), [0.0, 0.7535, 0.0])],
+                &supports
+            ),
+            Err(ArrangementError::Floats { object: 1, .. })
+        ));
+        assert!(matches!(
+            check(
+                &[table.clone(), translated(cup(), [0.0, 0.7465, 0.0])],
+                &supports
+            ),
+            Err(ArrangementError::Intersect { .. })
+        ));
+        check(
+            &[table.clone(), translated(cup(), [0.0, 0.7504, 0.0])],
+            &supports,
+        )
+        .unwrap();
         let beside = translated(cup(), [2.0, 0.75, 0.0]);
         assert!(matches!(
             check(&[table.clone(), beside], &supports),

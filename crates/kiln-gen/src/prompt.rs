@@ -2,7 +2,7 @@
 //! which parts look how. Case, articles, word order, punctuation and simple paraphrases do not
 //! matter ("A tall red chair with gold legs", "a chair, tall and red, legs of gold"); words Kiln
 //! does not know by name are read by meaning ([`crate::reading`]: "a crimson blade" is a red
-//! sword); whatever is read but cannot be made ("not red", a second object) is said in
+//! sword); whatever is read but cannot be made ("not red", "under a table") is said in
 //! [`ParsedPrompt::notes`], and words not understood are reported, never dropped in silence.
 //!
 //! Parsing is by clauses: a prompt splits at commas, "with", "and" and "but". A clause that names
@@ -314,28 +314,18 @@ pub fn parse(prompt: &str) -> Result<ParsedPrompt, PromptError> {
             objects: objects_made,
         });
     }
-    // A word read as an object stands for itself now: it is no longer "not understood".
-    let words: Vec<WordReading> = clause_readings.into_iter().flatten().collect();
-    unknown_words.retain(|unknown| {
-        !words
-            .iter()
-            .any(|word| word.word == *unknown && word.kind == WordKind::Object)
-    });
-    let caption = if objects_made > 1 {
-        composition_caption(&objects)
-    } else {
-        description.to_string()
-    };
-    Ok(ParsedPrompt {
+    let mut parsed = ParsedPrompt {
         reading: Reading {
-            read_as: read_as_line(&caption, &words),
-            words,
+            read_as: String::new(),
+            words: clause_readings.into_iter().flatten().collect(),
             notes,
         },
         description,
         objects,
         unknown_words,
-    })
+    };
+    parsed.reading.read_as = read_as_line(&parsed.model_prompt(), &parsed.reading.words);
+    Ok(parsed)
 }
 
 /// The object a prompt names: the first word read as one (a weak word such as "well" only

@@ -215,6 +215,14 @@ pub struct ArrangementReport {
     pub failures: Vec<String>,
 }
 
+/// The cases labelled as composed whose prompt reads as several objects: what
+/// [`evaluate_arrangement`] makes.
+pub fn composed_cases(cases: &[ReadingCase]) -> impl Iterator<Item = &ReadingCase> {
+    cases.iter().filter(|case| {
+        !case.composition.is_empty() && parse(&case.prompt).is_ok_and(|parsed| parsed.is_composed())
+    })
+}
+
 /// Makes each composed prompt of `cases` that reads as several objects with seeds `0..seeds`
 /// by `generate` (the model) and checks how its objects stand.
 pub fn evaluate_arrangement<E: std::fmt::Display>(
@@ -223,10 +231,7 @@ pub fn evaluate_arrangement<E: std::fmt::Display>(
     mut generate: impl FnMut(&str, u64) -> Result<Generated, E>,
 ) -> ArrangementReport {
     let mut report = ArrangementReport::default();
-    let composed = cases.iter().filter(|case| {
-        !case.composition.is_empty() && parse(&case.prompt).is_ok_and(|parsed| parsed.is_composed())
-    });
-    for case in composed {
+    for case in composed_cases(cases) {
         for seed in 0..seeds {
             let outcome = generate(&case.prompt, seed)
                 .map_err(|error| error.to_string())

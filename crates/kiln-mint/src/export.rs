@@ -274,13 +274,8 @@ impl ItemFiles {
             *slot += lap.elapsed();
             lap = Instant::now();
         };
-        let name = generated.caption();
-        let objects: Vec<(&str, Mesh)> = generated
-            .objects
-            .iter()
-            .map(|object| (object.prompt.as_str(), object.mesh.clone()))
-            .collect();
-        let (mesh, _, glb) = item_glb(&name, generated.mesh.clone(), objects, recipe.height);
+        let name = generated.model_prompt.clone();
+        let (mesh, glb) = stood_glb(generated, recipe.height);
         took(&mut timings.glb);
         let picture = kiln_asset::render_thumbnail(&mesh, kiln_asset::THUMBNAIL_SIZE);
         took(&mut timings.thumbnail_render);
@@ -508,14 +503,25 @@ fn item_glb(
     (mesh, meshes, glb)
 }
 
-/// The GLB of `generated` as it stands: a node per object for an item of several.
-pub fn generated_glb(generated: &Generated) -> Vec<u8> {
+/// The mesh and GLB of `generated`, stood at `height` metres when given.
+fn stood_glb(generated: &Generated, height: Option<f32>) -> (Mesh, Vec<u8>) {
     let objects = generated
         .objects
         .iter()
         .map(|object| (object.prompt.as_str(), object.mesh.clone()))
         .collect();
-    item_glb(&generated.caption(), generated.mesh.clone(), objects, None).2
+    let (mesh, _, glb) = item_glb(
+        &generated.model_prompt,
+        generated.mesh.clone(),
+        objects,
+        height,
+    );
+    (mesh, glb)
+}
+
+/// The GLB of `generated` as it stands: a node per object for an item of several.
+pub fn generated_glb(generated: &Generated) -> Vec<u8> {
+    stood_glb(generated, None).1
 }
 
 /// Items stand at their prompt's height unless exported with another; the metadata records the
@@ -536,14 +542,7 @@ pub fn regenerate_glb(
     height: f32,
 ) -> Result<Vec<u8>, String> {
     let generated = generator.generate(prompt, seed, options)?;
-    let height = other_height(&generated.mesh, height);
-    let name = generated.caption();
-    let objects = generated
-        .objects
-        .iter()
-        .map(|object| (object.prompt.as_str(), object.mesh.clone()))
-        .collect();
-    Ok(item_glb(&name, generated.mesh, objects, height).2)
+    Ok(stood_glb(&generated, other_height(&generated.mesh, height)).1)
 }
 
 /// An item of several objects made again.

@@ -108,7 +108,9 @@ pub struct Generated {
     /// In metres, standing on y = 0, centred on the Y axis.
     pub mesh: Mesh,
     pub description: Description,
-    /// What the model was given, in Kiln's words: what verification regenerates from.
+    /// What the model was given, in Kiln's words, and what the item is called: the main
+    /// object's caption ("a red sword"), or the line that says several ("a red sword on a wood
+    /// table").
     pub model_prompt: String,
     pub unknown_words: Vec<String>,
     /// How the prompt was read (empty for a description given as such).
@@ -117,18 +119,6 @@ pub struct Generated {
     /// `mesh` is them all. Empty for one object.
     pub objects: Vec<ComposedObject>,
     pub timings: Timings,
-}
-
-impl Generated {
-    /// What the item is called: the main object's caption, or for several objects the line
-    /// that says them all ("a red sword on a wooden table").
-    pub fn caption(&self) -> String {
-        if self.objects.is_empty() {
-            self.description.to_string()
-        } else {
-            self.model_prompt.clone()
-        }
-    }
 }
 
 #[derive(Debug, thiserror::Error)]
